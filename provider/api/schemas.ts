@@ -1,0 +1,225 @@
+/**
+ * Wire shapes of the Yeastar Partner Portal API, as zod schemas (responses) and types (requests).
+ *
+ * Responses are parsed losslessly first (see `provider/client/json.ts`): integers beyond 2^53 arrive here as
+ * decimal strings, safe numbers as numbers. `Id` accepts both and always yields a decimal string, so a 64-bit ID
+ * is never a JS number anywhere in our code. Fields marked "inferred" are not in the vendor's documentation; the
+ * sandbox returns them and the README lists them as assumptions.
+ */
+import { z } from "zod";
+
+/** A Yeastar ID: a bare JSON integer or a string of digits on the wire, a decimal string in our code. */
+export const Id = z
+  .union([z.string().regex(/^\d{1,20}$/, "expected a decimal ID"), z.number().int().nonnegative()])
+  .transform((v) => String(v));
+export type Id = string;
+
+export const Envelope = z.object({
+  code: z.string(),
+  detailMessage: z.string().optional().default(""),
+  requestId: z.string().optional().default(""),
+  result: z.unknown().optional(),
+  status: z.number().int().optional(),
+});
+export type Envelope = z.infer<typeof Envelope>;
+
+export function pageOf<T extends z.ZodTypeAny>(item: T) {
+  return z.object({
+    count: z.number().int().nonnegative(),
+    pageNo: z.number().int().positive(),
+    pageSize: z.number().int().positive(),
+    results: z.array(item),
+    total: z.number().int().nonnegative(),
+    totalPage: z.number().int().nonnegative(),
+  });
+}
+export interface Page<T> {
+  count: number;
+  pageNo: number;
+  pageSize: number;
+  results: T[];
+  total: number;
+  totalPage: number;
+}
+
+export const TokenResult = z.object({
+  token: z.string().min(1),
+  tokenHead: z.string().optional().default("Bearer "),
+  expiresIn: z.union([z.string().regex(/^\d+$/), z.number().int()]).transform((v) => Number(v)),
+  refreshToken: z.string().optional().default(""),
+});
+export type TokenResult = z.infer<typeof TokenResult>;
+
+export const DomainInfo = z.object({
+  pbxSubDomainId: Id,
+  pbxSubDomain: z.array(z.string()),
+});
+export const RegionInfo = z.object({
+  id: Id,
+  name: z.string(),
+  region: z.array(DomainInfo),
+});
+export const RegionList = z.array(RegionInfo);
+export type RegionInfo = z.infer<typeof RegionInfo>;
+
+export const PbxUrlExisted = z.boolean();
+
+export const BillingContact = z.looseObject({
+  billingContactId: Id,
+  emailAddress: z.string(),
+  company: z.string().optional(),
+  firstName: z.string().optional(),
+  lastName: z.string().optional(),
+});
+export const BillingContactList = z.array(BillingContact);
+export type BillingContact = z.infer<typeof BillingContact>;
+
+export const SubordinateUser = z.looseObject({
+  partnerId: Id,
+  email: z.string().optional().default(""),
+  company: z.string().optional().default(""),
+  userType: z.string().optional(),
+});
+export const SubordinateUserList = z.array(SubordinateUser);
+export type SubordinateUser = z.infer<typeof SubordinateUser>;
+
+/** One service attached to a PBX (inferred field set). */
+export const ProductService = z.object({
+  serviceId: Id,
+  quantity: z.number().int().nonnegative(),
+});
+
+/**
+ * A PBX in the partner's product list. The documented fields are activation ones; the rest (URL, plan,
+ * extensions, services, expiry, owner) are inferred: a read needs them and the sandbox serves them.
+ */
+export const ProductInfo = z.looseObject({
+  productNo: z.string(),
+  instanceId: Id,
+  productId: z.union([z.number().int(), z.string()]).transform((v) => Number(v)),
+  pbxName: z.string(),
+  pbxUrl: z.string(),
+  regionId: Id,
+  pbxSubDomainId: Id,
+  planId: Id,
+  billingCycle: z.string(),
+  extensions: z.number().int().nonnegative(),
+  services: z.array(ProductService),
+  expireDate: z.string(),
+  status: z.string(),
+  assignId: z.string().optional().default(""),
+  activationCode: z.string().optional().default(""),
+  activationStatus: z.string().optional().default("unknown"),
+  comment: z.string().optional().default(""),
+  createTime: z.number().int().optional(),
+});
+export type ProductInfo = z.infer<typeof ProductInfo>;
+export const ProductList = pageOf(ProductInfo);
+
+export const ProductDetail = ProductInfo.extend({
+  currentPlan: z.string().optional().default(""),
+  currentPlanExpireDate: z.string().optional().default(""),
+});
+export type ProductDetail = z.infer<typeof ProductDetail>;
+
+export const OrderStatus = z.string(); // succeed | failed | pending | invalid | cancelled | refunded | ...
+export const OrderResult = z.looseObject({
+  instanceId: Id,
+  orderNo: z.string().min(1),
+  orderStatus: OrderStatus,
+  productNo: z.string(),
+  transactionNo: z.string().optional().default(""),
+});
+export type OrderResult = z.infer<typeof OrderResult>;
+
+export const OrderInfo = z.looseObject({
+  id: Id,
+  orderNo: z.string(),
+  orderStatus: OrderStatus,
+  createTime: z.number().int().optional(),
+  currencyCode: z.string().optional(),
+  customReferenceNo: z.string().optional(),
+  invoiceNo: z.string().optional(),
+});
+export type OrderInfo = z.infer<typeof OrderInfo>;
+export const OrderList = pageOf(OrderInfo);
+
+export const OrderDetail = z.looseObject({
+  basicInformation: z.looseObject({
+    productId: z.union([z.string(), z.number()]).transform((v) => String(v)),
+    productName: z.string().optional().default(""),
+    productNo: z.string().optional().default(""),
+  }),
+  billingInformation: z.looseObject({ billingId: Id.optional() }).optional(),
+  orderInformation: z.looseObject({
+    id: Id,
+    orderNo: z.string(),
+    orderStatus: OrderStatus,
+    operationType: z.string().optional(),
+    instanceId: Id.optional(),
+    transactionNo: z.string().optional(),
+    createTime: z.number().int().optional(),
+  }),
+  orderSummary: z.looseObject({ serviceList: z.array(z.unknown()).optional() }).optional(),
+});
+export type OrderDetail = z.infer<typeof OrderDetail>;
+
+/** Price calculation result (inferred shape; the documented result is not visible). */
+export const PriceQuote = z.looseObject({
+  currencyCode: z.string(),
+  totalAmount: z.string(),
+  items: z.array(
+    z.looseObject({
+      pricingId: Id,
+      quantity: z.number().int(),
+      amount: z.string(),
+    }),
+  ),
+});
+export type PriceQuote = z.infer<typeof PriceQuote>;
+
+// ---- Requests (IDs as decimal strings; the client writes them as bare JSON integers) ----
+
+export type OperationType = "purchase_plan" | "purchase_service" | "switch_plan";
+
+export interface ServiceItem {
+  serviceType: "plan" | "service";
+  serviceId: Id;
+  connectionPlanId?: Id;
+  quantity: number;
+  purchaseType: "purchase" | "switch";
+  billingModel: "recurring";
+  billingCycle: "monthly" | "annually";
+  multiCycle: number;
+}
+
+export interface PceSpecialRequest {
+  pbxName: string;
+  regionId: Id;
+  pbxSubDomainId: Id;
+  pbxUrl: string;
+}
+
+export interface OrderRequest {
+  operationType: OperationType;
+  productId: number;
+  productNo?: string;
+  assignId?: string;
+  billingId: Id;
+  poNumber?: string;
+  serviceList: ServiceItem[];
+  orderPceSpecialRequest?: PceSpecialRequest;
+}
+
+export interface PriceRequest {
+  productId: number;
+  productNo?: string;
+  operationType: OperationType;
+  serviceList: Array<{
+    serviceType: "plan" | "service";
+    pricingId: Id;
+    quantity: number;
+    billingCycle: "monthly" | "annually";
+    connectionPlanId?: Id;
+  }>;
+}

