@@ -1,0 +1,4 @@
+export { PSeriesCloudPbx, type PSeriesCloudPbxArgs } from "./pbx/resource";
+export { pbxProvider } from "./pbx/provider";
+export type { OrderRecord } from "./pbx/plan";
+export * as catalog from "./api/catalog";

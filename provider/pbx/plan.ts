@@ -1,0 +1,338 @@
+/**
+ * The lifecycle table of design.md section 2 as pure functions: given what was bought (old state) and what the
+ * program now asks for (checked inputs), decide which changes fail, which need a new PBX, and which orders to
+ * place. No I/O here, so every row is unit-tested exhaustively.
+ */
+import { PCE_PRODUCT_ID, PLANS, PLAN_RANK, SERVICES, type BillingCycle, type PlanName } from "../api/catalog";
+import type { OrderRequest, ServiceItem } from "../api/schemas";
+import { isUnknown, type CheckFailure, type PbxInputs } from "./inputs";
+
+/** Values check resolved against the API; kept in inputs and state so later runs need no lookups. */
+export interface Resolved {
+  regionId: string;
+  regionName: string;
+  pbxSubDomainId: string;
+  domainSuffix: string;
+  pbxUrl: string;
+  planId: string;
+  billingContactId: string;
+  assignId: string;
+  /** Serial number of a PBX of ours that already holds the URL (found by check); create adopts it. */
+  adoptProductNo?: string;
+}
+
+export interface CheckedInputs extends PbxInputs {
+  resolved?: Resolved;
+  priceEstimate?: string;
+}
+
+export interface OrderRecord {
+  orderNo: string;
+  operationType: string;
+  orderStatus: string;
+  summary: string;
+}
+
+/** State of a PBX: its inputs plus everything the API told us. */
+export interface PbxState extends CheckedInputs {
+  resolved: Resolved;
+  instanceId: string;
+  orderNo: string;
+  orderStatus: string;
+  productNo: string;
+  transactionNo: string;
+  pbxUrl: string;
+  regionId: string;
+  regionName: string;
+  domainSuffix: string;
+  pbxSubDomainId: string;
+  planId: string;
+  billingContactId: string;
+  assignId: string;
+  expireDate: string;
+  status: string;
+  adopted: boolean;
+  orders: OrderRecord[];
+}
+
+/** Fields whose change needs a new PBX (a second purchase). */
+export const REPLACE_FIELDS = ["pbxName", "subdomain", "domain", "region"] as const;
+/** Fields that only affect future orders. */
+export const FUTURE_ORDER_FIELDS = ["billingContact", "poNumber", "owner"] as const;
+/** Fields that only change how the provider behaves. */
+export const BEHAVIOUR_FIELDS = ["allowRepurchase", "orderTimeoutSeconds"] as const;
+
+type Old = Pick<
+  CheckedInputs,
+  | "pbxName"
+  | "subdomain"
+  | "domain"
+  | "region"
+  | "plan"
+  | "extensions"
+  | "billingCycle"
+  | "highAvailability"
+  | "recordingMinutes"
+  | "resolved"
+>;
+
+function changed(a: unknown, b: unknown): boolean {
+  return !isUnknown(b) && (a ?? null) !== (b ?? null);
+}
+
+/** The fields of a change that need a new PBX. Unknown values are not counted: preview cannot know yet. */
+export function replacementFields(olds: Old, news: CheckedInputs): (typeof REPLACE_FIELDS)[number][] {
+  const fields: (typeof REPLACE_FIELDS)[number][] = [];
+  for (const f of REPLACE_FIELDS) {
+    if (f === "domain") {
+      // An omitted domain means "the region's default suffix": compare the suffix actually used when known.
+      const oldSuffix = olds.resolved?.domainSuffix ?? olds.domain;
+      const newSuffix =
+        news.resolved?.domainSuffix ?? news.domain ?? (news.region === olds.region ? oldSuffix : undefined);
+      if (changed(oldSuffix, newSuffix)) fields.push(f);
+    } else if (f === "region") {
+      const sameById =
+        olds.resolved && news.resolved
+          ? olds.resolved.regionId === news.resolved.regionId
+          : olds.region === news.region;
+      if (!isUnknown(news.region) && !sameById) fields.push(f);
+    } else if (changed(olds[f], news[f])) {
+      fields.push(f);
+    }
+  }
+  return fields;
+}
+
+/**
+ * Changes the API cannot make, as check failures naming the field (design.md section 2). Also the replacement
+ * rules: without `allowRepurchase` a change that needs a new PBX fails; with it, the new PBX must get a new URL.
+ */
+export function transitionFailures(olds: Old, news: CheckedInputs): CheckFailure[] {
+  const failures: CheckFailure[] = [];
+  const portal =
+    "the Partner API cannot reduce a subscription; reduce it in the Partner Portal, run `pulumi refresh`, then change the program";
+  if (!isUnknown(news.extensions) && news.extensions < olds.extensions) {
+    failures.push({
+      property: "extensions",
+      reason: `extensions is ${news.extensions}, lower than the ${olds.extensions} already bought; ${portal}`,
+    });
+  }
+  if (!isUnknown(news.highAvailability) && olds.highAvailability && news.highAvailability === false) {
+    failures.push({
+      property: "highAvailability",
+      reason: `highAvailability is false but High Availability was bought for this PBX; ${portal}`,
+    });
+  }
+  if (!isUnknown(news.recordingMinutes) && news.recordingMinutes < olds.recordingMinutes) {
+    failures.push({
+      property: "recordingMinutes",
+      reason: `recordingMinutes is ${news.recordingMinutes}, lower than the ${olds.recordingMinutes} already bought; ${portal}`,
+    });
+  }
+  if (changed(olds.billingCycle, news.billingCycle)) {
+    failures.push({
+      property: "billingCycle",
+      reason: `billingCycle is "${news.billingCycle}" but the PBX is billed "${olds.billingCycle}"; the Partner API cannot change a billing cycle (a plan switch keeps it); change it in the Partner Portal at renewal, then run \`pulumi refresh\``,
+    });
+  }
+  const replace = replacementFields(olds, news);
+  if (replace.length > 0) {
+    if (!news.allowRepurchase) {
+      for (const f of replace) {
+        failures.push({
+          property: f,
+          reason: `${f} changed from ${JSON.stringify(olds[f] ?? null)} to ${JSON.stringify(news[f] ?? null)}; that needs a new PBX, which is a second purchase while the current one stays billed (the API cannot cancel it). Revert the change, or set allowRepurchase: true to buy a new PBX`,
+        });
+      }
+    } else if (
+      olds.resolved &&
+      news.resolved &&
+      !isUnknown(news.resolved.pbxUrl) &&
+      news.resolved.pbxUrl === olds.resolved.pbxUrl
+    ) {
+      failures.push({
+        property: replace[0],
+        reason: `${replace.join(", ")} changed, which needs a new PBX, but the new PBX would have the same URL ${olds.resolved.pbxUrl}, still held by the current one (the API cannot cancel it); choose a new subdomain as well`,
+      });
+    }
+  }
+  return failures;
+}
+
+export interface PlannedOrder {
+  field: "extensions" | "highAvailability" | "recordingMinutes" | "plan";
+  summary: string;
+  request: OrderRequest;
+}
+
+function serviceItem(
+  serviceId: string,
+  quantity: number,
+  connectionPlanId: string,
+  billingCycle: BillingCycle,
+): ServiceItem {
+  return {
+    serviceType: "service",
+    serviceId,
+    connectionPlanId,
+    quantity,
+    purchaseType: "purchase",
+    billingModel: "recurring",
+    billingCycle,
+    multiCycle: 0,
+  };
+}
+
+/** The one purchase_plan order that buys a new PBX. */
+export function purchaseOrder(inputs: CheckedInputs & { resolved: Resolved }): OrderRequest {
+  const planId = PLANS[inputs.plan];
+  const serviceList: ServiceItem[] = [
+    {
+      serviceType: "plan",
+      serviceId: planId,
+      quantity: inputs.extensions,
+      purchaseType: "purchase",
+      billingModel: "recurring",
+      billingCycle: inputs.billingCycle,
+      multiCycle: 0,
+    },
+  ];
+  if (inputs.highAvailability) {
+    serviceList.push(serviceItem(SERVICES.highAvailability, inputs.extensions, planId, inputs.billingCycle));
+  }
+  if (inputs.recordingMinutes > 0) {
+    serviceList.push(serviceItem(SERVICES.recordingMinutes, inputs.recordingMinutes, planId, inputs.billingCycle));
+  }
+  return {
+    operationType: "purchase_plan",
+    productId: PCE_PRODUCT_ID,
+    billingId: inputs.resolved.billingContactId,
+    ...(inputs.resolved.assignId ? { assignId: inputs.resolved.assignId } : {}),
+    ...(inputs.poNumber ? { poNumber: inputs.poNumber } : {}),
+    serviceList,
+    orderPceSpecialRequest: {
+      pbxName: inputs.pbxName,
+      regionId: inputs.resolved.regionId,
+      pbxSubDomainId: inputs.resolved.pbxSubDomainId,
+      pbxUrl: inputs.resolved.pbxUrl,
+    },
+  };
+}
+
+export function describePurchase(inputs: CheckedInputs & { resolved: Resolved }): string {
+  const parts = [`${inputs.plan} plan, ${inputs.extensions} extensions, billed ${inputs.billingCycle}`];
+  if (inputs.highAvailability) parts.push(`High Availability for ${inputs.extensions} extensions`);
+  if (inputs.recordingMinutes > 0) parts.push(`${inputs.recordingMinutes} recording minutes`);
+  return `new PBX ${inputs.resolved.pbxUrl}: ${parts.join(" + ")}`;
+}
+
+/**
+ * Follow-up orders that turn the old state into the new inputs, in the order they must be placed: services
+ * first (they attach to the current plan), then the plan switch. HA is charged per extension, so it is ordered
+ * after any expansion for the new total.
+ */
+export function followUpOrders(state: PbxState, news: CheckedInputs & { resolved: Resolved }): PlannedOrder[] {
+  const orders: PlannedOrder[] = [];
+  const currentPlanId = state.planId || PLANS[state.plan];
+  const base = {
+    productId: PCE_PRODUCT_ID,
+    productNo: state.productNo,
+    billingId: news.resolved.billingContactId,
+    ...(news.resolved.assignId ? { assignId: news.resolved.assignId } : {}),
+    ...(news.poNumber ? { poNumber: news.poNumber } : {}),
+  };
+  const cycle = state.billingCycle;
+  if (news.extensions > state.extensions) {
+    const add = news.extensions - state.extensions;
+    orders.push({
+      field: "extensions",
+      summary: `Extension Expansion: +${add} (${state.extensions} -> ${news.extensions})`,
+      request: {
+        ...base,
+        operationType: "purchase_service",
+        serviceList: [serviceItem(SERVICES.extensionExpansion, add, currentPlanId, cycle)],
+      },
+    });
+  }
+  if (news.highAvailability && !state.highAvailability) {
+    orders.push({
+      field: "highAvailability",
+      summary: `High Availability for ${news.extensions} extensions`,
+      request: {
+        ...base,
+        operationType: "purchase_service",
+        serviceList: [serviceItem(SERVICES.highAvailability, news.extensions, currentPlanId, cycle)],
+      },
+    });
+  }
+  if (news.recordingMinutes > state.recordingMinutes) {
+    const add = news.recordingMinutes - state.recordingMinutes;
+    orders.push({
+      field: "recordingMinutes",
+      summary: `Recording Minutes: +${add} (${state.recordingMinutes} -> ${news.recordingMinutes})`,
+      request: {
+        ...base,
+        operationType: "purchase_service",
+        serviceList: [serviceItem(SERVICES.recordingMinutes, add, currentPlanId, cycle)],
+      },
+    });
+  }
+  if (news.plan !== state.plan) {
+    const direction = PLAN_RANK[news.plan] > PLAN_RANK[state.plan] ? "upgrade" : "downgrade";
+    orders.push({
+      field: "plan",
+      summary: `plan switch (${direction}): ${state.plan} -> ${news.plan}, billed ${cycle}${
+        direction === "downgrade" ? " (takes effect when the current term ends)" : ""
+      }`,
+      request: {
+        ...base,
+        operationType: "switch_plan",
+        serviceList: [
+          {
+            serviceType: "plan",
+            serviceId: PLANS[news.plan],
+            quantity: news.extensions,
+            purchaseType: "switch",
+            billingModel: "recurring",
+            billingCycle: cycle,
+            multiCycle: 0,
+          },
+        ],
+      },
+    });
+  }
+  return orders;
+}
+
+/** True when the PBX as the API reports it already reflects the planned order (used after an ambiguous failure). */
+export function orderVisibleIn(
+  order: PlannedOrder,
+  news: CheckedInputs,
+  product: {
+    extensions: number;
+    plan?: PlanName;
+    pendingPlan?: PlanName;
+    highAvailability: boolean;
+    recordingMinutes: number;
+  },
+): boolean {
+  switch (order.field) {
+    case "extensions":
+      return product.extensions >= news.extensions;
+    case "highAvailability":
+      return product.highAvailability;
+    case "recordingMinutes":
+      return product.recordingMinutes >= news.recordingMinutes;
+    case "plan":
+      return product.plan === news.plan || product.pendingPlan === news.plan;
+  }
+}
+
+/** Input fields that differ between the state and the new inputs (for diff). */
+export function changedInputFields(
+  olds: Record<string, unknown>,
+  news: Record<string, unknown>,
+  keys: readonly string[],
+) {
+  return keys.filter((k) => isUnknown(news[k]) || (olds[k] ?? null) !== (news[k] ?? null));
+}

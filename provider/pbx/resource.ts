@@ -1,0 +1,78 @@
+/**
+ * PSeriesCloudPbx: one Yeastar P-Series Cloud Edition PBX, bought through the Partner Portal API.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { BillingCycle, PlanName } from "../api/catalog";
+import { OUTPUT_KEYS } from "./inputs";
+import type { OrderRecord } from "./plan";
+import { pbxProvider } from "./provider";
+
+export interface PSeriesCloudPbxArgs {
+  /** Display name on Yeastar Central Management (1..64 characters). Changing it needs a new PBX. */
+  pbxName: pulumi.Input<string>;
+  /** URL prefix (a DNS label, 3..63 characters); with the domain suffix it makes `pbxUrl`. Changing it needs a new PBX. */
+  subdomain: pulumi.Input<string>;
+  /** Region name (e.g. "Europe") or id, from the Partner Portal's region list. Changing it needs a new PBX. */
+  region: pulumi.Input<string>;
+  /** Domain suffix within the region; defaults to the region's first suffix. Changing it needs a new PBX. */
+  domain?: pulumi.Input<string>;
+  /** "enterprise" or "ultimate". A change places a plan-switch order. */
+  plan: pulumi.Input<PlanName>;
+  /** Extensions, 5..500. Raising places an Extension Expansion order; lowering fails (the API cannot reduce). */
+  extensions: pulumi.Input<number>;
+  /** "monthly" or "annually". Cannot be changed through the API. */
+  billingCycle: pulumi.Input<BillingCycle>;
+  /** High Availability (charged per extension). Turning it on places an order; turning it off fails. Default false. */
+  highAvailability?: pulumi.Input<boolean>;
+  /** Call recording minutes. Raising places an order; lowering fails. Default 0. */
+  recordingMinutes?: pulumi.Input<number>;
+  /** Billing contact id or email (from the Partner Portal's billing contacts). Used for future orders only. */
+  billingContact: pulumi.Input<string>;
+  /** Subordinate user (customer) who receives the PBX: partner id or email. Used for future orders only. */
+  owner?: pulumi.Input<string>;
+  /** Your purchase-order number, sent with every order. */
+  poNumber?: pulumi.Input<string>;
+  /** Allow a change of name, subdomain, domain or region, which buys a second PBX. Default false. */
+  allowRepurchase?: pulumi.Input<boolean>;
+  /** How long `create`/`update` wait for an order to succeed before recording it as pending. Default 900. */
+  orderTimeoutSeconds?: pulumi.Input<number>;
+}
+
+export class PSeriesCloudPbx extends pulumi.dynamic.Resource {
+  /** The instance id the order returned; also the resource id. */
+  declare public readonly instanceId: pulumi.Output<string>;
+  /** Number of the purchase order that bought the PBX ("" when an existing PBX was adopted). */
+  declare public readonly orderNo: pulumi.Output<string>;
+  /** Status of the latest purchase order ("succeed", "pending", ...). */
+  declare public readonly orderStatus: pulumi.Output<string>;
+  /** Serial number (SN) of the PBX; every later order and the Partner Portal use it. */
+  declare public readonly productNo: pulumi.Output<string>;
+  declare public readonly transactionNo: pulumi.Output<string>;
+  /** Full host name of the PBX. */
+  declare public readonly pbxUrl: pulumi.Output<string>;
+  declare public readonly regionId: pulumi.Output<string>;
+  declare public readonly regionName: pulumi.Output<string>;
+  declare public readonly domainSuffix: pulumi.Output<string>;
+  declare public readonly pbxSubDomainId: pulumi.Output<string>;
+  declare public readonly planId: pulumi.Output<string>;
+  declare public readonly billingContactId: pulumi.Output<string>;
+  declare public readonly assignId: pulumi.Output<string>;
+  /** Subscription expiry as reported by the portal (filled by `pulumi refresh`). */
+  declare public readonly expireDate: pulumi.Output<string>;
+  declare public readonly status: pulumi.Output<string>;
+  /** True when an existing PBX with this URL was recorded instead of buying one. */
+  declare public readonly adopted: pulumi.Output<boolean>;
+  /** Every order placed for this PBX over its life. */
+  declare public readonly orders: pulumi.Output<OrderRecord[]>;
+  /** Price the price API quoted at preview, when it answered. */
+  declare public readonly priceEstimate: pulumi.Output<string>;
+  declare public readonly extensions: pulumi.Output<number>;
+  declare public readonly plan: pulumi.Output<PlanName>;
+  declare public readonly highAvailability: pulumi.Output<boolean>;
+  declare public readonly recordingMinutes: pulumi.Output<number>;
+
+  constructor(name: string, args: PSeriesCloudPbxArgs, opts?: pulumi.CustomResourceOptions) {
+    const outputs = Object.fromEntries(OUTPUT_KEYS.map((k) => [k, undefined]));
+    super(pbxProvider, name, { ...outputs, ...args }, opts, "yeastar", "PSeriesCloudPbx");
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * Provider settings for the process that runs the provider: credentials and base URL from stack config
+ * (`yeastar:*`) or the environment, read at run time and kept only in this module's memory.
+ */
+import type { PartnerApi } from "../api/partner-api";
+
+export const DEFAULT_BASE_URL = "https://openapi.partner.yeastar.com";
+
+export interface Settings {
+  baseUrl: string;
+  clientId?: string;
+  clientSecret?: string;
+}
+
+interface ConfigLike {
+  get(key: string): string | undefined;
+}
+
+let settings: Settings | undefined;
+
+/** Called from the provider's `configure()`; config wins over the environment. */
+export function configure(config?: ConfigLike): void {
+  const get = (key: string, env: string) => {
+    const fromConfig = config?.get(`yeastar:${key}`);
+    return fromConfig !== undefined && fromConfig !== "" ? fromConfig : process.env[env] || undefined;
+  };
+  settings = {
+    baseUrl: get("baseUrl", "YEASTAR_BASE_URL") ?? DEFAULT_BASE_URL,
+    clientId: get("clientId", "YEASTAR_CLIENT_ID"),
+    clientSecret: get("clientSecret", "YEASTAR_CLIENT_SECRET"),
+  };
+}
+
+export function currentSettings(): Settings {
+  if (!settings) configure();
+  return settings!;
+}
+
+export class SettingsError extends Error {}
+
+/** The shared API client for the current settings; errors name the missing setting and how to set it. */
+export function resolveApi(): PartnerApi {
+  const s = currentSettings();
+  const { assertSafeBaseUrl, sharedClient } = require("../client") as typeof import("../client");
+  if (!s.clientId) {
+    throw new SettingsError(
+      "yeastar:clientId is not set; run `pulumi config set yeastar:clientId <id>` or set YEASTAR_CLIENT_ID (Partner Portal > System > API)",
+    );
+  }
+  if (!s.clientSecret) {
+    throw new SettingsError(
+      "yeastar:clientSecret is not set; run `pulumi config set --secret yeastar:clientSecret <secret>` or set YEASTAR_CLIENT_SECRET",
+    );
+  }
+  assertSafeBaseUrl(s.baseUrl);
+  return sharedClient({ baseUrl: s.baseUrl, clientId: s.clientId, clientSecret: s.clientSecret });
+}
+
+export interface Reporter {
+  info(message: string): void;
+  warn(message: string): void;
+}
+
+/** Messages for the user: through the engine's log when available, else stderr. */
+export function report(): Reporter {
+  const emit = (level: "info" | "warn", message: string) => {
+    try {
+      const pulumi = require("@pulumi/pulumi") as typeof import("@pulumi/pulumi");
+      void pulumi.log[level](message);
+    } catch {
+      process.stderr.write(`${level}: ${message}\n`);
+    }
+  };
+  return { info: (m) => emit("info", m), warn: (m) => emit("warn", m) };
+}
