@@ -1,0 +1,23 @@
+import { PSeriesCloudPbx } from "pulumi-yeastar-pseries";
+
+// A PBX is a purchase: protect it so `pulumi destroy` cannot drop it from the stack by accident.
+const hq = new PSeriesCloudPbx(
+  "acme-hq",
+  {
+    pbxName: "Acme HQ",
+    subdomain: "acme-hq",
+    region: "Europe",
+    plan: "enterprise",
+    extensions: 100,
+    billingCycle: "annually",
+    highAvailability: true,
+    billingContact: "ap@acme.example",
+    poNumber: "PO-2026-0042",
+  },
+  { protect: true },
+);
+
+export const instanceId = hq.instanceId;
+export const orderNo = hq.orderNo;
+export const serialNumber = hq.productNo;
+export const pbxUrl = hq.pbxUrl;
