@@ -58,7 +58,7 @@ describe("PSeriesCloudPbx lifecycle through the pulumi CLI and the sandbox", fun
     const r = await project.preview();
     assert.equal(r.code, 0, r.output);
     assert.equal(orders().length, 0);
-    assert.match(r.output, /pulumi-nodejs:yeastar:PSeriesCloudPbx/);
+    assert.match(r.output, /pulumi-nodejs:dynamic/yeastar:PSeriesCloudPbx/);
     assert.match(r.output, /acme-hq\.eu\.sandbox\.yeastarcloud\.com/);
     assert.match(r.output, /extensions\s*:\s*100/);
     assert.match(r.output, /priceEstimate\s*:\s*"USD /);
@@ -146,7 +146,7 @@ describe("PSeriesCloudPbx lifecycle through the pulumi CLI and the sandbox", fun
     const r = await project.refresh();
     assert.equal(r.code, 0, r.output);
     assert.match(r.output, /extensions\s*:\s*120\s*=>\s*150|~\s*1 updated|1 updated/);
-    const [res] = await project.resourcesOfType("pulumi-nodejs:yeastar:PSeriesCloudPbx");
+    const [res] = await project.resourcesOfType("pulumi-nodejs:dynamic/yeastar:PSeriesCloudPbx");
     assert.equal((res.outputs as Record<string, unknown>).extensions, 150);
     assert.equal(orders().length, 4);
   });
@@ -171,6 +171,6 @@ describe("PSeriesCloudPbx lifecycle through the pulumi CLI and the sandbox", fun
     assert.match(r.output, /acme-hq\.eu\.sandbox\.yeastarcloud\.com/);
     assert.match(r.output, new RegExp(sandbox.admin.products()[0].productNo));
     assert.equal(sandbox.admin.products().length, 1, "the PBX still exists");
-    assert.equal((await project.resourcesOfType("pulumi-nodejs:yeastar:PSeriesCloudPbx")).length, 0);
+    assert.equal((await project.resourcesOfType("pulumi-nodejs:dynamic/yeastar:PSeriesCloudPbx")).length, 0);
   });
 });

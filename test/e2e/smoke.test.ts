@@ -56,7 +56,7 @@ describe("toolchain smoke: a trivial dynamic resource through the real pulumi CL
     assert.equal(r.code, 0, r.output);
     assert.deepEqual(ops(), ["create", "delete"]);
     assert.match(r.output, /smoke resource deleted/);
-    const things = await project.resourcesOfType("pulumi-nodejs:smoke:Thing");
+    const things = await project.resourcesOfType("pulumi-nodejs:dynamic/smoke:Thing");
     assert.equal(things.length, 0);
   });
 });

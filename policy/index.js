@@ -1,0 +1,1 @@
+require("../dist/policy/src/index.js");
