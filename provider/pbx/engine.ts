@@ -340,8 +340,8 @@ async function waitForOrder(api: PartnerApi, deps: Deps, orderNo: string, deadli
   }
 }
 
-function failedOrderMessage(what: string, orderNo: string, status: string) {
-  return `${what}: order ${orderNo} ended with status "${status}"; the Partner Portal did not complete it, so nothing new is active. Check the order in the Partner Portal before running \`pulumi up\` again.`;
+function failedOrderMessage(what: string, orderNo: string, status: string, productNo?: string) {
+  return `${what}: order ${orderNo}${productNo ? ` (serial ${productNo})` : ""} ended with status "${status}"; the Partner Portal did not complete it, so nothing new is active. Check the order in the Partner Portal before running \`pulumi up\` again.`;
 }
 
 function asResolvedInputs(raw: Record<string, unknown>): CheckedInputs & { resolved: Resolved } {
@@ -421,7 +421,7 @@ export async function create(
     }
   }
   if (state.orderStatus !== "succeed") {
-    throw new Error(failedOrderMessage(`create PBX ${url}`, result.orderNo, state.orderStatus));
+    throw new Error(failedOrderMessage(`create PBX ${url}`, result.orderNo, state.orderStatus, result.productNo));
   }
   return { id: result.instanceId, outs: state };
 }

@@ -10,6 +10,9 @@ export interface Settings {
   baseUrl: string;
   clientId?: string;
   clientSecret?: string;
+  /** Per-request timeouts (YEASTAR_TIMEOUT_MS, YEASTAR_ORDER_TIMEOUT_MS); defaults are the client's. */
+  timeoutMs?: number;
+  orderTimeoutMs?: number;
 }
 
 interface ConfigLike {
@@ -28,7 +31,14 @@ export function configure(config?: ConfigLike): void {
     baseUrl: get("baseUrl", "YEASTAR_BASE_URL") ?? DEFAULT_BASE_URL,
     clientId: get("clientId", "YEASTAR_CLIENT_ID"),
     clientSecret: get("clientSecret", "YEASTAR_CLIENT_SECRET"),
+    timeoutMs: positiveInt(process.env.YEASTAR_TIMEOUT_MS),
+    orderTimeoutMs: positiveInt(process.env.YEASTAR_ORDER_TIMEOUT_MS),
   };
+}
+
+function positiveInt(value: string | undefined): number | undefined {
+  const n = Number(value);
+  return value && Number.isInteger(n) && n > 0 ? n : undefined;
 }
 
 export function currentSettings(): Settings {
@@ -53,7 +63,13 @@ export function resolveApi(): PartnerApi {
     );
   }
   assertSafeBaseUrl(s.baseUrl);
-  return sharedClient({ baseUrl: s.baseUrl, clientId: s.clientId, clientSecret: s.clientSecret });
+  return sharedClient({
+    baseUrl: s.baseUrl,
+    clientId: s.clientId,
+    clientSecret: s.clientSecret,
+    ...(s.timeoutMs ? { timeoutMs: s.timeoutMs } : {}),
+    ...(s.orderTimeoutMs ? { orderTimeoutMs: s.orderTimeoutMs } : {}),
+  });
 }
 
 export interface Reporter {

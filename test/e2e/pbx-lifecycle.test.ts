@@ -3,40 +3,10 @@
  * log and request counters are the evidence of what was bought and called.
  */
 import * as assert from "node:assert/strict";
-import * as path from "node:path";
 import { PLANS, SERVICES } from "../../provider/api/catalog";
 import { startSandbox, type Sandbox } from "../../sandbox";
+import { CANARY_SECRET, declare, pbxArgs, pbxProject } from "../helpers/pbx";
 import { PulumiProject, previewSteps } from "../helpers/pulumi";
-
-export const CANARY_SECRET = "canary-SECRET-7d41e0b2";
-
-export function pbxArgs(overrides: Record<string, unknown> = {}) {
-  return {
-    pbxName: "Acme HQ",
-    subdomain: "acme-hq",
-    region: "Europe",
-    plan: "enterprise",
-    extensions: 100,
-    billingCycle: "annually",
-    billingContact: "ap@acme.example",
-    orderTimeoutSeconds: 30,
-    ...overrides,
-  };
-}
-
-export async function pbxProject(sandbox: Sandbox, name: string, env: Record<string, string> = {}) {
-  return PulumiProject.create({
-    name,
-    program: path.join(__dirname, "programs", "pbx.js"),
-    config: { "yeastar:clientId": "sandbox-client", "yeastar:baseUrl": sandbox.url },
-    secrets: { "yeastar:clientSecret": CANARY_SECRET },
-    env,
-  });
-}
-
-export async function declare(project: PulumiProject, specs: Array<{ name: string; args: object; protect?: boolean }>) {
-  await project.setConfig("e2e:pbxs", JSON.stringify(specs));
-}
 
 describe("PSeriesCloudPbx lifecycle through the pulumi CLI and the sandbox", function () {
   let sandbox: Sandbox;
@@ -58,7 +28,7 @@ describe("PSeriesCloudPbx lifecycle through the pulumi CLI and the sandbox", fun
     const r = await project.preview();
     assert.equal(r.code, 0, r.output);
     assert.equal(orders().length, 0);
-    assert.match(r.output, /pulumi-nodejs:dynamic/yeastar:PSeriesCloudPbx/);
+    assert.match(r.output, /pulumi-nodejs:dynamic\/yeastar:PSeriesCloudPbx/);
     assert.match(r.output, /acme-hq\.eu\.sandbox\.yeastarcloud\.com/);
     assert.match(r.output, /extensions\s*:\s*100/);
     assert.match(r.output, /priceEstimate\s*:\s*"USD /);

@@ -26,8 +26,10 @@ export interface RunResult {
 export interface ProjectOptions {
   /** Project name (also the config namespace for plain keys). */
   name: string;
-  /** Absolute path of the compiled program module to run. */
-  program: string;
+  /** Absolute path of the compiled program module to run (or use `sourceDir`). */
+  program?: string;
+  /** A whole Pulumi project (e.g. an example) to copy and run as is, with this package linked in. */
+  sourceDir?: string;
   /** Stack config; values under `secrets` are set with --secret. */
   config?: Record<string, string>;
   secrets?: Record<string, string>;
@@ -74,11 +76,21 @@ export class PulumiProject {
       NO_COLOR: "1",
       ...opts.env,
     };
-    fs.writeFileSync(
-      path.join(this.dir, "Pulumi.yaml"),
-      `name: ${opts.name}\nruntime:\n  name: nodejs\n  options:\n    typescript: false\nmain: index.js\n`,
-    );
-    fs.writeFileSync(path.join(this.dir, "index.js"), `module.exports = require(${JSON.stringify(opts.program)});\n`);
+    if (opts.sourceDir) {
+      fs.cpSync(opts.sourceDir, this.dir, {
+        recursive: true,
+        filter: (src) => !src.includes(`${path.sep}node_modules`) && !/Pulumi\.[^/]+\.yaml$/.test(src),
+      });
+      // As if `npm install` had put this package into the example's node_modules.
+      fs.mkdirSync(path.join(this.dir, "node_modules"), { recursive: true });
+      fs.symlinkSync(REPO_ROOT, path.join(this.dir, "node_modules", "pulumi-yeastar-pseries"), "dir");
+    } else {
+      fs.writeFileSync(
+        path.join(this.dir, "Pulumi.yaml"),
+        `name: ${opts.name}\nruntime:\n  name: nodejs\n  options:\n    typescript: false\nmain: index.js\n`,
+      );
+      fs.writeFileSync(path.join(this.dir, "index.js"), `module.exports = require(${JSON.stringify(opts.program)});\n`);
+    }
   }
 
   static async create(opts: ProjectOptions): Promise<PulumiProject> {
