@@ -12,7 +12,7 @@ interface Spec {
 }
 
 const specs = new pulumi.Config("e2e").requireObject<Spec[]>("pbxs");
-const out: Record<string, pulumi.Output<Record<string, unknown>>> = {};
+const out: Record<string, pulumi.Output<unknown>> = {};
 for (const spec of specs) {
   const pbx = new PSeriesCloudPbx(spec.name, spec.args, { protect: spec.protect ?? false });
   out[spec.name] = pulumi
