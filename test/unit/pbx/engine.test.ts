@@ -172,18 +172,14 @@ describe("engine: create", function () {
       productNo: "SN7",
       transactionNo: "",
     });
-    api.getOrder
-      .onFirstCall()
-      .resolves({
-        basicInformation: { productId: "13" },
-        orderInformation: { id: "1", orderNo: "HB1", orderStatus: "pending" },
-      } as never);
-    api.getOrder
-      .onSecondCall()
-      .resolves({
-        basicInformation: { productId: "13" },
-        orderInformation: { id: "1", orderNo: "HB1", orderStatus: "succeed" },
-      } as never);
+    api.getOrder.onFirstCall().resolves({
+      basicInformation: { productId: "13" },
+      orderInformation: { id: "1", orderNo: "HB1", orderStatus: "pending" },
+    } as never);
+    api.getOrder.onSecondCall().resolves({
+      basicInformation: { productId: "13" },
+      orderInformation: { id: "1", orderNo: "HB1", orderStatus: "succeed" },
+    } as never);
     const { outs } = await create({ ...checked() }, deps(api).deps);
     assert.equal(outs.orderStatus, "succeed");
     assert.equal(api.getOrder.callCount, 2);
@@ -222,7 +218,10 @@ describe("engine: create", function () {
       productNo: "SN7",
       transactionNo: "",
     });
-    await assert.rejects(create({ ...checked() }, deps(api).deps), /order HB9 ended with status "failed"/);
+    await assert.rejects(
+      create({ ...checked() }, deps(api).deps),
+      /order HB9 \(serial SN7\) ended with status "failed"/,
+    );
   });
 });
 

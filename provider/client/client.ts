@@ -1,0 +1,575 @@
+/**
+ * The Partner Portal client: envelope and schema checks, token handling, retries for reads, and the one rule that
+ * matters most: the order POST is sent exactly once, and any doubt about its outcome is reported as ambiguous.
+ */
+import { createHash } from "node:crypto";
+import type { z } from "zod";
+import { ID_FIELDS, PATHS, PCE_PRODUCT_ID, type EndpointName } from "../api/catalog";
+import { parseJson, stringifyJson } from "../api/json";
+import type { PageRequest, PartnerApi } from "../api/partner-api";
+import {
+  BillingContactList,
+  Envelope,
+  OrderDetail,
+  OrderList,
+  OrderResult,
+  PbxUrlExisted,
+  PriceQuote,
+  ProductDetail,
+  ProductList,
+  RegionList,
+  SubordinateUserList,
+  TokenResult,
+  type BillingContact,
+  type OrderInfo,
+  type OrderRequest,
+  type Page,
+  type PriceRequest,
+  type ProductInfo,
+  type RegionInfo,
+  type SubordinateUser,
+} from "../api/schemas";
+import { TokenManager } from "./auth";
+import { assertSafeBaseUrl } from "./base-url";
+import { ApiError, ConfigError, NetworkError, SchemaError } from "./errors";
+import { redact } from "./redact";
+import { parseRetryAfter, withRetries, type RetryDecision, type RetryPolicy } from "./retry";
+import {
+  defaultFetch,
+  exchange,
+  keepAliveAgentFor,
+  packageVersion,
+  TransportFailure,
+  type FetchLike,
+  type RawResponse,
+} from "./transport";
+
+export interface ClientOptions {
+  baseUrl: string;
+  clientId: string;
+  clientSecret: string;
+  /** Injected fetch; default node-fetch with a keep-alive agent. */
+  fetch?: FetchLike;
+  /** Default "pulumi-yeastar-pseries/<package version>". */
+  userAgent?: string;
+  /** Per attempt, for everything but the order POST; default 30000. */
+  timeoutMs?: number;
+  /** For the order POST; default 60000. */
+  orderTimeoutMs?: number;
+  retry?: { retries?: number; baseDelayMs?: number; maxDelayMs?: number };
+  /** Refresh the access token this long before it expires; default 120. */
+  refreshMarginSeconds?: number;
+  /** Receives one line per attempt, retry and token event; every line is redacted first. */
+  log?: (line: string) => void;
+  /** Clock for token expiry (tests). Delays always use the real timers. */
+  now?: () => number;
+}
+
+/** What each endpoint is called in messages; the user reads these. */
+export const OPERATIONS: Record<EndpointName, string> = {
+  token: "request access token",
+  regionList: "list regions",
+  pbxUrlExisted: "check PBX URL",
+  billingContactList: "list billing contacts",
+  subordinateUserList: "list subordinate users",
+  productList: "list products",
+  productDetail: "get product",
+  orderSave: "create order",
+  orderList: "list orders",
+  orderDetail: "get order",
+  priceCalculate: "calculate price",
+};
+
+/** Codes with which the API says "this access token is no longer good" (the second is the generic one). */
+const TOKEN_REJECTED_CODES = new Set(["token_expired", "unauthorized"]);
+const PRODUCT_NOT_FOUND_CODES = new Set(["product_not_found"]);
+/** Page size used when searching our own product list. */
+const SEARCH_PAGE_SIZE = 100;
+/** Guard against a server whose paging never ends. */
+const MAX_SEARCH_PAGES = 1000;
+/** Tokens remembered for redaction; older ones are long expired and will not show up in a response. */
+const MAX_REMEMBERED_TOKENS = 50;
+
+interface CallSpec<T> {
+  endpoint: EndpointName;
+  method: "GET" | "POST";
+  /** Path suffix after PATHS[endpoint], e.g. "/123" for order detail. */
+  suffix?: string;
+  query?: Record<string, string | number | undefined>;
+  /** JSON body; ID fields are written as bare integers. */
+  json?: unknown;
+  /** Form body (token endpoint only). */
+  form?: Record<string, string>;
+  schema: z.ZodType<T, unknown>;
+}
+
+type Stats = { calls: Record<EndpointName, number>; tokenRequests: number };
+
+export class PartnerClient implements PartnerApi {
+  readonly stats: Stats;
+
+  private readonly base: URL;
+  private readonly fetch: FetchLike;
+  private readonly userAgent: string;
+  private readonly timeoutMs: number;
+  private readonly orderTimeoutMs: number;
+  private readonly retryPolicy: RetryPolicy;
+  private readonly logSink?: (line: string) => void;
+  // Credentials live in ES private fields, which util.inspect, JSON.stringify and Object.keys never show.
+  readonly #clientSecret: string;
+  readonly #tokenSecrets: string[] = [];
+  readonly #tokens: TokenManager;
+  private readonly cache = new Map<string, Promise<unknown>>();
+
+  constructor(opts: ClientOptions) {
+    this.base = assertSafeBaseUrl(opts.baseUrl);
+    if (!opts.clientId || typeof opts.clientId !== "string") {
+      throw new ConfigError("clientId", "must be set (yeastar:clientId or YEASTAR_CLIENT_ID)");
+    }
+    if (!opts.clientSecret || typeof opts.clientSecret !== "string") {
+      // Never echo a secret, not even a malformed one.
+      throw new ConfigError("clientSecret", "must be set (yeastar:clientSecret or YEASTAR_CLIENT_SECRET)");
+    }
+    this.#clientSecret = opts.clientSecret;
+    this.fetch = opts.fetch ?? defaultFetch;
+    this.userAgent = opts.userAgent ?? `pulumi-yeastar-pseries/${packageVersion()}`;
+    this.timeoutMs = positive(opts.timeoutMs, 30_000, "timeoutMs");
+    this.orderTimeoutMs = positive(opts.orderTimeoutMs, 60_000, "orderTimeoutMs");
+    this.retryPolicy = {
+      retries: nonNegative(opts.retry?.retries, 4, "retry.retries"),
+      baseDelayMs: nonNegative(opts.retry?.baseDelayMs, 200, "retry.baseDelayMs"),
+      maxDelayMs: nonNegative(opts.retry?.maxDelayMs, 5000, "retry.maxDelayMs"),
+    };
+    this.logSink = opts.log;
+    const calls = Object.fromEntries(Object.keys(PATHS).map((k) => [k, 0])) as Record<EndpointName, number>;
+    this.stats = { calls, tokenRequests: 0 };
+    this.#tokens = new TokenManager({
+      clientId: opts.clientId,
+      clientSecret: opts.clientSecret,
+      now: opts.now ?? Date.now,
+      refreshMarginSeconds: nonNegative(opts.refreshMarginSeconds, 120, "refreshMarginSeconds"),
+      log: (line) => this.log(line),
+      requestToken: (form) => this.read({ endpoint: "token", method: "POST", form, schema: TokenResult }),
+    });
+  }
+
+  /** The current access token (fetching or refreshing it when due). */
+  async getToken(): Promise<string> {
+    return (await this.#tokens.session()).token;
+  }
+
+  // ---- PartnerApi ----
+
+  listRegions(): Promise<RegionInfo[]> {
+    return this.cached("regions", () => this.read({ endpoint: "regionList", method: "GET", schema: RegionList }));
+  }
+
+  isPbxUrlTaken(pbxUrl: string): Promise<boolean> {
+    return this.read({ endpoint: "pbxUrlExisted", method: "GET", query: { pbxUrl }, schema: PbxUrlExisted });
+  }
+
+  listBillingContacts(): Promise<BillingContact[]> {
+    return this.cached("billingContacts", () =>
+      this.read({ endpoint: "billingContactList", method: "GET", schema: BillingContactList }),
+    );
+  }
+
+  listSubordinateUsers(): Promise<SubordinateUser[]> {
+    return this.cached("subordinateUsers", () =>
+      this.read({ endpoint: "subordinateUserList", method: "GET", schema: SubordinateUserList }),
+    );
+  }
+
+  listProducts(page: PageRequest = {}): Promise<Page<ProductInfo>> {
+    return this.read({
+      endpoint: "productList",
+      method: "GET",
+      query: { productId: PCE_PRODUCT_ID, pageNo: page.pageNo, pageSize: page.pageSize },
+      schema: ProductList,
+    });
+  }
+
+  async findProductByUrl(pbxUrl: string): Promise<ProductInfo | undefined> {
+    // Host names are case-insensitive; a trailing dot is the same host.
+    const wanted = normalizeHost(pbxUrl);
+    for (let pageNo = 1; pageNo <= MAX_SEARCH_PAGES; pageNo++) {
+      const page = await this.listProducts({ pageNo, pageSize: SEARCH_PAGE_SIZE });
+      const hit = page.results.find((p) => normalizeHost(p.pbxUrl) === wanted);
+      if (hit) return hit;
+      if (page.results.length === 0 || pageNo >= page.totalPage) return undefined;
+    }
+    return undefined;
+  }
+
+  async getProduct(productNo: string): Promise<ProductDetail | undefined> {
+    try {
+      return await this.read({
+        endpoint: "productDetail",
+        method: "GET",
+        query: { productId: PCE_PRODUCT_ID, productNo },
+        schema: ProductDetail,
+      });
+    } catch (err) {
+      // Only a not-found the API itself stated (a parsed envelope) counts: a bare 404 from a proxy or a wrong
+      // base URL must not make the provider drop a paid PBX from state.
+      if (
+        err instanceof ApiError &&
+        err.fromEnvelope &&
+        (err.httpStatus === 404 || PRODUCT_NOT_FOUND_CODES.has(err.code))
+      ) {
+        return undefined;
+      }
+      throw err;
+    }
+  }
+
+  async createOrder(order: OrderRequest): Promise<OrderResult> {
+    assertIdFields(order, this.secrets());
+    const spec: CallSpec<OrderResult> = { endpoint: "orderSave", method: "POST", json: order, schema: OrderResult };
+    // The token is fetched (and retried) before the order leaves; a token failure places no order.
+    const session = await this.#tokens.session();
+    try {
+      return await this.attempt(spec, session.authorization, 1, false);
+    } catch (err) {
+      if (err instanceof ApiError && err.httpStatus === 401) this.#tokens.invalidate(session.token);
+      throw err;
+    }
+  }
+
+  getOrder(orderNoOrId: string): Promise<OrderDetail> {
+    return this.read({
+      endpoint: "orderDetail",
+      method: "GET",
+      suffix: `/${encodeURIComponent(orderNoOrId)}`,
+      schema: OrderDetail,
+    });
+  }
+
+  listOrders(page: PageRequest = {}): Promise<Page<OrderInfo>> {
+    return this.read({
+      endpoint: "orderList",
+      method: "GET",
+      query: { pageNo: page.pageNo, pageSize: page.pageSize },
+      schema: OrderList,
+    });
+  }
+
+  calculatePrice(request: PriceRequest): Promise<PriceQuote> {
+    assertIdFields(request, this.secrets());
+    // A price calculation changes nothing on the server, so it is retried like a read.
+    return this.read({ endpoint: "priceCalculate", method: "POST", json: request, schema: PriceQuote });
+  }
+
+  // ---- machinery ----
+
+  /** Idempotent call: retried on 429/5xx/network/garbled bodies, and re-authenticated once after a 401. */
+  private read<T>(spec: CallSpec<T>): Promise<T> {
+    const authenticated = spec.endpoint !== "token";
+    let reauthenticated = false;
+    return withRetries(
+      async (attemptNo) => {
+        if (!authenticated) return this.attempt(spec, undefined, attemptNo, true);
+        const session = await this.#tokens.session();
+        try {
+          return await this.attempt(spec, session.authorization, attemptNo, true);
+        } catch (err) {
+          if (reauthenticated || !isTokenRejected(err)) throw err;
+          reauthenticated = true;
+          this.log(`yeastar: ${OPERATIONS[spec.endpoint]}: access token rejected; getting a new one and retrying once`);
+          this.#tokens.invalidate(session.token);
+          const fresh = await this.#tokens.session();
+          return this.attempt(spec, fresh.authorization, attemptNo, true);
+        }
+      },
+      this.retryPolicy,
+      (err) => this.retryDecision(spec, err),
+      (err, next, retryAfterMs) => {
+        const why = err instanceof Error ? err.message : String(err);
+        const after = retryAfterMs ? `, Retry-After ${retryAfterMs} ms` : "";
+        this.log(
+          `yeastar: ${OPERATIONS[spec.endpoint]}: retrying (attempt ${next} of ${this.retryPolicy.retries + 1}${after}) after: ${why}`,
+        );
+      },
+    );
+  }
+
+  private retryDecision(spec: CallSpec<unknown>, err: unknown): RetryDecision {
+    // A token failure inside a read was already retried by the token request itself; retrying the read would
+    // multiply the attempts.
+    if (spec.endpoint !== "token" && operationOf(err) === OPERATIONS.token) return { retry: false };
+    if (err instanceof ApiError) return { retry: err.retryable, retryAfterMs: err.retryAfterMs };
+    if (err instanceof NetworkError || err instanceof SchemaError) return { retry: err.retryable };
+    return { retry: false };
+  }
+
+  /** One HTTP attempt, mapped to a result or to exactly one of our error types. */
+  private async attempt<T>(
+    spec: CallSpec<T>,
+    authorization: string | undefined,
+    attemptNo: number,
+    idempotent: boolean,
+  ): Promise<T> {
+    const operation = OPERATIONS[spec.endpoint];
+    const url = this.urlFor(spec);
+    const headers: Record<string, string> = { "User-Agent": this.userAgent, Accept: "application/json" };
+    if (authorization) headers.Authorization = authorization;
+    let body: string | undefined;
+    if (spec.form) {
+      headers["Content-Type"] = "application/x-www-form-urlencoded";
+      body = new URLSearchParams(spec.form).toString();
+    } else if (spec.json !== undefined) {
+      headers["Content-Type"] = "application/json";
+      body = stringifyJson(spec.json);
+    }
+
+    this.stats.calls[spec.endpoint] += 1;
+    if (spec.endpoint === "token") this.stats.tokenRequests += 1;
+
+    const shownPath = url.slice(this.base.origin.length);
+    const started = Date.now();
+    let raw: RawResponse;
+    try {
+      raw = await exchange(
+        this.fetch,
+        url,
+        { method: spec.method, headers, body, agent: keepAliveAgentFor(url) },
+        idempotent ? this.timeoutMs : this.orderTimeoutMs,
+      );
+    } catch (err) {
+      const failure = err instanceof TransportFailure ? err : new TransportFailure(String(err), true);
+      this.log(`yeastar: ${spec.method} ${shownPath} -> network error (${failure.reason}) attempt ${attemptNo}`);
+      throw new NetworkError({
+        operation,
+        reason: failure.reason,
+        baseUrl: this.base.origin,
+        ambiguous: !idempotent && failure.maybeSent,
+        // An order is never repeated by us; "retryable" tells the caller whether repeating is safe.
+        retryable: idempotent || !failure.maybeSent,
+        attempts: attemptNo,
+        secrets: this.secrets(),
+      });
+    }
+
+    const ctx = { operation, attempts: attemptNo, secrets: this.secrets() };
+    let parsed: unknown;
+    let parseProblem: string | undefined;
+    try {
+      parsed = parseJson(raw.text);
+    } catch (err) {
+      parseProblem = `body is not JSON (${err instanceof Error ? err.message : String(err)})`;
+    }
+    if (spec.endpoint === "token") this.rememberTokens(parsed);
+
+    const envelope = parseProblem === undefined ? Envelope.safeParse(parsed) : undefined;
+    const ms = Date.now() - started;
+    if (!envelope || !envelope.success) {
+      const issues = envelope && !envelope.success ? formatIssues(envelope.error, "envelope") : [parseProblem ?? ""];
+      this.log(
+        `yeastar: ${spec.method} ${shownPath} -> HTTP ${raw.status}, no valid envelope, ${ms} ms, attempt ${attemptNo}`,
+      );
+      if (raw.status >= 200 && raw.status < 300) {
+        throw new SchemaError({
+          ...ctx,
+          issues,
+          httpStatus: raw.status,
+          // A truncated or garbled body is usually transient; the same read may well succeed next time.
+          retryable: idempotent,
+          ambiguous: !idempotent,
+        });
+      }
+      throw new ApiError({
+        ...ctx,
+        httpStatus: raw.status,
+        code: `http_${raw.status}`,
+        // The token endpoint's body may hold credentials we have not learned yet; show none of it.
+        detailMessage:
+          spec.endpoint === "token"
+            ? "no API envelope in the response"
+            : `no API envelope in the response (${excerpt(raw.text)})`,
+        // Without an envelope we cannot tell what the server did with the order, so repeating it is unsafe.
+        retryable: idempotent && isTransientStatus(raw.status),
+        ambiguous: !idempotent,
+        retryAfterMs: parseRetryAfter(raw.retryAfter),
+      });
+    }
+
+    const env = envelope.data;
+    this.log(
+      `yeastar: ${spec.method} ${shownPath} -> HTTP ${raw.status} code=${env.code} requestId=${env.requestId || "-"} ${ms} ms, attempt ${attemptNo}`,
+    );
+    if (env.code !== "success" || raw.status >= 400) {
+      // The HTTP line and the body's `status` should agree; when the line says 200 but the body carries an error
+      // status, the body is the better witness.
+      const status = raw.status >= 400 ? raw.status : (env.status ?? raw.status);
+      throw new ApiError({
+        ...ctx,
+        httpStatus: status,
+        code: env.code,
+        detailMessage: env.detailMessage,
+        requestId: env.requestId,
+        fieldErrors: fieldErrorsOf(env.result),
+        // A 4xx (or an error envelope on 2xx) is the server's definite "no"; a 5xx may come after the commit,
+        // and then repeating the order is unsafe.
+        retryable: isTransientStatus(status) && (idempotent || status < 500),
+        ambiguous: !idempotent && status >= 500,
+        retryAfterMs: parseRetryAfter(raw.retryAfter),
+        fromEnvelope: true,
+      });
+    }
+
+    const result = spec.schema.safeParse(env.result);
+    if (!result.success) {
+      throw new SchemaError({
+        ...ctx,
+        issues: formatIssues(result.error, "result"),
+        requestId: env.requestId,
+        httpStatus: raw.status,
+        // The same server will send the same shape again.
+        retryable: false,
+        // The order may have been placed even though we cannot read the answer.
+        ambiguous: !idempotent,
+      });
+    }
+    return result.data;
+  }
+
+  private urlFor(spec: CallSpec<unknown>): string {
+    const prefix = this.base.pathname.replace(/\/+$/, "");
+    let url = `${this.base.origin}${prefix}${PATHS[spec.endpoint]}${spec.suffix ?? ""}`;
+    const params = new URLSearchParams();
+    for (const [k, v] of Object.entries(spec.query ?? {})) if (v !== undefined) params.set(k, String(v));
+    const qs = params.toString();
+    if (qs) url += `?${qs}`;
+    return url;
+  }
+
+  /** Single-flight cache: concurrent callers share one request; a failure is not cached. */
+  private cached<T>(key: string, load: () => Promise<T>): Promise<T> {
+    let hit = this.cache.get(key) as Promise<T> | undefined;
+    if (!hit) {
+      hit = load();
+      this.cache.set(key, hit);
+      hit.catch(() => {
+        if (this.cache.get(key) === hit) this.cache.delete(key);
+      });
+    }
+    return hit;
+  }
+
+  private rememberTokens(parsed: unknown): void {
+    const result = (parsed as { result?: unknown } | undefined)?.result as Record<string, unknown> | undefined;
+    if (!result || typeof result !== "object") return;
+    for (const key of ["token", "refreshToken"]) {
+      const value = result[key];
+      if (typeof value === "string" && value.length > 0 && !this.#tokenSecrets.includes(value)) {
+        this.#tokenSecrets.push(value);
+      }
+    }
+    while (this.#tokenSecrets.length > MAX_REMEMBERED_TOKENS) this.#tokenSecrets.shift();
+  }
+
+  private secrets(): string[] {
+    return [this.#clientSecret, ...this.#tokenSecrets];
+  }
+
+  private log(line: string): void {
+    if (this.logSink) this.logSink(redact(line, this.secrets()));
+  }
+}
+
+// ---- shared clients ----
+
+const shared = new Map<string, PartnerClient>();
+
+/**
+ * One client per process and account, so every resource in a provider process shares one token, one region list
+ * and one contact list. The key holds a hash of the secret, never the secret itself; the first caller's other
+ * options (fetch, timeouts, log) win.
+ */
+export function sharedClient(opts: ClientOptions): PartnerClient {
+  const secretHash = createHash("sha256").update(String(opts.clientSecret)).digest("hex");
+  const key = `${assertSafeBaseUrl(opts.baseUrl).href}\n${opts.clientId}\n${secretHash}`;
+  let client = shared.get(key);
+  if (!client) {
+    client = new PartnerClient(opts);
+    shared.set(key, client);
+  }
+  return client;
+}
+
+/** Forgets all shared clients (tests, or after credentials were rotated). */
+export function resetSharedClients(): void {
+  shared.clear();
+}
+
+// ---- helpers ----
+
+function positive(value: number | undefined, fallback: number, field: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isFinite(value) || value <= 0) throw new ConfigError(field, "must be a positive number", String(value));
+  return value;
+}
+
+function nonNegative(value: number | undefined, fallback: number, field: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isFinite(value) || value < 0) throw new ConfigError(field, "must be zero or more", String(value));
+  return value;
+}
+
+function isTransientStatus(status: number): boolean {
+  return status === 429 || status === 408 || status >= 500;
+}
+
+function isTokenRejected(err: unknown): boolean {
+  return err instanceof ApiError && err.httpStatus === 401 && TOKEN_REJECTED_CODES.has(err.code);
+}
+
+function operationOf(err: unknown): string | undefined {
+  return err instanceof ApiError || err instanceof NetworkError || err instanceof SchemaError
+    ? err.operation
+    : undefined;
+}
+
+/** `result` of an error envelope, when it is the documented "field -> reason" map. */
+function fieldErrorsOf(result: unknown): Record<string, string> | undefined {
+  if (!result || typeof result !== "object" || Array.isArray(result)) return undefined;
+  const entries = Object.entries(result as Record<string, unknown>);
+  if (entries.length === 0 || !entries.every(([, v]) => typeof v === "string")) return undefined;
+  return Object.fromEntries(entries) as Record<string, string>;
+}
+
+function formatIssues(error: z.ZodError, root: string): string[] {
+  return error.issues.map((issue) => {
+    const where = [root, ...issue.path.map(String)].join(".");
+    return `${where}: ${issue.message}`;
+  });
+}
+
+function excerpt(text: string): string {
+  const flat = text.replace(/\s+/g, " ").trim();
+  if (flat === "") return "empty body";
+  return flat.length > 120 ? `body starts ${JSON.stringify(flat.slice(0, 120))}...` : `body ${JSON.stringify(flat)}`;
+}
+
+function normalizeHost(host: string): string {
+  return host.trim().toLowerCase().replace(/\.$/, "");
+}
+
+/** ID fields must be decimal strings (or safe integers): anything else would be sent as a JSON string. */
+function assertIdFields(value: unknown, secrets: string[], path = ""): void {
+  if (Array.isArray(value)) {
+    value.forEach((item, i) => assertIdFields(item, secrets, `${path}[${i}]`));
+    return;
+  }
+  if (!value || typeof value !== "object") return;
+  for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
+    const here = path ? `${path}.${key}` : key;
+    if ((ID_FIELDS as readonly string[]).includes(key) && v !== undefined) {
+      const ok =
+        (typeof v === "string" && /^\d{1,20}$/.test(v)) || (typeof v === "number" && Number.isSafeInteger(v) && v >= 0);
+      if (!ok) throw new ConfigError(here, "must be a decimal ID (digits only)", String(v), { secrets });
+    } else if (typeof v === "object") {
+      assertIdFields(v, secrets, here);
+    }
+  }
+}

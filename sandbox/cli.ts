@@ -1,0 +1,67 @@
+#!/usr/bin/env node
+/**
+ * yeastar-sandbox: runs the Partner Portal simulator until SIGINT or SIGTERM. The client secret comes from the
+ * environment only, so it never shows in the process list.
+ */
+import { parseArgs } from "node:util";
+import { startSandbox } from "./index";
+
+const USAGE = `usage: yeastar-sandbox [--port 8787] [--host 127.0.0.1] [--state file.json] [--client-id ID]
+                       [--latency-ms N] [--order-pending-ms N] [--token-lifetime SECONDS] [--log]
+The client secret is read from YEASTAR_SANDBOX_CLIENT_SECRET (default "sandbox-secret").`;
+
+function integer(name: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^\d+$/.test(text)) throw new Error(`--${name} must be a non-negative integer, got ${JSON.stringify(text)}`);
+  return Number(text);
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: "string", default: "8787" },
+      host: { type: "string", default: "127.0.0.1" },
+      state: { type: "string" },
+      "client-id": { type: "string" },
+      "latency-ms": { type: "string" },
+      "order-pending-ms": { type: "string" },
+      "token-lifetime": { type: "string" },
+      log: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  const sandbox = await startSandbox({
+    port: integer("port", values.port),
+    host: values.host,
+    stateFile: values.state,
+    clientId: values["client-id"],
+    clientSecret: process.env.YEASTAR_SANDBOX_CLIENT_SECRET || undefined,
+    latencyMs: integer("latency-ms", values["latency-ms"]),
+    orderPendingMs: integer("order-pending-ms", values["order-pending-ms"]),
+    tokenLifetimeSeconds: integer("token-lifetime", values["token-lifetime"]),
+    logger: values.log,
+  });
+  console.log(`yeastar-sandbox listening on ${sandbox.url}`);
+  const stop = () => {
+    sandbox.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(`yeastar-sandbox: ${(error as Error).message}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+}
+
+main().catch((error: unknown) => {
+  console.error(`yeastar-sandbox: ${(error as Error).message}`);
+  console.error(USAGE);
+  process.exit(2);
+});

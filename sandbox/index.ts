@@ -1,0 +1,61 @@
+/**
+ * A local, stateful simulator of the Yeastar Partner Portal API, for tests, demos and users' own CI.
+ */
+import type { AddressInfo } from "node:net";
+import { buildServer } from "./server";
+import { Simulator } from "./simulator";
+import type { Sandbox, SandboxOptions } from "./types";
+
+export type {
+  ConfigPatch,
+  FaultSpec,
+  Price,
+  Sandbox,
+  SandboxAdmin,
+  SandboxConfig,
+  SandboxOptions,
+  SandboxStats,
+  StoredOrder,
+  StoredOrderItem,
+  StoredProduct,
+  StoredService,
+} from "./types";
+
+function nonNegativeInteger(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 0) throw new TypeError(`${name} must be a non-negative integer`);
+  return value;
+}
+
+export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
+  const tokenLifetimeSeconds = nonNegativeInteger("tokenLifetimeSeconds", opts.tokenLifetimeSeconds, 1800);
+  if (tokenLifetimeSeconds === 0) throw new TypeError("tokenLifetimeSeconds must be positive");
+  const sim = new Simulator(
+    { clientId: opts.clientId ?? "sandbox-client", clientSecret: opts.clientSecret ?? "sandbox-secret" },
+    {
+      orderPendingMs: nonNegativeInteger("orderPendingMs", opts.orderPendingMs, 0),
+      latencyMs: nonNegativeInteger("latencyMs", opts.latencyMs, 0),
+      tokenLifetimeSeconds,
+      rejectRefreshTokens: false,
+      failOrdersForUrls: [],
+    },
+    opts.stateFile,
+  );
+  const { app, connections } = buildServer(sim, { logger: opts.logger ?? false });
+  const host = opts.host ?? "127.0.0.1";
+  await app.listen({ port: nonNegativeInteger("port", opts.port, 0), host });
+  const { port } = app.server.address() as AddressInfo;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`,
+    port,
+    admin: sim,
+    close() {
+      closing ??= (async () => {
+        connections.close();
+        await app.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,172 @@
+/**
+ * The sandbox without its HTTP layer: state, faults and counters, and the admin operations on them.
+ */
+import { PATHS, type EndpointName } from "../provider/api/catalog";
+import { FaultBook } from "./faults";
+import { isMoney } from "./pricing";
+import { Store } from "./store";
+import type { ConfigPatch, FaultSpec, Price, SandboxAdmin, SandboxConfig, SandboxStats, StoredProduct } from "./types";
+
+/** An admin request that cannot be carried out; `status` is what the HTTP admin surface replies. */
+export class AdminError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = "AdminError";
+  }
+}
+
+function zeroCounters(): Record<EndpointName, number> {
+  return Object.fromEntries(Object.keys(PATHS).map((name) => [name, 0])) as Record<EndpointName, number>;
+}
+
+function isNonNegativeInteger(v: unknown): v is number {
+  return typeof v === "number" && Number.isInteger(v) && v >= 0;
+}
+
+export function checkConfigPatch(input: unknown): ConfigPatch {
+  if (typeof input !== "object" || input === null || Array.isArray(input)) {
+    throw new AdminError(400, "config must be an object");
+  }
+  const patch = input as Record<string, unknown>;
+  for (const [key, value] of Object.entries(patch)) {
+    switch (key) {
+      case "orderPendingMs":
+      case "latencyMs":
+        if (!isNonNegativeInteger(value)) throw new AdminError(400, `${key} must be a non-negative integer`);
+        break;
+      case "tokenLifetimeSeconds":
+        if (!isNonNegativeInteger(value) || value === 0) {
+          throw new AdminError(400, `${key} must be a positive integer`);
+        }
+        break;
+      case "rejectRefreshTokens":
+        if (typeof value !== "boolean") throw new AdminError(400, `${key} must be a boolean`);
+        break;
+      case "failOrdersForUrls":
+        if (!Array.isArray(value) || !value.every((v) => typeof v === "string")) {
+          throw new AdminError(400, `${key} must be an array of strings`);
+        }
+        break;
+      default:
+        throw new AdminError(400, `unknown config field: ${key}`);
+    }
+  }
+  return patch as ConfigPatch;
+}
+
+export class Simulator implements SandboxAdmin {
+  readonly store: Store;
+  readonly faults = new FaultBook();
+  requests = zeroCounters();
+  private readonly resetListeners: Array<() => void> = [];
+
+  constructor(
+    readonly credentials: { clientId: string; clientSecret: string },
+    config: SandboxConfig,
+    stateFile?: string,
+  ) {
+    this.store = new Store(config, stateFile);
+    this.store.load();
+  }
+
+  get config(): SandboxConfig {
+    return this.store.config;
+  }
+
+  count(endpoint: EndpointName): void {
+    this.requests[endpoint] += 1;
+  }
+
+  onReset(listener: () => void): void {
+    this.resetListeners.push(listener);
+  }
+
+  stats(): SandboxStats {
+    this.store.settle(Date.now());
+    return {
+      requests: { ...this.requests },
+      orders: structuredClone(this.store.orders),
+      tokensIssued: this.store.tokens.issued,
+    };
+  }
+
+  reset(): void {
+    this.store.reset();
+    this.faults.clear();
+    this.resetCounters();
+    for (const listener of this.resetListeners) listener();
+  }
+
+  resetCounters(): void {
+    this.requests = zeroCounters();
+    this.store.tokens.issued = 0;
+  }
+
+  addFault(f: FaultSpec): void {
+    try {
+      this.faults.add(f);
+    } catch (error) {
+      throw new AdminError(400, (error as Error).message);
+    }
+  }
+
+  clearFaults(): void {
+    this.faults.clear();
+  }
+
+  setConfig(c: ConfigPatch): void {
+    Object.assign(this.store.config, structuredClone(checkConfigPatch(c)));
+  }
+
+  products(): StoredProduct[] {
+    this.store.settle(Date.now());
+    return structuredClone(this.store.products);
+  }
+
+  updateProduct(productNo: string, patch: Partial<StoredProduct>): void {
+    const product = this.store.findProduct(productNo);
+    if (!product) throw new AdminError(404, `no product ${productNo}`);
+    if (typeof patch !== "object" || patch === null || Array.isArray(patch)) {
+      throw new AdminError(400, "patch must be an object");
+    }
+    for (const [key, value] of Object.entries(patch)) {
+      if (key === "productNo") throw new AdminError(400, "productNo cannot change");
+      if (!Object.hasOwn(product, key)) throw new AdminError(400, `unknown product field: ${key}`);
+      const current: unknown = product[key as keyof StoredProduct];
+      if (typeof value !== typeof current || Array.isArray(value) !== Array.isArray(current)) {
+        throw new AdminError(400, `${key} must be of type ${Array.isArray(current) ? "array" : typeof current}`);
+      }
+    }
+    this.store.updateProduct(productNo, patch);
+  }
+
+  deleteProduct(productNo: string): void {
+    if (!this.store.deleteProduct(productNo)) throw new AdminError(404, `no product ${productNo}`);
+  }
+
+  expireTokens(): void {
+    this.store.tokens.expireAll();
+    this.store.save();
+  }
+
+  issuedTokens(): string[] {
+    return this.store.tokens.all();
+  }
+
+  setPrices(p: Record<string, Price>): void {
+    if (typeof p !== "object" || p === null || Array.isArray(p)) throw new AdminError(400, "prices must be an object");
+    for (const [pricingId, price] of Object.entries(p)) {
+      if (!/^\d{1,20}$/.test(pricingId)) throw new AdminError(400, `pricing ID ${pricingId} is not a decimal ID`);
+      if (!price || !isMoney(price.monthly) || !isMoney(price.annually)) {
+        throw new AdminError(
+          400,
+          `price of ${pricingId} needs "monthly" and "annually" as decimal strings like "4.00"`,
+        );
+      }
+    }
+    this.store.setPrices(p);
+  }
+}

@@ -1,0 +1,172 @@
+/**
+ * Shapes of the sandbox's state and of its public options. IDs are decimal strings here, like everywhere else in
+ * our code; the HTTP layer writes them as bare JSON integers.
+ */
+import type { BillingCycle, EndpointName } from "../provider/api/catalog";
+import type { OperationType } from "../provider/api/schemas";
+
+export type ProductStatus = "pending" | "active" | "failed";
+export type SandboxOrderStatus = "pending" | "succeed" | "failed";
+
+export interface StoredService {
+  serviceId: string;
+  quantity: number;
+}
+
+export interface StoredProduct {
+  productNo: string;
+  instanceId: string;
+  productId: number;
+  pbxName: string;
+  pbxUrl: string;
+  regionId: string;
+  pbxSubDomainId: string;
+  planId: string;
+  billingCycle: BillingCycle;
+  extensions: number;
+  /** High Availability and Recording Minutes; Extension Expansion is folded into `extensions`. */
+  services: StoredService[];
+  /** ISO date (YYYY-MM-DD). */
+  expireDate: string;
+  status: ProductStatus;
+  assignId: string;
+  activationCode: string;
+  activationStatus: string;
+  comment: string;
+  createTime: number;
+  /** Plan name being switched to during a pending downgrade, else "". */
+  currentPlan: string;
+  currentPlanExpireDate: string;
+  /** Billing cycle that the pending downgrade brings with it, else "". */
+  switchBillingCycle: BillingCycle | "";
+}
+
+export interface StoredOrderItem {
+  serviceType: "plan" | "service";
+  serviceId: string;
+  connectionPlanId?: string;
+  quantity: number;
+  purchaseType: "purchase" | "switch";
+  billingModel: "recurring";
+  billingCycle: BillingCycle;
+  multiCycle: number;
+  amount: string;
+}
+
+export interface StoredOrder {
+  /** 64-bit order ID. */
+  id: string;
+  orderNo: string;
+  transactionNo: string;
+  /** Filled once the order succeeds. */
+  invoiceNo: string;
+  instanceId: string;
+  productNo: string;
+  pbxUrl: string;
+  /** The new PBX's name, region, sub-domain and URL as validated (purchase_plan only). */
+  orderPceSpecialRequest?: { pbxName: string; regionId: string; pbxSubDomainId: string; pbxUrl: string };
+  operationType: OperationType;
+  billingId: string;
+  poNumber: string;
+  assignId: string;
+  serviceList: StoredOrderItem[];
+  totalAmount: string;
+  createTime: number;
+  /** When a pending order reaches its final status. */
+  settleAt: number;
+  /** The status the order reaches at `settleAt`. */
+  outcome: "succeed" | "failed";
+  orderStatus: SandboxOrderStatus;
+  /** Every ID of the request as received (path -> decimal digits), so tests can prove no digit changed. */
+  received: Record<string, string>;
+  /** The request body exactly as it arrived. */
+  rawBody: string;
+}
+
+export interface SandboxConfig {
+  orderPendingMs: number;
+  latencyMs: number;
+  tokenLifetimeSeconds: number;
+  rejectRefreshTokens: boolean;
+  failOrdersForUrls: string[];
+}
+
+export interface Price {
+  monthly: string;
+  annually: string;
+}
+
+export interface SandboxOptions {
+  /** Default 0 (ephemeral). */
+  port?: number;
+  /** Default "127.0.0.1". */
+  host?: string;
+  /** Default "sandbox-client". */
+  clientId?: string;
+  /** Default "sandbox-secret". */
+  clientSecret?: string;
+  /** Default 1800. */
+  tokenLifetimeSeconds?: number;
+  /** Default 0: orders succeed at once; >0: "pending" until that long after creation, then final. */
+  orderPendingMs?: number;
+  /** Default 0: added to every API request (not admin). */
+  latencyMs?: number;
+  /** JSON persistence: loaded at start, saved after each change. */
+  stateFile?: string;
+  /** Default false. */
+  logger?: boolean;
+}
+
+export interface FaultSpec {
+  endpoint: EndpointName;
+  /** Reply with this HTTP status and an error envelope. */
+  status?: number;
+  code?: string;
+  /** Adds a Retry-After header (use with status 429). */
+  retryAfterSeconds?: number;
+  latencyMs?: number;
+  /** Never reply; the socket stays open until close() or reset(). */
+  hang?: boolean;
+  /** Reply 200 with a truncated JSON body. */
+  malformed?: boolean;
+  /** Destroy the socket without replying. */
+  drop?: boolean;
+  /** orderSave only: store the order (and product) first, then apply the fault. */
+  afterCommit?: boolean;
+  /** Apply to the next N matching requests only (default: until cleared). */
+  times?: number;
+}
+
+export interface SandboxStats {
+  requests: Record<EndpointName, number>;
+  orders: StoredOrder[];
+  tokensIssued: number;
+}
+
+export type ConfigPatch = Partial<SandboxConfig>;
+
+export interface SandboxAdmin {
+  stats(): SandboxStats;
+  /** Clears products, orders, counters and faults, and restores the seeds and the startup config. */
+  reset(): void;
+  /** Clears only the request counters and tokensIssued. */
+  resetCounters(): void;
+  addFault(f: FaultSpec): void;
+  clearFaults(): void;
+  setConfig(c: ConfigPatch): void;
+  products(): StoredProduct[];
+  updateProduct(productNo: string, patch: Partial<StoredProduct>): void;
+  deleteProduct(productNo: string): void;
+  /** Every access token issued so far becomes expired (refresh tokens stay valid). */
+  expireTokens(): void;
+  setPrices(p: Record<string, Price>): void;
+  /** Every access and refresh token issued and still known, so tests can prove none leaked anywhere. */
+  issuedTokens(): string[];
+}
+
+export interface Sandbox {
+  url: string;
+  port: number;
+  admin: SandboxAdmin;
+  close(): Promise<void>;
+}
