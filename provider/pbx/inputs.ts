@@ -64,6 +64,7 @@ const DOMAIN_PATTERN = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const ID_PATTERN = /^\d{1,20}$/;
 // Printable text without control characters or markup/shell metacharacters that the portal would not show.
+// eslint-disable-next-line no-control-regex -- rejecting control characters is the point
 const SAFE_TEXT = /^[^\u0000-\u001f\u007f<>`$\\{}]*$/u;
 
 export function isUnknown(value: unknown): boolean {
