@@ -43,6 +43,11 @@ export function defaultDeps(): Deps {
   return { api: resolveApi, report: report(), sleep: realSleep, now: () => Date.now() };
 }
 
+/** Drops undefined values: the engine's protobuf Struct cannot carry them. */
+function clean<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
 function hasUnknown(value: unknown): boolean {
   if (isUnknown(value)) return true;
   if (Array.isArray(value)) return value.some(hasUnknown);
@@ -165,7 +170,7 @@ async function estimatePrice(api: PartnerApi, inputs: CheckedInputs & { resolved
   return pending;
 }
 
-export async function check(
+async function checkImpl(
   rawOlds: Record<string, unknown>,
   rawNews: Record<string, unknown>,
   deps: Deps = defaultDeps(),
@@ -352,7 +357,7 @@ function asResolvedInputs(raw: Record<string, unknown>): CheckedInputs & { resol
   return inputs as CheckedInputs & { resolved: Resolved };
 }
 
-export async function create(
+async function createImpl(
   raw: Record<string, unknown>,
   deps: Deps = defaultDeps(),
 ): Promise<{ id: string; outs: PbxState }> {
@@ -440,7 +445,7 @@ async function findAfterAmbiguous(api: PartnerApi, deps: Deps, url: string): Pro
   return undefined;
 }
 
-export async function update(
+async function updateImpl(
   id: string,
   olds: Record<string, unknown>,
   rawNews: Record<string, unknown>,
@@ -554,7 +559,7 @@ function applyOrder(state: PbxState, field: string, news: CheckedInputs): PbxSta
 
 // ------------------------------------------------------------------------------------------ read / delete
 
-export async function read(
+async function readImpl(
   id: string,
   props: Record<string, unknown>,
   deps: Deps = defaultDeps(),
@@ -603,3 +608,38 @@ export async function remove(_id: string, props: Record<string, unknown>, deps: 
 export { UNKNOWN };
 
 export { configure } from "./settings";
+
+export async function check(
+  olds: Record<string, unknown>,
+  news: Record<string, unknown>,
+  deps: Deps = defaultDeps(),
+): Promise<CheckResult> {
+  return clean(await checkImpl(olds, news, deps));
+}
+
+export async function create(raw: Record<string, unknown>, deps: Deps = defaultDeps()) {
+  try {
+    return clean(await createImpl(raw, deps));
+  } catch (err) {
+    if (err instanceof PartialError) (err as { properties: unknown }).properties = clean(err.properties);
+    throw err;
+  }
+}
+
+export async function update(
+  id: string,
+  olds: Record<string, unknown>,
+  news: Record<string, unknown>,
+  deps: Deps = defaultDeps(),
+) {
+  try {
+    return clean(await updateImpl(id, olds, news, deps));
+  } catch (err) {
+    if (err instanceof PartialError) (err as { properties: unknown }).properties = clean(err.properties);
+    throw err;
+  }
+}
+
+export async function read(id: string, props: Record<string, unknown>, deps: Deps = defaultDeps()) {
+  return clean(await readImpl(id, props, deps));
+}
