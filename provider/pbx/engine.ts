@@ -259,6 +259,8 @@ class PartialError extends Error {
     readonly reasons: string[],
   ) {
     super(message);
+    // The engine shows the reasons of a partially created resource, not the message: make them the message.
+    this.reasons = [message];
   }
 }
 

@@ -164,6 +164,8 @@ describe("faults, bad input and secrets", function () {
     });
     assert.equal(killed.signal, "SIGKILL");
     const stuck = await project.up();
+    // The killed run left its lock; `pulumi cancel` is what the CLI tells the user to run.
+    await project.run(["cancel", "--yes"]);
     // The CLI refuses while a create is pending; the documented recovery is a refresh that clears it.
     const refresh = await project.refresh(["--clear-pending-creates"]);
     assert.equal(refresh.code, 0, refresh.output);
