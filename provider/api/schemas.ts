@@ -1,7 +1,7 @@
 /**
  * Wire shapes of the Yeastar Partner Portal API, as zod schemas (responses) and types (requests).
  *
- * Responses are parsed losslessly first (see `provider/client/json.ts`): integers beyond 2^53 arrive here as
+ * Responses are parsed losslessly first (see `provider/api/json.ts`): integers beyond 2^53 arrive here as
  * decimal strings, safe numbers as numbers. `Id` accepts both and always yields a decimal string, so a 64-bit ID
  * is never a JS number anywhere in our code. Fields marked "inferred" are not in the vendor's documentation; the
  * sandbox returns them and the README lists them as assumptions.
