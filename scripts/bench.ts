@@ -29,26 +29,38 @@ interface Phase {
   providerPeakRssMb: number;
 }
 
-/** Peak resident memory of the dynamic-provider processes, sampled from /proc while a phase runs. */
+/**
+ * Peak resident memory (VmHWM) of the dynamic-provider processes of a phase. /proc is scanned for new provider
+ * processes only a few times a second and a found one is read by pid, so the sampling adds little load to the
+ * machine, whose sandbox and CLI are what is being timed.
+ */
 function watchProviderMemory() {
-  let peakKb = 0;
-  const sample = () => {
-    for (const pid of fs.readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+  const peakKb = new Map<string, number>();
+  const readPeak = (pid: string) => {
+    try {
+      const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
+      if (m) peakKb.set(pid, Math.max(peakKb.get(pid) ?? 0, Number(m[1])));
+    } catch {
+      // the process has ended; its last reading stands
+    }
+  };
+  const scan = () => {
+    for (const pid of fs.readdirSync("/proc")) {
+      if (peakKb.has(pid) || !/^\d+$/.test(pid)) continue;
       try {
-        const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8");
-        if (!cmd.includes("dynamic-provider")) continue;
-        const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
-        if (m) peakKb = Math.max(peakKb, Number(m[1]));
+        if (fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("dynamic-provider")) peakKb.set(pid, 0);
       } catch {
         // the process ended between listing and reading
       }
     }
   };
-  const timer = setInterval(sample, 50);
+  const scanTimer = setInterval(scan, 250);
+  const readTimer = setInterval(() => peakKb.forEach((_, pid) => readPeak(pid)), 100);
   return () => {
-    clearInterval(timer);
-    sample();
-    return Math.round(peakKb / 102.4) / 10;
+    clearInterval(scanTimer);
+    clearInterval(readTimer);
+    peakKb.forEach((_, pid) => readPeak(pid));
+    return Math.round(Math.max(0, ...peakKb.values()) / 102.4) / 10;
   };
 }
 

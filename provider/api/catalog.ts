@@ -25,7 +25,7 @@ export type BillingCycle = (typeof BILLING_CYCLES)[number];
 
 export const MIN_EXTENSIONS = 5;
 export const MAX_EXTENSIONS = 500;
-/** Our own cap on recording minutes per order; the API documents none (see README, API assumptions). */
+/** Our own cap on the `recordingMinutes` input (the total a PBX holds); the API documents none (README, API assumptions). */
 export const MAX_RECORDING_MINUTES = 1_000_000;
 
 /** Ultimate ranks above Enterprise; a switch to a higher plan must keep the billing cycle. */

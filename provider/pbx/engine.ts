@@ -8,7 +8,16 @@
 import { PLANS, SERVICES, planNameOf, type PlanName } from "../api/catalog";
 import type { PartnerApi } from "../api/partner-api";
 import type { OrderResult, ProductDetail, ProductInfo } from "../api/schemas";
-import { isUnknown, show, validateInputs, INPUT_KEYS, UNKNOWN, type CheckFailure, type PbxInputs } from "./inputs";
+import {
+  isUnknown,
+  show,
+  validateInputs,
+  DRY_RUN_KEY,
+  INPUT_KEYS,
+  UNKNOWN,
+  type CheckFailure,
+  type PbxInputs,
+} from "./inputs";
 import {
   changedInputFields,
   describePurchase,
@@ -175,7 +184,11 @@ async function checkImpl(
   rawNews: Record<string, unknown>,
   deps: Deps = defaultDeps(),
 ): Promise<CheckResult> {
-  const validated = validateInputs(rawNews);
+  // Only an update says it is not a preview; without the flag (older programs, direct calls) check looks up as
+  // in a preview, the safe side.
+  const { [DRY_RUN_KEY]: dryRunFlag, ...withoutFlag } = rawNews;
+  const dryRun = dryRunFlag !== false;
+  const validated = validateInputs(withoutFlag);
   if (!validated.inputs) return { failures: validated.failures };
   const news = validated.inputs as CheckedInputs;
   const olds = asOld(rawOlds);
@@ -198,7 +211,11 @@ async function checkImpl(
   if (!resolvedBase) return { failures };
   const resolved: Resolved = { ...resolvedBase };
   const urlChanged = !olds?.resolved || olds.resolved.pbxUrl !== resolved.pbxUrl;
-  if (urlChanged) {
+  // A new PBX in an update: the preview already showed whether its URL is free, and create looks it up again
+  // right before it buys (and adopts the PBX if it is ours). Looking it up here as well would cost one round trip
+  // per PBX in series, because the engine calls check for one resource at a time.
+  const createLooksUp = !olds?.resolved && !dryRun;
+  if (urlChanged && !createLooksUp) {
     if (await api.isPbxUrlTaken(resolved.pbxUrl)) {
       const ours = await api.findProductByUrl(resolved.pbxUrl);
       if (!ours) {

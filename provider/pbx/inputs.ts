@@ -177,7 +177,13 @@ export interface ValidationResult {
   failures: CheckFailure[];
 }
 
-const KNOWN_KEYS = new Set<string>([...INPUT_KEYS, "__provider"]);
+/**
+ * Set by the resource (not by users) to `pulumi.runtime.isDryRun()`. `check` takes it out of the inputs: it only
+ * tells `check` whether this run is a preview, which `check` cannot learn from the engine.
+ */
+export const DRY_RUN_KEY = "__dryRun";
+
+const KNOWN_KEYS = new Set<string>([...INPUT_KEYS, "__provider", DRY_RUN_KEY]);
 
 /** Validates raw resource inputs: one failure per bad field. */
 export function validateInputs(raw: Record<string, unknown>): ValidationResult {

@@ -20,26 +20,14 @@ function engine(): typeof import("./engine") {
   return require(ENGINE_PATH);
 }
 
+// Arrow functions with short bodies: every resource stores this code twice in state, so its size is paid on every
+// checkpoint of a large stack.
 export const pbxProvider: pulumi.dynamic.ResourceProvider = {
-  async configure(req) {
-    engine().configure(req.config);
-  },
-  async check(olds, news) {
-    return engine().check(olds, news);
-  },
-  async diff(id, olds, news) {
-    return engine().diff(id, olds, news);
-  },
-  async create(inputs) {
-    return engine().create(inputs);
-  },
-  async update(id, olds, news) {
-    return engine().update(id, olds, news);
-  },
-  async read(id, props) {
-    return engine().read(id, props ?? {});
-  },
-  async delete(id, props) {
-    return engine().remove(id, props);
-  },
+  configure: async (req) => engine().configure(req.config),
+  check: (olds, news) => engine().check(olds, news),
+  diff: async (id, olds, news) => engine().diff(id, olds, news),
+  create: (inputs) => engine().create(inputs),
+  update: (id, olds, news) => engine().update(id, olds, news),
+  read: (id, props) => engine().read(id, props ?? {}),
+  delete: (id, props) => engine().remove(id, props),
 };

@@ -88,6 +88,17 @@ describe("bad input through pulumi preview: rejected, named, nothing bought", fu
     });
   }
 
+  it("an up without preview finds a taken URL before buying, and buys nothing", async function () {
+    // In an update check leaves the URL lookup to create, which makes it right before the order.
+    await declare(project, [{ name: "hq", args: pbxArgs({ subdomain: "taken" }) }]);
+    const r = await project.up();
+    assert.notEqual(r.code, 0, r.output);
+    assert.match(r.output, /taken by another Yeastar customer; nothing was bought/);
+    noSecrets(r.output);
+    assert.equal(sandbox.admin.stats().orders.length, 0);
+    assert.equal(sandbox.admin.stats().requests.orderSave ?? 0, 0);
+  });
+
   it("rejects missing credentials, naming the setting", async function () {
     const bare = await PulumiProject.create({
       name: "nocreds",

@@ -70,6 +70,44 @@ describe("engine: check", function () {
     assert.equal((r.inputs as { resolved: { adoptProductNo: string } }).resolved.adoptProductNo, "3658B431119665QJ");
   });
 
+  it("in a preview, looks the URL up and takes the dry-run flag out of the inputs", async function () {
+    const api = fakeApi();
+    api.isPbxUrlTaken.resolves(true);
+    const r = await check({}, { ...rawInputs(), __dryRun: true }, deps(api).deps);
+    assert.equal(api.isPbxUrlTaken.callCount, 1);
+    assert.match(r.failures![0].reason, /taken by another Yeastar customer/);
+    const ok = await check({}, { ...rawInputs({ subdomain: "free-one" }), __dryRun: true }, deps(fakeApi()).deps);
+    assert.equal(ok.failures, undefined);
+    assert.ok(!("__dryRun" in ok.inputs!), "the flag must not reach state");
+  });
+
+  it("in an update, leaves a new PBX's URL lookup to create, which looks right before buying", async function () {
+    const api = fakeApi();
+    api.isPbxUrlTaken.resolves(true);
+    const r = await check({}, { ...rawInputs(), __dryRun: false }, deps(api).deps);
+    assert.equal(r.failures, undefined);
+    assert.equal(api.isPbxUrlTaken.callCount, 0);
+    assert.ok(!("__dryRun" in r.inputs!), "the flag must not reach state");
+    // create is where the taken URL is caught, before any order.
+    await assert.rejects(create(r.inputs!, deps(api).deps), /taken by another Yeastar customer; nothing was bought/);
+    assert.equal(api.isPbxUrlTaken.callCount, 1);
+    assert.equal(api.createOrder.callCount, 0);
+  });
+
+  it("in an update, still looks up a URL that changes on an existing PBX", async function () {
+    const api = fakeApi();
+    api.isPbxUrlTaken.resolves(true);
+    api.findProductByUrl.resolves(product());
+    const olds = { ...checked({ allowRepurchase: true }) } as Record<string, unknown>;
+    const r = await check(
+      olds,
+      { ...rawInputs({ subdomain: "moved", allowRepurchase: true }), __dryRun: false },
+      deps(api).deps,
+    );
+    assert.equal(api.isPbxUrlTaken.callCount, 1);
+    assert.match(r.failures![0].reason, /already belongs to your PBX/);
+  });
+
   it("makes no API call when nothing that needs resolving changed", async function () {
     const api = fakeApi();
     const olds = { ...checked(), priceEstimate: "USD 1.00 per year" };
