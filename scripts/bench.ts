@@ -290,6 +290,17 @@ async function main() {
       ok: s.baselineOverUp >= 3,
     });
   }
+  const largest = summary.filter((s) => s.size === Math.max(...SIZES)).sort((a, b) => a.latencyMs - b.latencyMs);
+  if (largest.length > 1) {
+    const [low, high] = [largest[0], largest[largest.length - 1]];
+    targets.push({
+      target: `the gap grows with latency (${low.latencyMs} ms: ${low.baselineOverUp}x, ${high.latencyMs} ms)`,
+      size: high.size,
+      latencyMs: high.latencyMs,
+      value: high.baselineOverUp,
+      ok: high.baselineOverUp > low.baselineOverUp,
+    });
+  }
   const result = { when: new Date().toISOString(), sizes: SIZES, latencies: LATENCIES, runs, summary, targets };
   fs.writeFileSync(path.join(OUT, "results.json"), JSON.stringify(result, null, 2));
   fs.writeFileSync(path.join(OUT, "time-vs-fleet.svg"), svgPlot(summary));
