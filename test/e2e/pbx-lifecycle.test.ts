@@ -4,6 +4,7 @@
  */
 import * as assert from "node:assert/strict";
 import { PLANS, SERVICES } from "../../provider/api/catalog";
+import { DRY_RUN_KEY } from "../../provider/pbx/inputs";
 import { startSandbox, type Sandbox } from "../../sandbox";
 import { CANARY_SECRET, declare, pbxArgs, pbxProject } from "../helpers/pbx";
 import { PulumiProject, previewSteps } from "../helpers/pulumi";
@@ -118,7 +119,7 @@ describe("PSeriesCloudPbx lifecycle through the pulumi CLI and the sandbox", fun
     assert.match(r.output, /extensions\s*:\s*120\s*=>\s*150|~\s*1 updated|1 updated/);
     const [res] = await project.resourcesOfType("pulumi-nodejs:dynamic/yeastar:PSeriesCloudPbx");
     assert.equal((res.outputs as Record<string, unknown>).extensions, 150);
-    assert.ok(!("__dryRun" in (res.inputs as object)), "the program's dry-run flag must not reach state");
+    assert.ok(!(DRY_RUN_KEY in (res.inputs as object)), "the program's dry-run flag must not reach state");
     assert.equal(orders().length, 4);
   });
 

@@ -5,7 +5,7 @@
 import * as assert from "node:assert/strict";
 import { PLANS, SERVICES } from "../../../provider/api/catalog";
 import { check, create, deleteMessage, read, remove, update } from "../../../provider/pbx/engine";
-import { UNKNOWN } from "../../../provider/pbx/inputs";
+import { DRY_RUN_KEY, UNKNOWN } from "../../../provider/pbx/inputs";
 import { checked, deps, fakeApi, haService, product, rawInputs, resolved, state, URL } from "./fixtures";
 
 function ambiguous(message = "socket hang up") {
@@ -73,21 +73,21 @@ describe("engine: check", function () {
   it("in a preview, looks the URL up and takes the dry-run flag out of the inputs", async function () {
     const api = fakeApi();
     api.isPbxUrlTaken.resolves(true);
-    const r = await check({}, { ...rawInputs(), __dryRun: true }, deps(api).deps);
+    const r = await check({}, { ...rawInputs(), [DRY_RUN_KEY]: true }, deps(api).deps);
     assert.equal(api.isPbxUrlTaken.callCount, 1);
     assert.match(r.failures![0].reason, /taken by another Yeastar customer/);
-    const ok = await check({}, { ...rawInputs({ subdomain: "free-one" }), __dryRun: true }, deps(fakeApi()).deps);
+    const ok = await check({}, { ...rawInputs({ subdomain: "free-one" }), [DRY_RUN_KEY]: true }, deps(fakeApi()).deps);
     assert.equal(ok.failures, undefined);
-    assert.ok(!("__dryRun" in ok.inputs!), "the flag must not reach state");
+    assert.ok(!(DRY_RUN_KEY in ok.inputs!), "the flag must not reach state");
   });
 
   it("in an update, leaves a new PBX's URL lookup to create, which looks right before buying", async function () {
     const api = fakeApi();
     api.isPbxUrlTaken.resolves(true);
-    const r = await check({}, { ...rawInputs(), __dryRun: false }, deps(api).deps);
+    const r = await check({}, { ...rawInputs(), [DRY_RUN_KEY]: false }, deps(api).deps);
     assert.equal(r.failures, undefined);
     assert.equal(api.isPbxUrlTaken.callCount, 0);
-    assert.ok(!("__dryRun" in r.inputs!), "the flag must not reach state");
+    assert.ok(!(DRY_RUN_KEY in r.inputs!), "the flag must not reach state");
     // create is where the taken URL is caught, before any order.
     await assert.rejects(create(r.inputs!, deps(api).deps), /taken by another Yeastar customer; nothing was bought/);
     assert.equal(api.isPbxUrlTaken.callCount, 1);
@@ -101,7 +101,7 @@ describe("engine: check", function () {
     const olds = { ...checked({ allowRepurchase: true }) } as Record<string, unknown>;
     const r = await check(
       olds,
-      { ...rawInputs({ subdomain: "moved", allowRepurchase: true }), __dryRun: false },
+      { ...rawInputs({ subdomain: "moved", allowRepurchase: true }), [DRY_RUN_KEY]: false },
       deps(api).deps,
     );
     assert.equal(api.isPbxUrlTaken.callCount, 1);
