@@ -5,9 +5,9 @@
  * written into Pulumi state. Settings (credentials) live in this module, set by `configure()` in the provider
  * process, never on the provider object.
  */
-import { PLANS, SERVICES, planNameOf, type PlanName } from "../api/catalog";
+import { PLANS } from "../api/catalog";
 import type { PartnerApi } from "../api/partner-api";
-import type { OrderResult, ProductDetail, ProductInfo } from "../api/schemas";
+import type { OrderResult, ProductInfo } from "../api/schemas";
 import {
   isUnknown,
   show,
@@ -31,6 +31,8 @@ import {
   type PbxState,
   type Resolved,
 } from "./plan";
+import { pendingOrdersOf, portalView, readProduct } from "./portal";
+import { portalFacts, reconcile } from "./reconcile";
 import { resolveApi, type Reporter } from "./settings";
 
 export interface CheckResult {
@@ -152,6 +154,12 @@ async function resolve(
 
 const priceCache = new Map<string, Promise<string>>();
 
+/**
+ * Whether this provider process serves a preview. The engine calls check before diff for every resource, and
+ * one process serves either a preview or an update, so check's dry-run flag tells diff which one it is in.
+ */
+let previewing = true;
+
 /** A price estimate for preview; identical configurations share one price call per process. */
 async function estimatePrice(api: PartnerApi, inputs: CheckedInputs & { resolved: Resolved }): Promise<string> {
   const order = purchaseOrder(inputs);
@@ -188,6 +196,7 @@ async function checkImpl(
   // in a preview, the safe side.
   const { [DRY_RUN_KEY]: dryRunFlag, ...withoutFlag } = rawNews;
   const dryRun = dryRunFlag !== false;
+  previewing = dryRun;
   const validated = validateInputs(withoutFlag);
   if (!validated.inputs) return { failures: validated.failures };
   const news = validated.inputs as CheckedInputs;
@@ -266,6 +275,38 @@ export function diff(_id: string, olds: Record<string, unknown>, news: Record<st
   return { changes: fields.length > 0 || providerChanged };
 }
 
+/** The provider's diff: `diff`, and in a preview the portal check of `previewReconcile`. */
+export async function diffWithPortal(
+  id: string,
+  olds: Record<string, unknown>,
+  news: Record<string, unknown>,
+  deps: Deps = defaultDeps(),
+): Promise<DiffResult> {
+  const result = diff(id, olds, news);
+  if (result.changes && !result.replaces && previewing && (olds as { orderStatus?: string }).orderStatus !== "pending") {
+    await previewReconcile(olds as unknown as PbxState, news as unknown as CheckedInputs, deps);
+  }
+  return result;
+}
+
+/**
+ * In a preview, fails a change that `up` would refuse after reading the portal: the state may be behind the
+ * PBX (adopted with other values, changed in the Partner Portal, an interrupted run), and the preview must say
+ * so rather than `up`. Reads the portal only when the change needs follow-up orders; unknown values wait.
+ */
+async function previewReconcile(state: PbxState, next: CheckedInputs, deps: Deps): Promise<void> {
+  const failures = transitionFailures(state, next).filter((f) => ORDER_FIELDS.has(f.property));
+  if (failures.length > 0) throw new Error(failures.map((f) => f.reason).join("; "));
+  if (!next.resolved || !state.productNo || hasUnknown(next)) return;
+  if (followUpOrders(state, next as CheckedInputs & { resolved: Resolved }).length === 0) return;
+  const { facts, pending } = await portalView(deps.api(), state.productNo, state.pbxUrl);
+  const reconciled = reconcile(state, next, facts, pending.length);
+  if (reconciled.failures.length > 0) throw new Error(reconciled.failures.map((f) => f.reason).join("; "));
+  for (const note of reconciled.notes) deps.report.warn(note);
+}
+
+const ORDER_FIELDS = new Set(["extensions", "highAvailability", "recordingMinutes", "billingCycle", "plan"]);
+
 // ------------------------------------------------------------------------------------ create / update
 
 class PartialError extends Error {
@@ -279,18 +320,6 @@ class PartialError extends Error {
     // The engine shows the reasons of a partially created resource, not the message: make them the message.
     this.reasons = [message];
   }
-}
-
-function productFacts(p: ProductInfo | ProductDetail) {
-  const services = new Map(p.services.map((s) => [s.serviceId, s.quantity]));
-  const pending = "currentPlan" in p && p.currentPlan ? (p.currentPlan as string) : "";
-  return {
-    extensions: p.extensions,
-    plan: planNameOf(p.planId),
-    pendingPlan: (pending in PLANS ? pending : planNameOf(pending)) as PlanName | undefined,
-    highAvailability: (services.get(SERVICES.highAvailability) ?? 0) > 0,
-    recordingMinutes: services.get(SERVICES.recordingMinutes) ?? 0,
-  };
 }
 
 function stateFrom(
@@ -325,7 +354,7 @@ function stateFrom(
 }
 
 function adoptedState(inputs: CheckedInputs & { resolved: Resolved }, product: ProductInfo, why: string): PbxState {
-  const facts = productFacts(product);
+  const facts = portalFacts(product);
   return stateFrom(
     inputs,
     {
@@ -494,6 +523,9 @@ async function updateImpl(
   const failures = transitionFailures(state, news);
   if (failures.length > 0) throw new Error(failures.map((f) => f.reason).join("; "));
 
+  // Never buy twice: the state may be behind the portal, so orders are planned from what the PBX has now.
+  if (followUpOrders(state, news).length > 0) state = await reconcileWithPortal(api, deps, id, state, news, deadline());
+
   for (const order of followUpOrders(state, news)) {
     deps.report.info(`PBX ${state.pbxUrl} (serial ${state.productNo}): placing order: ${order.summary}`);
     let result: OrderResult | undefined;
@@ -508,7 +540,7 @@ async function updateImpl(
         );
       }
       const product = await api.getProduct(state.productNo);
-      if (!product || !orderVisibleIn(order, news, productFacts(product))) {
+      if (!product || !orderVisibleIn(order, news, portalFacts(product))) {
         throw partial(
           `PBX ${state.pbxUrl}: the outcome of the order for ${order.summary} is unknown (${e.message}) and the PBX does not show it, so it was most likely not placed. Nothing was retried. Check the Partner Portal, run \`pulumi refresh\`, then \`pulumi up\`.`,
         );
@@ -561,6 +593,66 @@ async function updateImpl(
   return { outs };
 }
 
+/**
+ * Waits for the PBX's orders that the portal still lists as pending (an earlier run may have placed them and lost
+ * track), then reads the PBX and reconciles the state with it. Throws, ordering nothing, when the read fails, an
+ * earlier order is still pending or did not complete, or the PBX has more than the program asks for.
+ */
+async function reconcileWithPortal(
+  api: PartnerApi,
+  deps: Deps,
+  id: string,
+  state: PbxState,
+  news: CheckedInputs & { resolved: Resolved },
+  deadline: number,
+): Promise<PbxState> {
+  const where = `PBX ${state.pbxUrl} (serial ${state.productNo})`;
+  const nothing = "nothing new was ordered and the stack's state is unchanged";
+  let earlier;
+  try {
+    earlier = await pendingOrdersOf(api, state.productNo);
+  } catch (err) {
+    throw new Error(`${where}: could not read its pending orders from the Partner Portal (${(err as Error).message}); ${nothing}.`);
+  }
+  for (const pending of earlier) {
+    deps.report.info(`${where}: order ${pending.orderNo} placed earlier is pending; waiting for it before ordering`);
+    const status = await waitForOrder(api, deps, pending.orderNo, deadline);
+    if (status === "pending") {
+      const recorded: PbxState = {
+        ...state,
+        orderStatus: "pending",
+        orderNo: pending.orderNo,
+        orders: [
+          ...state.orders,
+          {
+            orderNo: pending.orderNo,
+            operationType: pending.operationType,
+            orderStatus: "pending",
+            summary: "placed earlier, found pending in the Partner Portal",
+          },
+        ],
+      };
+      const msg = `${where}: order ${pending.orderNo}, placed earlier, is still pending in the Partner Portal; nothing new was ordered. It is recorded in state: run \`pulumi up\` again later to wait for it; it will not be repeated.`;
+      throw new PartialError(msg, id, recorded as never, [msg]);
+    }
+    if (status !== "succeed") {
+      throw new Error(
+        `${where}: order ${pending.orderNo}, placed earlier, ended with status "${status}"; ${nothing}. Check the order in the Partner Portal, then run \`pulumi up\` again.`,
+      );
+    }
+  }
+  let product;
+  try {
+    product = await readProduct(api, state.productNo, state.pbxUrl);
+  } catch (err) {
+    throw new Error(`${(err as Error).message}; ${nothing}.`);
+  }
+  const reconciled = reconcile(state, news, portalFacts(product));
+  if (reconciled.failures.length > 0) throw new Error(reconciled.failures.map((f) => f.reason).join("; "));
+  for (const note of reconciled.notes) deps.report.warn(note);
+  return { ...reconciled.base, orders: [...state.orders] };
+}
+
 function applyOrder(state: PbxState, field: string, news: CheckedInputs): PbxState {
   switch (field) {
     case "extensions":
@@ -592,7 +684,7 @@ async function readImpl(
     );
     return {};
   }
-  const facts = productFacts(product);
+  const facts = portalFacts(product);
   const plan = facts.pendingPlan ?? facts.plan ?? state.plan;
   const next: PbxState = {
     ...state,

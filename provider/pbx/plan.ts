@@ -1,5 +1,5 @@
 /**
- * The lifecycle table of design.md section 2 as pure functions: given what was bought (old state) and what the
+ * The lifecycle table (docs/architecture.md) as pure functions: given what was bought (old state) and what the
  * program now asks for (checked inputs), decide which changes fail, which need a new PBX, and which orders to
  * place. No I/O here, so every row is unit-tested exhaustively.
  */
@@ -104,29 +104,30 @@ export function replacementFields(olds: Old, news: CheckedInputs): (typeof REPLA
 }
 
 /**
- * Changes the API cannot make, as check failures naming the field (design.md section 2). Also the replacement
+ * Changes the API cannot make, as check failures naming the field (docs/architecture.md). Also the replacement
  * rules: without `allowRepurchase` a change that needs a new PBX fails; with it, the new PBX must get a new URL.
  */
 export function transitionFailures(olds: Old, news: CheckedInputs): CheckFailure[] {
   const failures: CheckFailure[] = [];
-  const portal =
-    "the Partner API cannot reduce a subscription; reduce it in the Partner Portal, run `pulumi refresh`, then change the program";
+  // The state holds what the PBX has (bought, adopted or refreshed), so the true fix is to ask for that again.
+  const cannot = (keep: string) =>
+    `the Partner API cannot reduce a subscription, so nothing can be ordered: set ${keep} in the program (to have less, reduce it in the Partner Portal, run \`pulumi refresh\`, then lower the program)`;
   if (!isUnknown(news.extensions) && news.extensions < olds.extensions) {
     failures.push({
       property: "extensions",
-      reason: `extensions is ${news.extensions}, lower than the ${olds.extensions} already bought; ${portal}`,
+      reason: `extensions is ${news.extensions}, lower than the ${olds.extensions} already bought; ${cannot(`extensions to ${olds.extensions}`)}`,
     });
   }
   if (!isUnknown(news.highAvailability) && olds.highAvailability && news.highAvailability === false) {
     failures.push({
       property: "highAvailability",
-      reason: `highAvailability is false but High Availability was bought for this PBX; ${portal}`,
+      reason: `highAvailability is false but High Availability was bought for this PBX; ${cannot("highAvailability: true")}`,
     });
   }
   if (!isUnknown(news.recordingMinutes) && news.recordingMinutes < olds.recordingMinutes) {
     failures.push({
       property: "recordingMinutes",
-      reason: `recordingMinutes is ${news.recordingMinutes}, lower than the ${olds.recordingMinutes} already bought; ${portal}`,
+      reason: `recordingMinutes is ${news.recordingMinutes}, lower than the ${olds.recordingMinutes} already bought; ${cannot(`recordingMinutes to ${olds.recordingMinutes}`)}`,
     });
   }
   if (changed(olds.billingCycle, news.billingCycle)) {

@@ -25,7 +25,7 @@ function engine(): typeof import("./engine") {
 export const pbxProvider: pulumi.dynamic.ResourceProvider = {
   configure: async (req) => engine().configure(req.config),
   check: (olds, news) => engine().check(olds, news),
-  diff: async (id, olds, news) => engine().diff(id, olds, news),
+  diff: (id, olds, news) => engine().diffWithPortal(id, olds, news),
   create: (inputs) => engine().create(inputs),
   update: (id, olds, news) => engine().update(id, olds, news),
   read: (id, props) => engine().read(id, props ?? {}),

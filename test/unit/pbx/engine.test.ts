@@ -1,6 +1,6 @@
 /**
  * The provider engine against a stubbed PartnerApi: what each method calls, what it buys, and how it behaves
- * when an order's outcome is unknown (design.md section 3).
+ * when an order's outcome is unknown (docs/architecture.md).
  */
 import * as assert from "node:assert/strict";
 import { PLANS, SERVICES } from "../../../provider/api/catalog";
@@ -302,7 +302,8 @@ describe("engine: update", function () {
   it("after an ambiguous failure, records the order if the PBX shows it and does not retry", async function () {
     const api = fakeApi();
     api.createOrder.rejects(ambiguous("timeout"));
-    api.getProduct.resolves(product({ services: [haService(100)] }));
+    // First the read before ordering (no HA yet), then the read after the lost reply (HA is there).
+    api.getProduct.onSecondCall().resolves(product({ services: [haService(100)] }));
     const { outs } = await update("1", { ...state() }, { ...checked({ highAvailability: true }) }, deps(api).deps);
     assert.equal(api.createOrder.callCount, 1);
     assert.equal(outs.highAvailability, true);

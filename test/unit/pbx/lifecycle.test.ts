@@ -1,5 +1,5 @@
 /**
- * design.md section 2, row by row: for each change in the program, what diff reports, which check failures
+ * The lifecycle table of docs/architecture.md, row by row: for each change in the program, what diff reports, which check failures
  * appear, and exactly which orders are planned.
  */
 import * as assert from "node:assert/strict";
@@ -153,7 +153,7 @@ const rows: Row[] = [
   { row: "unknown extensions in preview", to: { extensions: UNKNOWN as never }, changes: true },
 ];
 
-describe("lifecycle table (design.md section 2)", function () {
+describe("lifecycle table (docs/architecture.md)", function () {
   for (const r of rows) {
     it(r.row, function () {
       const olds = state(r.from);
