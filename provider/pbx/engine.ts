@@ -155,10 +155,11 @@ async function resolve(
 const priceCache = new Map<string, Promise<string>>();
 
 /**
- * Whether this provider process serves a preview. The engine calls check before diff for every resource, and
- * one process serves either a preview or an update, so check's dry-run flag tells diff which one it is in.
+ * Whether this provider process serves a preview. The engine calls check before diff for every resource in a
+ * preview or an update, and one process serves only one of them, so check's dry-run flag tells diff which one it
+ * is in. A refresh calls diff without check: it stays false there, and diff reads nothing.
  */
-let previewing = true;
+let previewing = false;
 
 /** A price estimate for preview; identical configurations share one price call per process. */
 async function estimatePrice(api: PartnerApi, inputs: CheckedInputs & { resolved: Resolved }): Promise<string> {
@@ -283,7 +284,12 @@ export async function diffWithPortal(
   deps: Deps = defaultDeps(),
 ): Promise<DiffResult> {
   const result = diff(id, olds, news);
-  if (result.changes && !result.replaces && previewing && (olds as { orderStatus?: string }).orderStatus !== "pending") {
+  if (
+    result.changes &&
+    !result.replaces &&
+    previewing &&
+    (olds as { orderStatus?: string }).orderStatus !== "pending"
+  ) {
     await previewReconcile(olds as unknown as PbxState, news as unknown as CheckedInputs, deps);
   }
   return result;
@@ -612,7 +618,9 @@ async function reconcileWithPortal(
   try {
     earlier = await pendingOrdersOf(api, state.productNo);
   } catch (err) {
-    throw new Error(`${where}: could not read its pending orders from the Partner Portal (${(err as Error).message}); ${nothing}.`);
+    throw new Error(
+      `${where}: could not read its pending orders from the Partner Portal (${(err as Error).message}); ${nothing}.`,
+    );
   }
   for (const pending of earlier) {
     deps.report.info(`${where}: order ${pending.orderNo} placed earlier is pending; waiting for it before ordering`);

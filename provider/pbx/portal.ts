@@ -76,7 +76,9 @@ export async function readProduct(api: PartnerApi, productNo: string, url: strin
   try {
     product = await api.getProduct(productNo);
   } catch (err) {
-    throw new PortalReadError(`could not read PBX ${url} (serial ${productNo}) from the Partner Portal: ${describe(err)}`);
+    throw new PortalReadError(
+      `could not read PBX ${url} (serial ${productNo}) from the Partner Portal: ${describe(err)}`,
+    );
   }
   if (!product) {
     throw new PortalReadError(
@@ -106,7 +108,9 @@ export async function portalView(api: PartnerApi, productNo: string, url: string
     }
   } catch (err) {
     if (err instanceof PortalReadError) throw err;
-    throw new PortalReadError(`could not read the pending orders of PBX ${url} from the Partner Portal: ${describe(err)}`);
+    throw new PortalReadError(
+      `could not read the pending orders of PBX ${url} from the Partner Portal: ${describe(err)}`,
+    );
   }
   return { facts: withPending(portalFacts(product), pending), pending };
 }

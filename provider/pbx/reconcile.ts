@@ -137,7 +137,10 @@ export function reconcile(state: PbxState, news: CheckedInputs, facts: PortalFac
       });
     }
   }
-  if ((facts.billingCycle === "monthly" || facts.billingCycle === "annually") && facts.billingCycle !== news.billingCycle) {
+  if (
+    (facts.billingCycle === "monthly" || facts.billingCycle === "annually") &&
+    facts.billingCycle !== news.billingCycle
+  ) {
     failures.push({
       property: "billingCycle",
       reason: `the Partner Portal shows ${where} billed ${facts.billingCycle}, and the program says ${news.billingCycle}; orders on an existing PBX keep its billing cycle, so nothing was ordered. Set billingCycle: "${facts.billingCycle}" in the program`,
