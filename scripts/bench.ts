@@ -266,6 +266,14 @@ async function main() {
         ok: [pNew, up, expand].every((p) => p.tokenRequests === 1),
       },
       {
+        // One product read before the order (never buy twice), the order, and one shared pass over the order list.
+        target: "expansion: <= 2 calls per changed PBX + constant",
+        size: r.size,
+        latencyMs: r.latencyMs,
+        value: expand.apiCallsExceptToken,
+        ok: expand.apiCallsExceptToken <= 2 * r.size + fixed,
+      },
+      {
         target: "expansion: 1 order per PBX",
         size: r.size,
         latencyMs: r.latencyMs,
