@@ -32,6 +32,7 @@ import {
   type Resolved,
 } from "./plan";
 import { pendingOrdersOf, portalView, readProduct } from "./portal";
+import { adoptionView, planLine, viewOf, viewsOf, type PlannedOrderView } from "./quotes";
 import { portalFacts, reconcile } from "./reconcile";
 import { resolveApi, type Reporter } from "./settings";
 
@@ -152,8 +153,6 @@ async function resolve(
   };
 }
 
-const priceCache = new Map<string, Promise<string>>();
-
 /**
  * Whether this provider process serves a preview. The engine calls check before diff for every resource in a
  * preview or an update, and one process serves only one of them, so check's dry-run flag tells diff which one it
@@ -161,31 +160,54 @@ const priceCache = new Map<string, Promise<string>>();
  */
 let previewing = false;
 
-/** A price estimate for preview; identical configurations share one price call per process. */
-async function estimatePrice(api: PartnerApi, inputs: CheckedInputs & { resolved: Resolved }): Promise<string> {
-  const order = purchaseOrder(inputs);
-  const key = JSON.stringify([order.serviceList]);
-  let pending = priceCache.get(key);
-  if (!pending) {
-    pending = api
-      .calculatePrice({
-        productId: order.productId,
-        operationType: "purchase_plan",
-        serviceList: order.serviceList.map((s) => ({
-          serviceType: s.serviceType,
-          pricingId: s.serviceId,
-          quantity: s.quantity,
-          billingCycle: s.billingCycle,
-          ...(s.connectionPlanId ? { connectionPlanId: s.connectionPlanId } : {}),
-        })),
-      })
-      .then(
-        (q) => `${q.currencyCode} ${q.totalAmount} per ${inputs.billingCycle === "annually" ? "year" : "month"}`,
-        () => "unavailable (the price API did not answer)",
-      );
-    priceCache.set(key, pending);
+/** The price of buying this PBX, as the preview shows it; identical configurations share one quote per process. */
+async function purchaseView(
+  api: PartnerApi,
+  inputs: CheckedInputs & { resolved: Resolved },
+): Promise<PlannedOrderView> {
+  return viewOf(api, "purchase_plan", "new PBX", describePurchase(inputs), purchaseOrder(inputs));
+}
+
+/** The state as the old inputs describe it: enough to plan follow-up orders in check, where state is not at hand. */
+function stateOfInputs(olds: CheckedInputs & { resolved: Resolved }, productNo: string): PbxState {
+  return {
+    ...olds,
+    productNo,
+    pbxUrl: olds.resolved.pbxUrl,
+    planId: olds.resolved.planId,
+    orders: [],
+  } as unknown as PbxState;
+}
+
+/**
+ * In a preview of a change that needs follow-up orders: read the PBX as `update` will (pending orders counted),
+ * and list the orders `update` will place, priced. What the portal already has is not listed; a PBX with more
+ * than the program asks for fails the check, naming the field.
+ */
+async function previewFollowUps(
+  api: PartnerApi,
+  olds: CheckedInputs & { resolved: Resolved },
+  next: CheckedInputs & { resolved: Resolved },
+  deps: Deps,
+): Promise<{ failures: CheckFailure[]; views: PlannedOrderView[] }> {
+  const url = olds.resolved.pbxUrl;
+  const found = await api.findProductByUrl(url);
+  if (!found) {
+    return {
+      failures: [
+        {
+          property: "subdomain",
+          reason: `PBX ${url} is not in your Partner Portal account, so no order can be planned for it; run \`pulumi refresh\``,
+        },
+      ],
+      views: [],
+    };
   }
-  return pending;
+  const { facts, pending } = await portalView(api, found.productNo, url);
+  const reconciled = reconcile(stateOfInputs(olds, found.productNo), next, facts, pending.length);
+  if (reconciled.failures.length > 0) return { failures: reconciled.failures, views: [] };
+  for (const note of reconciled.notes) deps.report.warn(note);
+  return { failures: [], views: await viewsOf(api, followUpOrders(reconciled.base, next)) };
 }
 
 async function checkImpl(
@@ -213,7 +235,7 @@ async function checkImpl(
   const identityKeys = ["pbxName", "subdomain", "domain", "region", "billingContact", "owner", "plan"] as const;
   if (olds?.resolved && identityKeys.every((k) => (olds[k] ?? null) === (news[k] ?? null))) {
     const { adoptProductNo: _drop, ...resolved } = olds.resolved;
-    return { inputs: { ...news, resolved, ...(olds.priceEstimate ? { priceEstimate: olds.priceEstimate } : {}) } };
+    return existingPbx(olds as CheckedInputs & { resolved: Resolved }, { ...news, resolved }, dryRun, deps);
   }
 
   const api = deps.api();
@@ -253,8 +275,47 @@ async function checkImpl(
     }
   }
   const checked: CheckedInputs & { resolved: Resolved } = { ...news, resolved };
-  if (!olds && !resolved.adoptProductNo) checked.priceEstimate = await estimatePrice(api, checked);
-  return { inputs: { ...checked } };
+  if (olds?.resolved && !urlChanged) {
+    return existingPbx(olds as CheckedInputs & { resolved: Resolved }, checked, dryRun, deps);
+  }
+  // A new PBX (or, with allowRepurchase, a second one for a new URL): one purchase, or an adoption.
+  if (resolved.adoptProductNo) {
+    const views = [adoptionView(resolved.pbxUrl, resolved.adoptProductNo)];
+    if (dryRun) deps.report.info(planLine(resolved.pbxUrl, views));
+    return { inputs: { ...checked, ...(dryRun ? { plannedOrders: views } : {}) } };
+  }
+  const view = await purchaseView(api, checked);
+  checked.priceEstimate = view.price;
+  if (!dryRun) return { inputs: { ...checked } };
+  deps.report.info(planLine(resolved.pbxUrl, [view]));
+  return { inputs: { ...checked, plannedOrders: [view] } };
+}
+
+/**
+ * Check of a PBX that exists, once its identity is resolved. No follow-up order: nothing to read (a no-change
+ * preview calls nothing). Otherwise, in a preview, the orders `update` will place, from the portal; in an update,
+ * `update` reads the portal itself right before ordering.
+ */
+async function existingPbx(
+  olds: CheckedInputs & { resolved: Resolved },
+  next: CheckedInputs & { resolved: Resolved },
+  dryRun: boolean,
+  deps: Deps,
+): Promise<CheckResult> {
+  const byInputs = followUpOrders(stateOfInputs(olds, ""), next);
+  if (byInputs.length === 0) {
+    return { inputs: { ...next, ...(olds.priceEstimate ? { priceEstimate: olds.priceEstimate } : {}) } };
+  }
+  // The old purchase price is not the price of this change: it is not carried, so no stale figure is shown.
+  if (!dryRun) return { inputs: { ...next } };
+  const { failures, views } = await previewFollowUps(deps.api(), olds, next, deps);
+  if (failures.length > 0) return { failures };
+  deps.report.info(
+    views.length > 0
+      ? planLine(olds.resolved.pbxUrl, views)
+      : `PBX ${olds.resolved.pbxUrl}: the PBX already has what the program asks for; \`pulumi up\` will record it and place no order`,
+  );
+  return { inputs: { ...next, plannedOrders: views } };
 }
 
 // ----------------------------------------------------------------------------------------------- diff
@@ -296,19 +357,13 @@ export async function diffWithPortal(
 }
 
 /**
- * In a preview, fails a change that `up` would refuse after reading the portal: the state may be behind the
- * PBX (adopted with other values, changed in the Partner Portal, an interrupted run), and the preview must say
- * so rather than `up`. Reads the portal only when the change needs follow-up orders; unknown values wait.
+ * In a preview, fails a change that `up` would refuse against the state: the state holds what the PBX has (bought,
+ * adopted or refreshed), which the old inputs check compared with may not. No API call; check has already read
+ * the portal for a change that needs orders.
  */
-async function previewReconcile(state: PbxState, next: CheckedInputs, deps: Deps): Promise<void> {
+async function previewReconcile(state: PbxState, next: CheckedInputs, _deps: Deps): Promise<void> {
   const failures = transitionFailures(state, next).filter((f) => ORDER_FIELDS.has(f.property));
   if (failures.length > 0) throw new Error(failures.map((f) => f.reason).join("; "));
-  if (!next.resolved || !state.productNo || hasUnknown(next)) return;
-  if (followUpOrders(state, next as CheckedInputs & { resolved: Resolved }).length === 0) return;
-  const { facts, pending } = await portalView(deps.api(), state.productNo, state.pbxUrl);
-  const reconciled = reconcile(state, next, facts, pending.length);
-  if (reconciled.failures.length > 0) throw new Error(reconciled.failures.map((f) => f.reason).join("; "));
-  for (const note of reconciled.notes) deps.report.warn(note);
 }
 
 const ORDER_FIELDS = new Set(["extensions", "highAvailability", "recordingMinutes", "billingCycle", "plan"]);

@@ -298,5 +298,6 @@ export const OUTPUT_KEYS = [
   "adopted",
   "orders",
   "priceEstimate",
+  "plannedOrders",
 ] as const;
 const OUTPUT_KEYS_SET = new Set<string>(OUTPUT_KEYS);

@@ -6,6 +6,7 @@
 import { PCE_PRODUCT_ID, PLANS, PLAN_RANK, SERVICES, type BillingCycle, type PlanName } from "../api/catalog";
 import type { OrderRequest, ServiceItem } from "../api/schemas";
 import { isUnknown, type CheckFailure, type PbxInputs } from "./inputs";
+import type { PlannedOrderView } from "./quotes";
 
 /** Values check resolved against the API; kept in inputs and state so later runs need no lookups. */
 export interface Resolved {
@@ -24,6 +25,8 @@ export interface Resolved {
 export interface CheckedInputs extends PbxInputs {
   resolved?: Resolved;
   priceEstimate?: string;
+  /** In a preview: the orders `up` will place, priced (see quotes.ts). Never part of the state's outputs. */
+  plannedOrders?: PlannedOrderView[];
 }
 
 export interface OrderRecord {

@@ -5,6 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { BillingCycle, PlanName } from "../api/catalog";
 import { DRY_RUN_KEY, OUTPUT_KEYS } from "./inputs";
 import type { OrderRecord } from "./plan";
+import type { PlannedOrderView } from "./quotes";
 import { pbxProvider } from "./provider";
 
 export interface PSeriesCloudPbxArgs {
@@ -64,8 +65,13 @@ export class PSeriesCloudPbx extends pulumi.dynamic.Resource {
   declare public readonly adopted: pulumi.Output<boolean>;
   /** Every order placed for this PBX over its life. */
   declare public readonly orders: pulumi.Output<OrderRecord[]>;
-  /** Price the price API quoted at preview, when it answered. */
+  /** Price the price API quoted for the purchase, when it answered. */
   declare public readonly priceEstimate: pulumi.Output<string>;
+  /**
+   * In a preview: every order `pulumi up` will place for this PBX, in order, with its quoted price (an existing
+   * PBX found by URL shows as "adopt", with no order). Not kept after the update.
+   */
+  declare public readonly plannedOrders: pulumi.Output<PlannedOrderView[] | undefined>;
   declare public readonly extensions: pulumi.Output<number>;
   declare public readonly plan: pulumi.Output<PlanName>;
   declare public readonly highAvailability: pulumi.Output<boolean>;

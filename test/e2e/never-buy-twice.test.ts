@@ -195,7 +195,7 @@ describe("never buy twice when the state is behind the portal", function () {
 
   it("an order still pending at the kill: the next up waits for it and places nothing new", async function () {
     const { project, args } = await bought();
-    sandbox.admin.setConfig({ orderPendingMs: 8000 });
+    sandbox.admin.setConfig({ orderPendingMs: 15000 });
     const wanted = { ...args, extensions: 80 };
     await declare(project, [{ name: "pbx", args: wanted }]);
     const killed = await upKilledAfter(project, 2);

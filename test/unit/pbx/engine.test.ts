@@ -111,8 +111,12 @@ describe("engine: check", function () {
   it("makes no API call when nothing that needs resolving changed", async function () {
     const api = fakeApi();
     const olds = { ...checked(), priceEstimate: "USD 1.00 per year" };
-    const r = await check(olds, rawInputs({ extensions: 120 }), deps(api).deps);
+    // In an update, a raise is read from the portal by update itself, right before ordering.
+    const r = await check(olds, { ...rawInputs({ extensions: 120 }), [DRY_RUN_KEY]: false }, deps(api).deps);
     assert.equal((r.inputs as { extensions: number }).extensions, 120);
+    // In a preview, a change that needs no order reads nothing either (a raise reads the portal: reconcile.test).
+    const p = await check(olds, rawInputs({ poNumber: "PO-7" }), deps(api).deps);
+    assert.equal((p.inputs as { poNumber: string }).poNumber, "PO-7");
     for (const stub of Object.values(api)) assert.equal(stub.callCount, 0);
   });
 

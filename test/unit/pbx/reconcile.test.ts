@@ -236,29 +236,95 @@ describe("engine: update reconciles with the portal before follow-up orders", fu
   });
 });
 
-describe("engine: a preview fails what up would refuse after reading the portal", function () {
-  async function asPreview(dryRun: boolean) {
-    // check records whether this process serves a preview; it makes no call for unchanged identity.
-    await check({ ...checked() }, { ...rawInputs(), [DRY_RUN_KEY]: dryRun }, deps(fakeApi()).deps);
+describe("engine: a preview lists the orders up will place, from the portal", function () {
+  function previewCheck(api: ReturnType<typeof fakeApi>, overrides: Record<string, unknown>) {
+    api.findProductByUrl.resolves(product());
+    const d = deps(api);
+    return { d, run: check({ ...checked() }, { ...rawInputs(overrides), [DRY_RUN_KEY]: true }, d.deps) };
   }
 
-  it("fails the preview when the portal has more than the program", async function () {
-    await asPreview(true);
+  it("fails the preview, naming the field, when the portal has more than the program", async function () {
     const api = fakeApi();
     api.getProduct.resolves(product({ extensions: 150 }));
-    const err = await failure(diffWithPortal("1", { ...state() }, { ...checked({ extensions: 130 }) }, deps(api).deps));
-    assert.match(err.message, /Partner Portal shows 150 extensions/);
+    const { failures } = await previewCheck(api, { extensions: 130 }).run;
+    assert.equal(failures?.[0]?.property, "extensions");
+    assert.match(String(failures?.[0]?.reason), /Partner Portal shows 150 extensions/);
   });
 
-  it("counts pending orders in a preview without waiting for them", async function () {
-    await asPreview(true);
+  it("counts pending orders without waiting for them", async function () {
     const api = fakeApi();
     const earlier = pendingOrder("HB444", SERVICES.extensionExpansion, 40);
     api.listOrders.resolves(page([earlier.info]));
     api.getOrder.resolves(earlier.detail("pending"));
-    const err = await failure(diffWithPortal("1", { ...state() }, { ...checked({ extensions: 130 }) }, deps(api).deps));
-    assert.match(err.message, /shows 140 extensions .*counting 1 pending order/);
+    const { failures } = await previewCheck(api, { extensions: 130 }).run;
+    assert.match(String(failures?.[0]?.reason), /shows 140 extensions .*counting 1 pending order/);
   });
+
+  it("lists only what the portal does not have yet, priced, and says so in one diagnostics line", async function () {
+    const api = fakeApi();
+    api.getProduct.resolves(product({ extensions: 120 }));
+    api.calculatePrice.resolves({ currencyCode: "USD", totalAmount: "55.00", items: [] });
+    const { d, run } = previewCheck(api, { extensions: 130, highAvailability: true });
+    const { inputs } = await run;
+    const planned = (inputs as { plannedOrders: Array<Record<string, unknown>> }).plannedOrders;
+    assert.deepEqual(
+      planned.map((o) => [o.operation, o.item, o.quantity, o.price]),
+      [
+        ["purchase_service", "Extension Expansion", 10, "USD 55.00 per year"],
+        ["purchase_service", "High Availability", 130, "USD 55.00 per year"],
+      ],
+    );
+    assert.equal((inputs as { priceEstimate?: string }).priceEstimate, undefined, "no stale purchase price");
+    assert.equal(api.createOrder.callCount, 0);
+    assert.ok(
+      d.messages.some((m) => m.level === "info" && /will place 2 orders: Extension Expansion: \+10/.test(m.message)),
+    );
+    assert.ok(d.messages.some((m) => m.level === "warn" && /already has 120 extensions/.test(m.message)));
+  });
+
+  it("a failing price API never blocks the preview: the price reads unavailable", async function () {
+    const api = fakeApi();
+    api.calculatePrice.rejects(new Error("HTTP 503"));
+    const { inputs } = await previewCheck(api, { recordingMinutes: 300 }).run;
+    const [order] = (inputs as { plannedOrders: Array<Record<string, unknown>> }).plannedOrders;
+    assert.match(String(order.price), /^unavailable/);
+    assert.equal(order.amount, undefined);
+  });
+
+  it("in an update, check reads nothing for a change: update reads right before ordering", async function () {
+    const api = fakeApi();
+    const { inputs } = await check(
+      { ...checked() },
+      { ...rawInputs({ extensions: 130 }), [DRY_RUN_KEY]: false },
+      deps(api).deps,
+    );
+    assert.equal((inputs as { plannedOrders?: unknown }).plannedOrders, undefined);
+    assert.equal(api.findProductByUrl.callCount + api.getProduct.callCount + api.listOrders.callCount, 0);
+  });
+
+  it("a new PBX lists its purchase; an existing PBX of ours found by URL lists an adoption", async function () {
+    const api = fakeApi();
+    const fresh = await check({}, { ...rawInputs(), [DRY_RUN_KEY]: true }, deps(api).deps);
+    const [buy] = (fresh.inputs as { plannedOrders: Array<Record<string, unknown>> }).plannedOrders;
+    assert.equal(buy.operation, "purchase_plan");
+    assert.equal(buy.quantity, 100);
+    assert.equal(buy.price, (fresh.inputs as { priceEstimate: string }).priceEstimate);
+    const ours = fakeApi();
+    ours.isPbxUrlTaken.resolves(true);
+    ours.findProductByUrl.resolves(product());
+    const adopted = await check({}, { ...rawInputs(), [DRY_RUN_KEY]: true }, deps(ours).deps);
+    const [adopt] = (adopted.inputs as { plannedOrders: Array<Record<string, unknown>> }).plannedOrders;
+    assert.equal(adopt.operation, "adopt");
+    assert.match(String(adopt.summary), /adopt, no order/);
+    assert.equal(ours.calculatePrice.callCount, 0);
+  });
+});
+
+describe("engine: diff in a preview fails what up would refuse against the state", function () {
+  async function asPreview(dryRun: boolean) {
+    // check records whether this process serves a preview; it makes no call for unchanged values.
+    await check({ ...checked() }, { ...rawInputs(), [DRY_RUN_KEY]: dryRun }, deps(fakeApi()).deps);
+  }
 
   it("fails a lowered value against the state (adopted with other values) without any call", async function () {
     await asPreview(true);
@@ -275,14 +341,16 @@ describe("engine: a preview fails what up would refuse after reading the portal"
     assert.equal(api.getProduct.callCount, 0);
   });
 
-  it("no change: no call; in an update (not a preview): no read in diff, update reads", async function () {
-    await asPreview(true);
-    const api = fakeApi();
-    assert.equal((await diffWithPortal("1", { ...state() }, { ...checked() }, deps(api).deps)).changes, false);
+  it("in an update (not a preview) diff fails nothing and reads nothing: update decides", async function () {
     await asPreview(false);
-    const d = await diffWithPortal("1", { ...state() }, { ...checked({ extensions: 130 }) }, deps(api).deps);
+    const api = fakeApi();
+    const d = await diffWithPortal(
+      "1",
+      { ...state({ extensions: 150 }) },
+      { ...checked({ extensions: 130 }) },
+      deps(api).deps,
+    );
     assert.equal(d.changes, true);
     assert.equal(api.getProduct.callCount + api.listOrders.callCount, 0);
-    await asPreview(true);
   });
 });

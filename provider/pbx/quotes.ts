@@ -1,0 +1,118 @@
+/**
+ * What a preview shows a reviewer: every order `up` will place for a PBX, in order, each with the price the
+ * price API quotes for it (docs/architecture.md, "Preview: planned orders"). Quotes never block a preview: a
+ * failed quote reads "unavailable". Identical order shapes share one quote per provider process.
+ */
+import { PCE_PRODUCT_ID } from "../api/catalog";
+import type { PartnerApi } from "../api/partner-api";
+import type { OrderRequest, PriceQuote } from "../api/schemas";
+import type { PlannedOrder } from "./plan";
+
+/** One order as the preview lists it (a property of the resource, and the summary command's input). */
+export interface PlannedOrderView {
+  operation: "purchase_plan" | "purchase_service" | "switch_plan" | "adopt";
+  item: string;
+  quantity: number;
+  summary: string;
+  price: string;
+  amount?: string;
+  currency?: string;
+  period?: "month" | "year";
+}
+
+const UNAVAILABLE = "unavailable (the price API did not answer)";
+
+const ITEMS: Record<PlannedOrder["field"], string> = {
+  extensions: "Extension Expansion",
+  highAvailability: "High Availability",
+  recordingMinutes: "Recording Minutes",
+  plan: "plan switch",
+};
+
+const quotes = new WeakMap<PartnerApi, Map<string, Promise<PriceQuote | undefined>>>();
+
+/** The price API's quote for an order, shared by identical order shapes; undefined when it failed. */
+export function quote(api: PartnerApi, request: OrderRequest): Promise<PriceQuote | undefined> {
+  const serviceList = request.serviceList.map((s) => ({
+    serviceType: s.serviceType,
+    pricingId: s.serviceId,
+    quantity: s.quantity,
+    billingCycle: s.billingCycle,
+    ...(s.connectionPlanId ? { connectionPlanId: s.connectionPlanId } : {}),
+  }));
+  // A plan switch may be priced against the PBX's term, so its shape includes the serial number; services and
+  // new PBXs are priced per unit and share one quote across PBXs.
+  const key = JSON.stringify([
+    request.operationType,
+    request.operationType === "switch_plan" ? request.productNo : "",
+    serviceList,
+  ]);
+  let cache = quotes.get(api);
+  if (!cache) quotes.set(api, (cache = new Map()));
+  let pending = cache.get(key);
+  if (!pending) {
+    pending = api
+      .calculatePrice({
+        productId: PCE_PRODUCT_ID,
+        ...(request.productNo ? { productNo: request.productNo } : {}),
+        operationType: request.operationType,
+        serviceList,
+      })
+      .then(
+        (q) => q,
+        () => undefined,
+      );
+    cache.set(key, pending);
+  }
+  return pending;
+}
+
+function period(request: OrderRequest): "month" | "year" {
+  return request.serviceList[0]?.billingCycle === "monthly" ? "month" : "year";
+}
+
+export function priceText(q: PriceQuote | undefined, per: "month" | "year"): string {
+  return q ? `${q.currencyCode} ${q.totalAmount} per ${per}` : UNAVAILABLE;
+}
+
+/** A priced view of one order. */
+export async function viewOf(
+  api: PartnerApi,
+  operation: "purchase_plan" | PlannedOrder["request"]["operationType"],
+  item: string,
+  summary: string,
+  request: OrderRequest,
+): Promise<PlannedOrderView> {
+  const per = period(request);
+  const q = await quote(api, request);
+  return {
+    operation,
+    item,
+    quantity: request.serviceList[0]?.quantity ?? 0,
+    summary,
+    price: priceText(q, per),
+    ...(q ? { amount: q.totalAmount, currency: q.currencyCode, period: per } : {}),
+  };
+}
+
+/** Priced views of follow-up orders, in the order `update` places them. */
+export function viewsOf(api: PartnerApi, orders: readonly PlannedOrder[]): Promise<PlannedOrderView[]> {
+  return Promise.all(orders.map((o) => viewOf(api, o.request.operationType, ITEMS[o.field], o.summary, o.request)));
+}
+
+export function adoptionView(url: string, productNo: string): PlannedOrderView {
+  return {
+    operation: "adopt",
+    item: "existing PBX",
+    quantity: 0,
+    summary: `adopt, no order: PBX ${url} (serial ${productNo}) is already in your Partner Portal account`,
+    price: "no charge",
+  };
+}
+
+/** One line per PBX for the preview's diagnostics, so a plain `pulumi preview` shows what will be bought. */
+export function planLine(url: string, views: readonly PlannedOrderView[]): string {
+  if (views.length === 1 && views[0].operation === "adopt") return `PBX ${url}: ${views[0].summary}`;
+  const parts = views.map((v) => `${v.summary} [${v.price}]`);
+  return `PBX ${url}: \`pulumi up\` will place ${views.length} order${views.length === 1 ? "" : "s"}: ${parts.join("; ")}`;
+}
