@@ -11,7 +11,7 @@ export const PLANS = {
   ultimate: "3048572026291630080",
 } as const;
 export type PlanName = keyof typeof PLANS;
-export const PLAN_NAMES = Object.keys(PLANS) as PlanName[];
+export const PLAN_NAMES = ["enterprise", "ultimate"] as const satisfies readonly PlanName[];
 
 export const SERVICES = {
   extensionExpansion: "3048573516041273344",

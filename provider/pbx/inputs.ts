@@ -2,15 +2,8 @@
  * Validation of PSeriesCloudPbx inputs. Pure: no I/O, no Pulumi runtime. Every failure names the field, the
  * bad value and the valid range, so `pulumi preview` can reject bad input before anything is bought.
  */
-import {
-  BILLING_CYCLES,
-  MAX_EXTENSIONS,
-  MAX_RECORDING_MINUTES,
-  MIN_EXTENSIONS,
-  PLAN_NAMES,
-  type BillingCycle,
-  type PlanName,
-} from "../api/catalog";
+import { z } from "zod";
+import { BILLING_CYCLES, MAX_EXTENSIONS, MAX_RECORDING_MINUTES, MIN_EXTENSIONS, PLAN_NAMES } from "../api/catalog";
 
 /** What the engine passes for a value that is not known yet during preview. */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -19,41 +12,6 @@ export interface CheckFailure {
   property: string;
   reason: string;
 }
-
-/** Inputs after validation and defaults (before resolution against the API). */
-export interface PbxInputs {
-  pbxName: string;
-  subdomain: string;
-  region: string;
-  domain?: string;
-  plan: PlanName;
-  extensions: number;
-  billingCycle: BillingCycle;
-  highAvailability: boolean;
-  recordingMinutes: number;
-  billingContact: string;
-  owner?: string;
-  poNumber?: string;
-  allowRepurchase: boolean;
-  orderTimeoutSeconds: number;
-}
-
-export const INPUT_KEYS = [
-  "pbxName",
-  "subdomain",
-  "region",
-  "domain",
-  "plan",
-  "extensions",
-  "billingCycle",
-  "highAvailability",
-  "recordingMinutes",
-  "billingContact",
-  "owner",
-  "poNumber",
-  "allowRepurchase",
-  "orderTimeoutSeconds",
-] as const satisfies readonly (keyof PbxInputs)[];
 
 export const SUBDOMAIN_PATTERN = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 export const SUBDOMAIN_MIN = 3;
@@ -67,7 +25,7 @@ const ID_PATTERN = /^\d{1,20}$/;
 // eslint-disable-next-line no-control-regex -- rejecting control characters is the point
 const SAFE_TEXT = /^[^\u0000-\u001f\u007f<>`$\\{}]*$/u;
 
-export function isUnknown(value: unknown): boolean {
+export function isUnknown(value: unknown): value is typeof UNKNOWN {
   return value === UNKNOWN;
 }
 
@@ -87,93 +45,116 @@ export function show(value: unknown): string {
   return `${text} (${value === null ? "null" : Array.isArray(value) ? "array" : typeof value})`;
 }
 
-interface Collector {
-  failures: CheckFailure[];
-  fail(property: string, value: unknown, expected: string): void;
+// ---- One schema for the resource inputs: validation in check, the TypeScript types and the list of keys. ----
+// Each issue's message is the "expected" part of a failure; `validateInputs` prefixes the field and its value.
+
+/** Empty values count as missing, as a user who wrote `owner: ""` means no owner. */
+const missing = (v: unknown) => (v === null || v === "" ? undefined : v);
+
+/** A field that may also hold the engine's marker for a value not known yet during preview. */
+function orUnknown<T extends z.ZodType>(schema: T) {
+  return z.union([z.literal(UNKNOWN), schema]);
 }
 
-function collector(): Collector {
-  const failures: CheckFailure[] = [];
-  return {
-    failures,
-    fail(property, value, expected) {
-      failures.push({ property, reason: `${property} is ${show(value)}; ${expected}` });
-    },
-  };
+interface TextRule {
+  min?: number;
+  max: number;
+  pattern: RegExp;
+  patternText: string;
 }
 
-function text(
-  c: Collector,
-  raw: Record<string, unknown>,
-  key: string,
-  opts: { required: boolean; min?: number; max: number; pattern?: RegExp; patternText?: string },
-): string | undefined {
-  const value = raw[key];
-  if (value === undefined || value === null || value === "") {
-    if (opts.required) c.fail(key, value, `it is required: a string of ${opts.min ?? 1} to ${opts.max} characters`);
-    return undefined;
-  }
-  if (isUnknown(value)) return UNKNOWN;
-  if (typeof value !== "string") {
-    c.fail(key, value, `expected a string of ${opts.min ?? 1} to ${opts.max} characters`);
-    return undefined;
-  }
-  const length = [...value].length;
-  if (length < (opts.min ?? 1) || length > opts.max) {
-    c.fail(key, value, `expected ${opts.min ?? 1} to ${opts.max} characters, got ${length}`);
-    return undefined;
-  }
-  if (opts.pattern && !opts.pattern.test(value)) {
-    c.fail(key, value, `expected ${opts.patternText ?? `to match ${opts.pattern}`}`);
-    return undefined;
-  }
-  return value;
+function text(o: TextRule) {
+  const min = o.min ?? 1;
+  const size = `a string of ${min} to ${o.max} characters`;
+  const length = (v: string) => [...v].length;
+  const value = z
+    .string({ error: (iss) => (iss.input == null ? `it is required: ${size}` : `expected ${size}`) })
+    .refine((v) => v !== "", { error: `it is required: ${size}`, abort: true })
+    .refine((v) => length(v) >= min && length(v) <= o.max, {
+      error: (iss) => `expected ${min} to ${o.max} characters, got ${length(String(iss.input))}`,
+      abort: true,
+    })
+    .refine((v) => o.pattern.test(v), { error: `expected ${o.patternText}`, abort: true });
+  return orUnknown(value);
 }
 
-function integer(c: Collector, raw: Record<string, unknown>, key: string, min: number, max: number, dflt?: number) {
-  const value = raw[key];
-  if (value === undefined || value === null) {
-    if (dflt === undefined) c.fail(key, value, `it is required: an integer from ${min} to ${max}`);
-    return dflt;
-  }
-  if (isUnknown(value)) return UNKNOWN;
-  if (typeof value !== "number" || !Number.isFinite(value) || !Number.isInteger(value)) {
-    c.fail(key, value, `expected an integer from ${min} to ${max}`);
-    return undefined;
-  }
-  if (value < min || value > max) {
-    c.fail(key, value, `expected an integer from ${min} to ${max}`);
-    return undefined;
-  }
-  return value;
+function optionalText(o: TextRule) {
+  return z.preprocess(missing, text(o).optional());
 }
 
-function boolean(c: Collector, raw: Record<string, unknown>, key: string, dflt: boolean) {
-  const value = raw[key];
-  if (value === undefined || value === null) return dflt;
-  if (isUnknown(value)) return UNKNOWN;
-  if (typeof value !== "boolean") {
-    c.fail(key, value, "expected true or false");
-    return undefined;
-  }
-  return value;
+function integer(min: number, max: number) {
+  const range = `an integer from ${min} to ${max}`;
+  const value = z
+    .number({ error: (iss) => (iss.input == null ? `it is required: ${range}` : `expected ${range}`) })
+    .int({ error: `expected ${range}` })
+    .min(min, { error: `expected ${range}` })
+    .max(max, { error: `expected ${range}` });
+  return orUnknown(value);
 }
 
-function oneOf<T extends string>(c: Collector, raw: Record<string, unknown>, key: string, allowed: readonly T[]) {
-  const value = raw[key];
-  if (isUnknown(value)) return UNKNOWN;
-  if (typeof value !== "string" || !(allowed as readonly string[]).includes(value)) {
-    c.fail(key, value, `expected one of ${allowed.map((a) => `"${a}"`).join(", ")}`);
-    return undefined;
-  }
-  return value as T;
+function integerOr(min: number, max: number, dflt: number) {
+  return z.preprocess(missing, integer(min, max).default(dflt));
 }
+
+function boolean(dflt: boolean) {
+  return z.preprocess(missing, orUnknown(z.boolean({ error: "expected true or false" })).default(dflt));
+}
+
+function oneOf<const T extends readonly [string, ...string[]]>(allowed: T) {
+  return orUnknown(z.enum(allowed, { error: `expected one of ${allowed.map((a) => `"${a}"`).join(", ")}` }));
+}
+
+const PRINTABLE = "printable text without control characters or any of < > ` $ \\ { }";
+const ID_OR_EMAIL = /^(\d{1,20}|[^\s@]+@[^\s@]+\.[^\s@]+)$/;
+
+export const PbxInputsSchema = z.object({
+  pbxName: text({ max: PBX_NAME_MAX, pattern: SAFE_TEXT, patternText: PRINTABLE }),
+  subdomain: text({
+    min: SUBDOMAIN_MIN,
+    max: SUBDOMAIN_MAX,
+    pattern: SUBDOMAIN_PATTERN,
+    patternText: 'lowercase letters, digits and inner hyphens (a DNS label), e.g. "acme-hq"',
+  }),
+  region: text({ max: 64, pattern: SAFE_TEXT, patternText: "a region name or id" }),
+  domain: optionalText({
+    min: 3,
+    max: 253,
+    pattern: DOMAIN_PATTERN,
+    patternText: 'a lowercase domain suffix such as "eu.sandbox.yeastarcloud.com"',
+  }),
+  plan: oneOf(PLAN_NAMES),
+  extensions: integer(MIN_EXTENSIONS, MAX_EXTENSIONS),
+  billingCycle: oneOf(BILLING_CYCLES),
+  highAvailability: boolean(false),
+  recordingMinutes: integerOr(0, MAX_RECORDING_MINUTES, 0),
+  billingContact: text({
+    max: 254,
+    pattern: ID_OR_EMAIL,
+    patternText: "a billing contact id (digits) or the contact's email address",
+  }),
+  owner: optionalText({
+    max: 254,
+    pattern: ID_OR_EMAIL,
+    patternText: "a subordinate user's partner id (digits) or email address",
+  }),
+  poNumber: optionalText({ max: PO_NUMBER_MAX, pattern: SAFE_TEXT, patternText: PRINTABLE }),
+  allowRepurchase: boolean(false),
+  orderTimeoutSeconds: integerOr(1, 86_400, 900),
+});
+
+/** Validated inputs while some may not be known yet (preview): such fields hold UNKNOWN. */
+export type MaybeInputs = z.output<typeof PbxInputsSchema>;
+
+/** Inputs after validation and defaults, every value known (before resolution against the API). */
+export type PbxInputs = { [K in keyof MaybeInputs]: Exclude<MaybeInputs[K], typeof UNKNOWN> };
+
+export const INPUT_KEYS = PbxInputsSchema.keyof().options;
 
 export type Maybe<T> = { [K in keyof T]: T[K] | typeof UNKNOWN };
 
 export interface ValidationResult {
   /** Valid inputs with defaults applied; fields not yet known in preview hold UNKNOWN. */
-  inputs?: Maybe<PbxInputs>;
+  inputs?: MaybeInputs;
   failures: CheckFailure[];
 }
 
@@ -185,90 +166,40 @@ export const DRY_RUN_KEY = "__dryRun";
 
 const KNOWN_KEYS = new Set<string>([...INPUT_KEYS, "__provider", DRY_RUN_KEY]);
 
-/** Validates raw resource inputs: one failure per bad field. */
+/** The message of the branch that is not the UNKNOWN marker, for a field that failed both. */
+function messageOf(issue: z.core.$ZodIssue): string {
+  if (issue.code === "invalid_union") {
+    const branch = issue.errors[1]?.[0] ?? issue.errors[0]?.[0];
+    if (branch) return messageOf(branch);
+  }
+  return issue.message;
+}
+
+/** Validates raw resource inputs: one failure per bad field, naming the field, its value and what is valid. */
 export function validateInputs(raw: Record<string, unknown>): ValidationResult {
-  const c = collector();
+  const failures: CheckFailure[] = [];
   for (const key of Object.keys(raw)) {
     // Outputs and resolved values that a previous version put into inputs are ignored, not rejected.
     if (!KNOWN_KEYS.has(key) && !key.startsWith("resolved") && !OUTPUT_KEYS_SET.has(key)) {
-      c.failures.push({
+      failures.push({
         property: key,
         reason: `${key} is not an input of PSeriesCloudPbx; valid inputs are ${INPUT_KEYS.join(", ")}`,
       });
     }
   }
-  const pbxName = text(c, raw, "pbxName", {
-    required: true,
-    max: PBX_NAME_MAX,
-    pattern: SAFE_TEXT,
-    patternText: "printable text without control characters or any of < > ` $ \\ { }",
-  });
-  const subdomain = text(c, raw, "subdomain", {
-    required: true,
-    min: SUBDOMAIN_MIN,
-    max: SUBDOMAIN_MAX,
-    pattern: SUBDOMAIN_PATTERN,
-    patternText: 'lowercase letters, digits and inner hyphens (a DNS label), e.g. "acme-hq"',
-  });
-  const region = text(c, raw, "region", {
-    required: true,
-    max: 64,
-    pattern: SAFE_TEXT,
-    patternText: "a region name or id",
-  });
-  const domain = text(c, raw, "domain", {
-    required: false,
-    min: 3,
-    max: 253,
-    pattern: DOMAIN_PATTERN,
-    patternText: 'a lowercase domain suffix such as "eu.sandbox.yeastarcloud.com"',
-  });
-  const plan = oneOf(c, raw, "plan", PLAN_NAMES);
-  const extensions = integer(c, raw, "extensions", MIN_EXTENSIONS, MAX_EXTENSIONS);
-  const billingCycle = oneOf(c, raw, "billingCycle", BILLING_CYCLES);
-  const highAvailability = boolean(c, raw, "highAvailability", false);
-  const recordingMinutes = integer(c, raw, "recordingMinutes", 0, MAX_RECORDING_MINUTES, 0);
-  const billingContact = text(c, raw, "billingContact", {
-    required: true,
-    max: 254,
-    pattern: /^(\d{1,20}|[^\s@]+@[^\s@]+\.[^\s@]+)$/,
-    patternText: "a billing contact id (digits) or the contact's email address",
-  });
-  const owner = text(c, raw, "owner", {
-    required: false,
-    max: 254,
-    pattern: /^(\d{1,20}|[^\s@]+@[^\s@]+\.[^\s@]+)$/,
-    patternText: "a subordinate user's partner id (digits) or email address",
-  });
-  const poNumber = text(c, raw, "poNumber", {
-    required: false,
-    max: PO_NUMBER_MAX,
-    pattern: SAFE_TEXT,
-    patternText: "printable text without control characters or any of < > ` $ \\ { }",
-  });
-  const allowRepurchase = boolean(c, raw, "allowRepurchase", false);
-  const orderTimeoutSeconds = integer(c, raw, "orderTimeoutSeconds", 1, 86_400, 900);
-
-  if (c.failures.length > 0) return { failures: c.failures };
-  return {
-    failures: [],
-    inputs: {
-      pbxName: pbxName!,
-      subdomain: subdomain!,
-      region: region!,
-      domain,
-      plan: plan!,
-      extensions: extensions!,
-      billingCycle: billingCycle!,
-      highAvailability: highAvailability!,
-      recordingMinutes: recordingMinutes!,
-      billingContact: billingContact!,
-      owner,
-      poNumber,
-      allowRepurchase: allowRepurchase!,
-      orderTimeoutSeconds: orderTimeoutSeconds!,
-    },
-  };
+  const known = Object.fromEntries(INPUT_KEYS.map((k) => [k, raw[k]]));
+  const parsed = PbxInputsSchema.safeParse(known);
+  if (!parsed.success) {
+    const named = new Set<string>();
+    for (const issue of parsed.error.issues) {
+      const property = String(issue.path[0]);
+      if (named.has(property)) continue;
+      named.add(property);
+      failures.push({ property, reason: `${property} is ${show(raw[property])}; ${messageOf(issue)}` });
+    }
+  }
+  if (failures.length > 0 || !parsed.success) return { failures };
+  return { failures: [], inputs: parsed.data };
 }
 
 export function isEmail(value: string): boolean {

@@ -5,7 +5,7 @@
  */
 import { PCE_PRODUCT_ID, PLANS, PLAN_RANK, SERVICES, type BillingCycle, type PlanName } from "../api/catalog";
 import type { OrderRequest, ServiceItem } from "../api/schemas";
-import { isUnknown, type CheckFailure, type PbxInputs } from "./inputs";
+import { isUnknown, type CheckFailure, type MaybeInputs, type PbxInputs } from "./inputs";
 import type { PlannedOrderView } from "./quotes";
 
 /** Values check resolved against the API; kept in inputs and state so later runs need no lookups. */
@@ -27,6 +27,8 @@ export interface CheckedInputs extends PbxInputs {
   priceEstimate?: string;
   /** In a preview: the orders `up` will place, priced (see quotes.ts). Never part of the state's outputs. */
   plannedOrders?: PlannedOrderView[];
+  /** The serialized provider (provider.ts), which the Pulumi host keeps in inputs and state. */
+  __provider?: string;
 }
 
 export interface OrderRecord {
@@ -58,6 +60,9 @@ export interface PbxState extends CheckedInputs {
   orders: OrderRecord[];
 }
 
+/** New inputs as check sees them: in a preview some values may still be unknown. */
+export type NewInputs = MaybeInputs & { resolved?: Resolved; allowRepurchase?: boolean | string };
+
 /** Fields whose change needs a new PBX (a second purchase). */
 export const REPLACE_FIELDS = ["pbxName", "subdomain", "domain", "region"] as const;
 /** Fields that only affect future orders. */
@@ -84,7 +89,7 @@ function changed(a: unknown, b: unknown): boolean {
 }
 
 /** The fields of a change that need a new PBX. Unknown values are not counted: preview cannot know yet. */
-export function replacementFields(olds: Old, news: CheckedInputs): (typeof REPLACE_FIELDS)[number][] {
+export function replacementFields(olds: Old, news: NewInputs): (typeof REPLACE_FIELDS)[number][] {
   const fields: (typeof REPLACE_FIELDS)[number][] = [];
   for (const f of REPLACE_FIELDS) {
     if (f === "domain") {
@@ -110,7 +115,7 @@ export function replacementFields(olds: Old, news: CheckedInputs): (typeof REPLA
  * Changes the API cannot make, as check failures naming the field (docs/architecture.md). Also the replacement
  * rules: without `allowRepurchase` a change that needs a new PBX fails; with it, the new PBX must get a new URL.
  */
-export function transitionFailures(olds: Old, news: CheckedInputs): CheckFailure[] {
+export function transitionFailures(olds: Old, news: NewInputs): CheckFailure[] {
   const failures: CheckFailure[] = [];
   // The state holds what the PBX has (bought, adopted or refreshed), so the true fix is to ask for that again.
   const cannot = (keep: string) =>
@@ -334,9 +339,9 @@ export function orderVisibleIn(
 
 /** Input fields that differ between the state and the new inputs (for diff). */
 export function changedInputFields(
-  olds: Record<string, unknown>,
-  news: Record<string, unknown>,
-  keys: readonly string[],
-) {
+  olds: Partial<PbxInputs>,
+  news: Partial<PbxInputs>,
+  keys: readonly (keyof PbxInputs)[],
+): (keyof PbxInputs)[] {
   return keys.filter((k) => isUnknown(news[k]) || (olds[k] ?? null) !== (news[k] ?? null));
 }

@@ -5,6 +5,7 @@
  * working after an upgrade of this package.
  */
 import type * as pulumi from "@pulumi/pulumi";
+import type { PbxState } from "./plan";
 
 // Installed as a dependency, the engine is found by package name from the program's node_modules; in this
 // repository (tests, demo) it is found by the path it was built at.
@@ -22,12 +23,13 @@ function engine(): typeof import("./engine") {
 
 // Arrow functions with short bodies: every resource stores this code twice in state, so its size is paid on every
 // checkpoint of a large stack.
-export const pbxProvider: pulumi.dynamic.ResourceProvider = {
+// Inputs reach check raw (the program's values), so they are a property bag there; the engine types them.
+export const pbxProvider: pulumi.dynamic.ResourceProvider<Record<string, unknown>, PbxState> = {
   configure: async (req) => engine().configure(req.config),
   check: (olds, news) => engine().check(olds, news),
   diff: (id, olds, news) => engine().diffWithPortal(id, olds, news),
   create: (inputs) => engine().create(inputs),
   update: (id, olds, news) => engine().update(id, olds, news),
-  read: (id, props) => engine().read(id, props ?? {}),
+  read: (id, props) => engine().read(id, props),
   delete: (id, props) => engine().remove(id, props),
 };

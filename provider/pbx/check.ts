@@ -1,0 +1,279 @@
+/**
+ * `check`: validates the inputs, resolves names to the portal's ids, and in a preview says what `up` will buy
+ * (docs/architecture.md, "Data path of one purchase" and "Preview: planned orders"). Reads only.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { PLANS } from "../api/catalog";
+import type { PartnerApi } from "../api/partner-api";
+import type { Deps } from "./deps";
+import { show, validateInputs, DRY_RUN_KEY, type PbxInputs } from "./inputs";
+import {
+  describePurchase,
+  followUpOrders,
+  purchaseOrder,
+  transitionFailures,
+  type CheckedInputs,
+  type PbxState,
+  type Resolved,
+} from "./plan";
+import { portalView } from "./portal";
+import { adoptionView, planLine, viewOf, viewsOf, type PlannedOrderView } from "./quotes";
+import { reconcile } from "./reconcile";
+import { allKnown, isResolved, oldInputsOf, type ResolvedInputs } from "./state";
+
+type CheckFailure = pulumi.dynamic.CheckFailure;
+export type CheckResult = pulumi.dynamic.CheckResult<Record<string, unknown>>;
+
+async function resolve(
+  api: PartnerApi,
+  inputs: PbxInputs,
+  failures: CheckFailure[],
+): Promise<Omit<Resolved, "adoptProductNo"> | undefined> {
+  const regions = await api.listRegions();
+  const wanted = inputs.region.trim().toLowerCase();
+  const region = regions.find((r) => r.id === inputs.region.trim() || r.name.toLowerCase() === wanted);
+  let resolvedRegion: Pick<Resolved, "regionId" | "regionName" | "pbxSubDomainId" | "domainSuffix"> | undefined;
+  if (!region) {
+    failures.push({
+      property: "region",
+      reason: `region is ${show(inputs.region)}; expected one of ${regions.map((r) => `"${r.name}" (id ${r.id})`).join(", ")}`,
+    });
+  } else {
+    const groups = region.region.flatMap((g) => g.pbxSubDomain.map((suffix) => ({ id: g.pbxSubDomainId, suffix })));
+    const group = inputs.domain ? groups.find((g) => g.suffix === inputs.domain) : groups[0];
+    if (!group) {
+      failures.push({
+        property: "domain",
+        reason: `domain is ${show(inputs.domain)}; region "${region.name}" offers ${
+          groups.map((g) => `"${g.suffix}"`).join(", ") || "no domain suffix"
+        }`,
+      });
+    } else {
+      resolvedRegion = {
+        regionId: region.id,
+        regionName: region.name,
+        pbxSubDomainId: group.id,
+        domainSuffix: group.suffix,
+      };
+    }
+  }
+
+  const contacts = await api.listBillingContacts();
+  const contactKey = inputs.billingContact.trim().toLowerCase();
+  const contact = contacts.find(
+    (c) => c.billingContactId === inputs.billingContact.trim() || c.emailAddress.toLowerCase() === contactKey,
+  );
+  if (!contact) {
+    failures.push({
+      property: "billingContact",
+      reason: `billingContact is ${show(inputs.billingContact)}; expected the id or email of one of the billing contacts in the Partner Portal: ${contacts
+        .map((c) => `${c.emailAddress} (${c.billingContactId})`)
+        .join(", ")}`,
+    });
+  }
+
+  let assignId = "";
+  if (inputs.owner) {
+    const users = await api.listSubordinateUsers();
+    const key = inputs.owner.trim().toLowerCase();
+    const user = users.find((u) => u.partnerId === inputs.owner!.trim() || (u.email ?? "").toLowerCase() === key);
+    if (!user) {
+      failures.push({
+        property: "owner",
+        reason: `owner is ${show(inputs.owner)}; expected the partner id or email of one of your subordinate users (${users.length} found)`,
+      });
+    } else {
+      assignId = user.partnerId;
+    }
+  }
+  if (!resolvedRegion || !contact || failures.length > 0) return undefined;
+  return {
+    ...resolvedRegion,
+    pbxUrl: `${inputs.subdomain}.${resolvedRegion.domainSuffix}`,
+    planId: PLANS[inputs.plan],
+    billingContactId: contact.billingContactId,
+    assignId,
+  };
+}
+
+/**
+ * Whether this provider process serves a preview. The engine calls check before diff for every resource in a
+ * preview or an update, and one process serves only one of them, so check's dry-run flag tells diff which one it
+ * is in. A refresh calls diff without check: it stays false there, and diff reads nothing.
+ */
+let previewing = false;
+
+export function isPreviewing(): boolean {
+  return previewing;
+}
+
+/** The price of buying this PBX, as the preview shows it; identical configurations share one quote per process. */
+async function purchaseView(api: PartnerApi, inputs: ResolvedInputs): Promise<PlannedOrderView> {
+  return viewOf(api, "purchase_plan", "new PBX", describePurchase(inputs), purchaseOrder(inputs));
+}
+
+/** The state as the old inputs describe it: enough to plan follow-up orders in check, where state is not at hand. */
+function stateOfInputs(olds: ResolvedInputs, productNo: string): PbxState {
+  const r = olds.resolved;
+  return {
+    ...olds,
+    resolved: r,
+    instanceId: "",
+    orderNo: "",
+    orderStatus: "succeed",
+    productNo,
+    transactionNo: "",
+    pbxUrl: r.pbxUrl,
+    regionId: r.regionId,
+    regionName: r.regionName,
+    domainSuffix: r.domainSuffix,
+    pbxSubDomainId: r.pbxSubDomainId,
+    planId: r.planId,
+    billingContactId: r.billingContactId,
+    assignId: r.assignId,
+    expireDate: "",
+    status: "active",
+    adopted: false,
+    orders: [],
+  } satisfies PbxState;
+}
+
+/**
+ * In a preview of a change that needs follow-up orders: read the PBX as `update` will (pending orders counted),
+ * and list the orders `update` will place, priced. What the portal already has is not listed; a PBX with more
+ * than the program asks for fails the check, naming the field.
+ */
+async function previewFollowUps(
+  api: PartnerApi,
+  olds: ResolvedInputs,
+  next: ResolvedInputs,
+  deps: Deps,
+): Promise<{ failures: CheckFailure[]; views: PlannedOrderView[] }> {
+  const url = olds.resolved.pbxUrl;
+  const found = await api.findProductByUrl(url);
+  if (!found) {
+    return {
+      failures: [
+        {
+          property: "subdomain",
+          reason: `PBX ${url} is not in your Partner Portal account, so no order can be planned for it; run \`pulumi refresh\``,
+        },
+      ],
+      views: [],
+    };
+  }
+  const { facts, pending } = await portalView(api, found.productNo, url);
+  const reconciled = reconcile(stateOfInputs(olds, found.productNo), next, facts, pending.length);
+  if (reconciled.failures.length > 0) return { failures: reconciled.failures, views: [] };
+  for (const note of reconciled.notes) deps.report.warn(note);
+  return { failures: [], views: await viewsOf(api, followUpOrders(reconciled.base, next)) };
+}
+
+export async function checkImpl(
+  rawOlds: Record<string, unknown>,
+  rawNews: Record<string, unknown>,
+  deps: Deps,
+): Promise<CheckResult> {
+  // Only an update says it is not a preview; without the flag (older programs, direct calls) check looks up as
+  // in a preview, the safe side.
+  const { [DRY_RUN_KEY]: dryRunFlag, ...withoutFlag } = rawNews;
+  const dryRun = dryRunFlag !== false;
+  previewing = dryRun;
+  const validated = validateInputs(withoutFlag);
+  if (!validated.inputs) return { failures: validated.failures };
+  const maybe = validated.inputs;
+  const olds = oldInputsOf(rawOlds);
+  const failures: CheckFailure[] = olds ? transitionFailures(olds, maybe) : [];
+  if (failures.length > 0) return { failures };
+  if (!allKnown(maybe)) {
+    // Preview with values not known yet: validate what is known, resolve nothing.
+    return { inputs: { ...maybe } };
+  }
+  const news: CheckedInputs = maybe;
+
+  // Unchanged identity and contacts: reuse what an earlier check resolved, so a no-change preview calls nothing.
+  const identityKeys = ["pbxName", "subdomain", "domain", "region", "billingContact", "owner", "plan"] as const;
+  if (isResolved(olds) && identityKeys.every((k) => (olds[k] ?? null) === (news[k] ?? null))) {
+    const { adoptProductNo: _drop, ...resolved } = olds.resolved;
+    return existingPbx(olds, { ...news, resolved }, dryRun, deps);
+  }
+
+  const api = deps.api();
+  const resolvedBase = await resolve(api, news, failures);
+  if (!resolvedBase) return { failures };
+  const resolved: Resolved = { ...resolvedBase };
+  const urlChanged = !olds?.resolved || olds.resolved.pbxUrl !== resolved.pbxUrl;
+  // A new PBX in an update: the preview already showed whether its URL is free, and create looks it up again
+  // right before it buys (and adopts the PBX if it is ours). Looking it up here as well would cost one round trip
+  // per PBX in series, because the engine calls check for one resource at a time.
+  const createLooksUp = !olds?.resolved && !dryRun;
+  if (urlChanged && !createLooksUp) {
+    if (await api.isPbxUrlTaken(resolved.pbxUrl)) {
+      const ours = await api.findProductByUrl(resolved.pbxUrl);
+      if (!ours) {
+        return {
+          failures: [
+            {
+              property: "subdomain",
+              reason: `subdomain ${show(news.subdomain)} gives the PBX URL ${resolved.pbxUrl}, which is taken by another Yeastar customer; choose another subdomain`,
+            },
+          ],
+        };
+      }
+      if (olds?.resolved) {
+        return {
+          failures: [
+            {
+              property: "subdomain",
+              reason: `the new PBX URL ${resolved.pbxUrl} already belongs to your PBX ${ours.productNo}; choose a URL that is not in use`,
+            },
+          ],
+        };
+      }
+      // Ours already (an earlier run bought it and lost track): create will adopt it instead of buying.
+      resolved.adoptProductNo = ours.productNo;
+    }
+  }
+  const checked: ResolvedInputs = { ...news, resolved };
+  if (isResolved(olds) && !urlChanged) {
+    return existingPbx(olds, checked, dryRun, deps);
+  }
+  // A new PBX (or, with allowRepurchase, a second one for a new URL): one purchase, or an adoption.
+  if (resolved.adoptProductNo) {
+    const views = [adoptionView(resolved.pbxUrl, resolved.adoptProductNo)];
+    if (dryRun) deps.report.info(planLine(resolved.pbxUrl, views));
+    return { inputs: { ...checked, ...(dryRun ? { plannedOrders: views } : {}) } };
+  }
+  const view = await purchaseView(api, checked);
+  checked.priceEstimate = view.price;
+  if (!dryRun) return { inputs: { ...checked } };
+  deps.report.info(planLine(resolved.pbxUrl, [view]));
+  return { inputs: { ...checked, plannedOrders: [view] } };
+}
+
+/**
+ * Check of a PBX that exists, once its identity is resolved. No follow-up order: nothing to read (a no-change
+ * preview calls nothing). Otherwise, in a preview, the orders `update` will place, from the portal; in an update,
+ * `update` reads the portal itself right before ordering.
+ */
+async function existingPbx(
+  olds: ResolvedInputs,
+  next: ResolvedInputs,
+  dryRun: boolean,
+  deps: Deps,
+): Promise<CheckResult> {
+  const byInputs = followUpOrders(stateOfInputs(olds, ""), next);
+  if (byInputs.length === 0) {
+    return { inputs: { ...next, ...(olds.priceEstimate ? { priceEstimate: olds.priceEstimate } : {}) } };
+  }
+  // The old purchase price is not the price of this change: it is not carried, so no stale figure is shown.
+  if (!dryRun) return { inputs: { ...next } };
+  const { failures, views } = await previewFollowUps(deps.api(), olds, next, deps);
+  if (failures.length > 0) return { failures };
+  deps.report.info(
+    views.length > 0
+      ? planLine(olds.resolved.pbxUrl, views)
+      : `PBX ${olds.resolved.pbxUrl}: the PBX already has what the program asks for; \`pulumi up\` will record it and place no order`,
+  );
+  return { inputs: { ...next, plannedOrders: views } };
+}

@@ -1,0 +1,155 @@
+/**
+ * State builders and the typed views of what the engine receives: pure functions, no I/O. The engine gets plain
+ * property bags from the Pulumi host; `checkedInputsOf` and `stateOf` are the only places that turn them into
+ * typed values, after checking what the rest of the engine relies on.
+ */
+import { PLANS } from "../api/catalog";
+import type { OrderResult, ProductInfo } from "../api/schemas";
+import { INPUT_KEYS, isUnknown, type PbxInputs, type UNKNOWN } from "./inputs";
+import type { CheckedInputs, PbxState, Resolved } from "./plan";
+import { portalFacts } from "./reconcile";
+
+export type ResolvedInputs = CheckedInputs & { resolved: Resolved };
+
+/** Drops undefined values: the engine's protobuf Struct cannot carry them. */
+export function clean<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
+export function hasUnknown(value: unknown): boolean {
+  if (isUnknown(value)) return true;
+  if (Array.isArray(value)) return value.some(hasUnknown);
+  if (value && typeof value === "object") return Object.values(value).some(hasUnknown);
+  return false;
+}
+
+/** Inputs with every value known: in a preview, values computed from other resources may not be yet. */
+export function allKnown<T extends object>(inputs: T): inputs is { [K in keyof T]: Exclude<T[K], typeof UNKNOWN> } {
+  return !hasUnknown(inputs);
+}
+
+export function isResolved(inputs: CheckedInputs | undefined): inputs is ResolvedInputs {
+  return inputs?.resolved !== undefined;
+}
+
+/** The listed keys of an object that are defined. */
+export function pickKeys<T extends object, K extends keyof T>(obj: T, keys: readonly K[]): Pick<T, K> {
+  const out: Partial<Pick<T, K>> = {};
+  for (const k of keys) if (obj[k] !== undefined) out[k] = obj[k];
+  return out as Pick<T, K>;
+}
+
+/** The resource inputs of checked inputs or a state, without resolved values and outputs. */
+export function inputsOf(value: PbxInputs): PbxInputs {
+  return pickKeys(value, INPUT_KEYS);
+}
+
+/** A property bag the engine was handed, viewed as `T` once the keys the engine relies on are there. */
+function viewOf<T>(raw: Record<string, unknown>, required: readonly string[], what: string): T {
+  const missing = required.filter((k) => raw[k] === undefined);
+  if (missing.length > 0) {
+    throw new Error(`internal error: ${what} lacks ${missing.join(", ")}; run \`pulumi refresh\`, then \`pulumi up\``);
+  }
+  return raw as T;
+}
+
+/** Old inputs as stored in state; undefined for a new resource (older states may lack `resolved`). */
+export function oldInputsOf(olds: Record<string, unknown>): CheckedInputs | undefined {
+  if (!olds || olds.pbxName === undefined) return undefined;
+  return viewOf<CheckedInputs>(olds, ["pbxName"], "the old inputs");
+}
+
+/** New inputs as check returned them (unresolved while values are unknown in a preview). */
+export function newInputsOf(raw: Record<string, unknown>): CheckedInputs {
+  return viewOf<CheckedInputs>(raw, [], "the checked inputs");
+}
+
+/** Inputs that check has resolved (what create and update receive). */
+export function checkedInputsOf(raw: Record<string, unknown>): ResolvedInputs {
+  if (!raw.resolved) {
+    throw new Error("internal error: inputs were not resolved by check; run `pulumi up` again");
+  }
+  return viewOf<ResolvedInputs>(raw, ["pbxName", "extensions", "plan", "resolved"], "the checked inputs");
+}
+
+/** A PBX's state as the engine stored it. */
+export function stateOf(raw: Record<string, unknown>): PbxState {
+  return viewOf<PbxState>(raw, ["pbxUrl", "productNo", "extensions", "plan"], "the stored state");
+}
+
+export function stateFrom(
+  inputs: ResolvedInputs,
+  order: Pick<OrderResult, "instanceId" | "orderNo" | "orderStatus" | "productNo" | "transactionNo">,
+  extra: Partial<PbxState>,
+): PbxState {
+  const { adoptProductNo: _drop, ...resolved } = inputs.resolved;
+  return {
+    ...inputsOf(inputs),
+    resolved,
+    ...(inputs.priceEstimate ? { priceEstimate: inputs.priceEstimate } : {}),
+    instanceId: order.instanceId,
+    orderNo: order.orderNo,
+    orderStatus: order.orderStatus,
+    productNo: order.productNo,
+    transactionNo: order.transactionNo,
+    pbxUrl: resolved.pbxUrl,
+    regionId: resolved.regionId,
+    regionName: resolved.regionName,
+    domainSuffix: resolved.domainSuffix,
+    pbxSubDomainId: resolved.pbxSubDomainId,
+    planId: resolved.planId,
+    billingContactId: resolved.billingContactId,
+    assignId: resolved.assignId,
+    expireDate: "",
+    status: order.orderStatus === "succeed" ? "active" : order.orderStatus,
+    adopted: false,
+    orders: [],
+    ...extra,
+  };
+}
+
+export function adoptedState(inputs: ResolvedInputs, product: ProductInfo, why: string): PbxState {
+  const facts = portalFacts(product);
+  return stateFrom(
+    inputs,
+    {
+      instanceId: product.instanceId,
+      orderNo: "",
+      orderStatus: product.status === "pending" ? "pending" : "succeed",
+      productNo: product.productNo,
+      transactionNo: "",
+    },
+    {
+      adopted: true,
+      // Record what exists, not what was asked: the next `up` orders any difference.
+      extensions: facts.extensions,
+      plan: facts.plan ?? inputs.plan,
+      planId: product.planId,
+      highAvailability: facts.highAvailability,
+      recordingMinutes: facts.recordingMinutes,
+      billingCycle:
+        product.billingCycle === "monthly" || product.billingCycle === "annually"
+          ? product.billingCycle
+          : inputs.billingCycle,
+      expireDate: product.expireDate,
+      status: product.status,
+      orders: [{ orderNo: "", operationType: "adopted", orderStatus: product.status, summary: why }],
+    },
+  );
+}
+
+/** The state once a follow-up order for `field` succeeded, so a later failure keeps what was already bought. */
+export function applyOrder(state: PbxState, field: string, news: CheckedInputs): PbxState {
+  switch (field) {
+    case "extensions":
+      return { ...state, extensions: news.extensions };
+    case "highAvailability":
+      return { ...state, highAvailability: true };
+    case "recordingMinutes":
+      return { ...state, recordingMinutes: news.recordingMinutes };
+    case "plan":
+      return { ...state, plan: news.plan, planId: PLANS[news.plan] };
+    default:
+      return state;
+  }
+}

@@ -1,0 +1,173 @@
+/**
+ * `update`: turns a change of the program into follow-up orders, each placed once, planned from what the portal
+ * says the PBX has and has pending (docs/architecture.md, "Never buy twice").
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { PLANS } from "../api/catalog";
+import type { PartnerApi } from "../api/partner-api";
+import type { OrderResult } from "../api/schemas";
+import type { Deps } from "./deps";
+import { PartialError, failedOrderMessage, waitForOrder } from "./orders";
+import { followUpOrders, orderVisibleIn, transitionFailures, type PbxState } from "./plan";
+import { pendingOrdersOf, readProduct } from "./portal";
+import { portalFacts, reconcile } from "./reconcile";
+import { applyOrder, checkedInputsOf, inputsOf, stateOf, type ResolvedInputs } from "./state";
+
+export type UpdateResult = pulumi.dynamic.UpdateResult<PbxState> & { outs: PbxState };
+
+export async function updateImpl(
+  id: string,
+  olds: PbxState,
+  rawNews: Record<string, unknown>,
+  deps: Deps,
+): Promise<UpdateResult> {
+  const api = deps.api();
+  let state: PbxState = { ...stateOf({ ...olds }), orders: [...(olds.orders ?? [])] };
+  const news = checkedInputsOf(rawNews);
+  const deadline = () => deps.now() + news.orderTimeoutSeconds * 1000;
+
+  // An order still pending from an earlier run: wait for it before anything else.
+  if (state.orderStatus === "pending" && state.orderNo) {
+    const status = await waitForOrder(api, deps, state.orderNo, deadline());
+    state = { ...state, orderStatus: status, status: status === "succeed" ? "active" : status };
+    state.orders = state.orders.map((o) => (o.orderNo === state.orderNo ? { ...o, orderStatus: status } : o));
+    if (status === "pending") {
+      throw new PartialError(
+        `PBX ${state.pbxUrl}: order ${state.orderNo} is still pending; run \`pulumi up\` again later. No new order was placed.`,
+        id,
+        state,
+        [`order ${state.orderNo} pending`],
+      );
+    }
+    if (status !== "succeed") throw new Error(failedOrderMessage(`PBX ${state.pbxUrl}`, state.orderNo, status));
+  }
+
+  const failures = transitionFailures(state, news);
+  if (failures.length > 0) throw new Error(failures.map((f) => f.reason).join("; "));
+
+  // Never buy twice: the state may be behind the portal, so orders are planned from what the PBX has now.
+  if (followUpOrders(state, news).length > 0) state = await reconcileWithPortal(api, deps, id, state, news, deadline());
+
+  for (const order of followUpOrders(state, news)) {
+    deps.report.info(`PBX ${state.pbxUrl} (serial ${state.productNo}): placing order: ${order.summary}`);
+    let result: OrderResult | undefined;
+    try {
+      result = await api.createOrder(order.request);
+    } catch (err) {
+      const e = err as Error & { ambiguous?: boolean };
+      const partial = (msg: string) => new PartialError(msg, id, state, [msg]);
+      if (!e.ambiguous) {
+        throw partial(
+          `PBX ${state.pbxUrl}: order for ${order.summary} was rejected; nothing was bought for it. ${e.message}`,
+        );
+      }
+      const product = await api.getProduct(state.productNo);
+      if (!product || !orderVisibleIn(order, news, portalFacts(product))) {
+        throw partial(
+          `PBX ${state.pbxUrl}: the outcome of the order for ${order.summary} is unknown (${e.message}) and the PBX does not show it, so it was most likely not placed. Nothing was retried. Check the Partner Portal, run \`pulumi refresh\`, then \`pulumi up\`.`,
+        );
+      }
+      deps.report.warn(
+        `PBX ${state.pbxUrl}: the order reply was lost, but the PBX shows ${order.summary}; recorded it.`,
+      );
+    }
+    let status = result?.orderStatus ?? "succeed";
+    if (result && status === "pending") status = await waitForOrder(api, deps, result.orderNo, deadline());
+    state.orders = [
+      ...state.orders,
+      {
+        orderNo: result?.orderNo ?? "",
+        operationType: order.request.operationType,
+        orderStatus: status,
+        summary: order.summary,
+      },
+    ];
+    if (status === "failed" || status === "invalid" || status === "cancelled") {
+      throw new PartialError(failedOrderMessage(`PBX ${state.pbxUrl}`, result?.orderNo ?? "", status), id, state, []);
+    }
+    // Record the effect so a later failure keeps what was already bought.
+    state = applyOrder(state, order.field, news);
+    if (status === "pending") {
+      throw new PartialError(
+        `PBX ${state.pbxUrl}: order ${result?.orderNo} for ${order.summary} is still pending; it is recorded in state, run \`pulumi up\` again later.`,
+        id,
+        { ...state, orderStatus: "pending", orderNo: result?.orderNo ?? state.orderNo },
+        [],
+      );
+    }
+  }
+
+  // Everything else (contact, PO number, owner, provider code) needs no order: just record the new inputs.
+  const { adoptProductNo: _drop, ...resolved } = news.resolved;
+  const outs = {
+    ...state,
+    ...inputsOf(news),
+    resolved,
+    billingContactId: resolved.billingContactId,
+    assignId: resolved.assignId,
+    planId: PLANS[news.plan],
+  } satisfies PbxState;
+  return { outs };
+}
+
+/**
+ * Waits for the PBX's orders that the portal still lists as pending (an earlier run may have placed them and lost
+ * track), then reads the PBX and reconciles the state with it. Throws, ordering nothing, when the read fails, an
+ * earlier order is still pending or did not complete, or the PBX has more than the program asks for.
+ */
+async function reconcileWithPortal(
+  api: PartnerApi,
+  deps: Deps,
+  id: string,
+  state: PbxState,
+  news: ResolvedInputs,
+  deadline: number,
+): Promise<PbxState> {
+  const where = `PBX ${state.pbxUrl} (serial ${state.productNo})`;
+  const nothing = "nothing new was ordered and the stack's state is unchanged";
+  let earlier;
+  try {
+    earlier = await pendingOrdersOf(api, state.productNo);
+  } catch (err) {
+    throw new Error(
+      `${where}: could not read its pending orders from the Partner Portal (${(err as Error).message}); ${nothing}.`,
+    );
+  }
+  for (const pending of earlier) {
+    deps.report.info(`${where}: order ${pending.orderNo} placed earlier is pending; waiting for it before ordering`);
+    const status = await waitForOrder(api, deps, pending.orderNo, deadline);
+    if (status === "pending") {
+      const recorded: PbxState = {
+        ...state,
+        orderStatus: "pending",
+        orderNo: pending.orderNo,
+        orders: [
+          ...state.orders,
+          {
+            orderNo: pending.orderNo,
+            operationType: pending.operationType,
+            orderStatus: "pending",
+            summary: "placed earlier, found pending in the Partner Portal",
+          },
+        ],
+      };
+      const msg = `${where}: order ${pending.orderNo}, placed earlier, is still pending in the Partner Portal; nothing new was ordered. It is recorded in state: run \`pulumi up\` again later to wait for it; it will not be repeated.`;
+      throw new PartialError(msg, id, recorded);
+    }
+    if (status !== "succeed") {
+      throw new Error(
+        `${where}: order ${pending.orderNo}, placed earlier, ended with status "${status}"; ${nothing}. Check the order in the Partner Portal, then run \`pulumi up\` again.`,
+      );
+    }
+  }
+  let product;
+  try {
+    product = await readProduct(api, state.productNo, state.pbxUrl);
+  } catch (err) {
+    throw new Error(`${(err as Error).message}; ${nothing}.`);
+  }
+  const reconciled = reconcile(state, news, portalFacts(product));
+  if (reconciled.failures.length > 0) throw new Error(reconciled.failures.map((f) => f.reason).join("; "));
+  for (const note of reconciled.notes) deps.report.warn(note);
+  return { ...reconciled.base, orders: [...state.orders] };
+}
