@@ -7,7 +7,7 @@ import * as assert from "node:assert/strict";
 import { PLANS, SERVICES } from "../../provider/api/catalog";
 import { startSandbox, type Sandbox, type StoredOrder } from "../../sandbox";
 import { CANARY_SECRET, declare, pbxArgs, pbxProject } from "../helpers/pbx";
-import type { PulumiProject } from "../helpers/pulumi";
+import { previewSteps, type PulumiProject } from "../helpers/pulumi";
 
 const TYPE = "pulumi-nodejs:dynamic/yeastar:PSeriesCloudPbx";
 
@@ -51,6 +51,15 @@ function asView(o: StoredOrder): Pick<View, "operation" | "item" | "quantity" | 
   };
 }
 
+/** The one PBX step of a preview is `op`: an in-place change is an update, never a replacement (a purchase). */
+function assertStep(json: unknown, op: "create" | "update") {
+  const steps = previewSteps(json);
+  assert.equal(steps[op], 1, JSON.stringify(steps));
+  for (const other of ["create", "update", "replace", "create-replacement", "delete-replaced", "delete"]) {
+    if (other !== op) assert.equal(steps[other] ?? 0, 0, `${other}: ${JSON.stringify(steps)}`);
+  }
+}
+
 describe("preview lists the orders up will place, with prices", function () {
   let sandbox: Sandbox;
   let project: PulumiProject;
@@ -79,6 +88,7 @@ describe("preview lists the orders up will place, with prices", function () {
       expected,
     );
     for (const v of listed) assert.match(v.price, /^USD \d+\.\d\d per (year|month)$/);
+    assertStep(preview.json, expected[0]?.[0] === "purchase_plan" ? "create" : "update");
     const up = await project.up();
     assert.equal(up.code, 0, up.output);
     const placed = orders().slice(before).map(asView);
@@ -133,6 +143,27 @@ describe("preview lists the orders up will place, with prices", function () {
       }),
       [["switch_plan", "plan switch", 60]],
     );
+  });
+
+  it("a change that needs no order (poNumber, billing contact) previews as an update with no planned order", async function () {
+    const args = pbxArgs({
+      subdomain: "planned",
+      extensions: 60,
+      highAvailability: true,
+      recordingMinutes: 200,
+      plan: "ultimate",
+      poNumber: "PO-42",
+      billingContact: "billing@globex.example",
+    });
+    await declare(project, [{ name: "pbx", args }]);
+    const before = orders().length;
+    const preview = await project.preview(["--json"]);
+    assert.equal(preview.code, 0, preview.output);
+    assertStep(preview.json, "update");
+    assert.deepEqual(plannedOrders(preview.json), {});
+    const up = await project.up();
+    assert.equal(up.code, 0, up.output);
+    assert.equal(orders().length, before);
   });
 
   it("no change: no planned orders, no diff, no API call but the token", async function () {

@@ -1,19 +1,14 @@
 /** Helpers for end-to-end tests of PSeriesCloudPbx programs against the sandbox. */
 import * as path from "node:path";
 import type { Sandbox } from "../../sandbox";
+import { VALID_PBX_ARGS } from "../fixtures/pbx-args";
 import { PulumiProject } from "./pulumi";
 
 export const CANARY_SECRET = "canary-SECRET-7d41e0b2";
 
 export function pbxArgs(overrides: Record<string, unknown> = {}) {
   return {
-    pbxName: "Acme HQ",
-    subdomain: "acme-hq",
-    region: "Europe",
-    plan: "enterprise",
-    extensions: 100,
-    billingCycle: "annually",
-    billingContact: "ap@acme.example",
+    ...VALID_PBX_ARGS,
     orderTimeoutSeconds: 30,
     ...overrides,
   };

@@ -5,6 +5,7 @@ import type { PartnerApi } from "../../../provider/api/partner-api";
 import type { ProductDetail, ProductInfo } from "../../../provider/api/schemas";
 import type { Deps } from "../../../provider/pbx/engine";
 import type { CheckedInputs, PbxState, Resolved } from "../../../provider/pbx/plan";
+import { VALID_PBX_ARGS } from "../../fixtures/pbx-args";
 
 export const CONTACT_ID = "3197218168379846218";
 export const URL = "acme-hq.eu.sandbox.yeastarcloud.com";
@@ -12,14 +13,8 @@ export const URL = "acme-hq.eu.sandbox.yeastarcloud.com";
 /** Raw inputs of a valid PBX, as a program would pass them. */
 export function rawInputs(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
-    pbxName: "Acme HQ",
-    subdomain: "acme-hq",
-    region: "Europe",
-    plan: "enterprise",
-    extensions: 100,
-    billingCycle: "annually",
+    ...VALID_PBX_ARGS,
     highAvailability: false,
-    billingContact: "ap@acme.example",
     ...overrides,
   };
 }

@@ -14,6 +14,7 @@ import type {
 } from "@pulumi/policy";
 
 import { PBX_TYPE } from "../../../policy/src/pbx";
+import { VALID_PBX_ARGS } from "../../fixtures/pbx-args";
 
 export { PBX_TYPE };
 
@@ -31,15 +32,9 @@ export interface PolicyViolation {
 /** The inputs of a valid PBX, as the design's example declares it. Each test changes one field. */
 export function pbxProps(overrides: Props = {}): Props {
   return {
-    pbxName: "Acme HQ",
-    subdomain: "acme-hq",
-    region: "Europe",
+    ...VALID_PBX_ARGS,
     domain: "eu.sandbox.yeastarcloud.com",
-    plan: "enterprise",
-    extensions: 100,
-    billingCycle: "annually",
     highAvailability: true,
-    billingContact: "ap@acme.example",
     __provider: "exports.handler = __f0; /* serialized provider */",
     ...overrides,
   };
