@@ -5,7 +5,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { OrderResult } from "../api/schemas";
 import type { Deps } from "./deps";
-import { PartialError, failedOrderMessage, findAfterAmbiguous, waitForOrder } from "./orders";
+import { PartialError, failedOrderMessage, findAfterAmbiguous, isAmbiguous, messageOf, waitForOrder } from "./orders";
 import { describePurchase, purchaseOrder, type OrderRecord, type PbxState } from "./plan";
 import { adoptedState, checkedInputsOf, stateFrom } from "./state";
 
@@ -37,10 +37,10 @@ export async function createImpl(raw: Record<string, unknown>, deps: Deps): Prom
   try {
     result = await api.createOrder(request);
   } catch (err) {
-    const e = err as Error & { ambiguous?: boolean };
-    if (!e.ambiguous) {
-      throw new Error(`create PBX ${url}: the order was rejected, nothing was bought. ${e.message}`);
+    if (!isAmbiguous(err)) {
+      throw new Error(`create PBX ${url}: the order was rejected, nothing was bought. ${messageOf(err)}`);
     }
+    const e = err;
     // The order may have been stored before the reply was lost: look for the PBX before anything else.
     const found = await findAfterAmbiguous(api, deps, url);
     if (found) {

@@ -24,6 +24,15 @@ export class PartialError extends Error {
   }
 }
 
+/** True when the client could not tell whether the portal stored the order (see provider/client/errors.ts). */
+export function isAmbiguous(err: unknown): err is Error & { ambiguous: true } {
+  return err instanceof Error && (err as { ambiguous?: unknown }).ambiguous === true;
+}
+
+export function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
 /** Polls an order until it succeeds or fails, or the deadline passes. Returns the last status. */
 export async function waitForOrder(api: PartnerApi, deps: Deps, orderNo: string, deadline: number): Promise<string> {
   let delay = 500;

@@ -7,8 +7,8 @@ import { PLANS } from "../api/catalog";
 import type { PartnerApi } from "../api/partner-api";
 import type { OrderResult } from "../api/schemas";
 import type { Deps } from "./deps";
-import { PartialError, failedOrderMessage, waitForOrder } from "./orders";
-import { followUpOrders, orderVisibleIn, transitionFailures, type PbxState } from "./plan";
+import { PartialError, failedOrderMessage, isAmbiguous, messageOf, waitForOrder } from "./orders";
+import { followUpOrders, orderVisibleIn, transitionFailures, type PbxState, type PlannedOrder } from "./plan";
 import { pendingOrdersOf, readProduct } from "./portal";
 import { portalFacts, reconcile } from "./reconcile";
 import { applyOrder, checkedInputsOf, inputsOf, stateOf, type ResolvedInputs } from "./state";
@@ -22,79 +22,23 @@ export async function updateImpl(
   deps: Deps,
 ): Promise<UpdateResult> {
   const api = deps.api();
-  let state: PbxState = { ...stateOf({ ...olds }), orders: [...(olds.orders ?? [])] };
   const news = checkedInputsOf(rawNews);
   const deadline = () => deps.now() + news.orderTimeoutSeconds * 1000;
-
-  // An order still pending from an earlier run: wait for it before anything else.
-  if (state.orderStatus === "pending" && state.orderNo) {
-    const status = await waitForOrder(api, deps, state.orderNo, deadline());
-    state = { ...state, orderStatus: status, status: status === "succeed" ? "active" : status };
-    state.orders = state.orders.map((o) => (o.orderNo === state.orderNo ? { ...o, orderStatus: status } : o));
-    if (status === "pending") {
-      throw new PartialError(
-        `PBX ${state.pbxUrl}: order ${state.orderNo} is still pending; run \`pulumi up\` again later. No new order was placed.`,
-        id,
-        state,
-        [`order ${state.orderNo} pending`],
-      );
-    }
-    if (status !== "succeed") throw new Error(failedOrderMessage(`PBX ${state.pbxUrl}`, state.orderNo, status));
-  }
+  let state = await resumePendingOrder(
+    api,
+    deps,
+    id,
+    { ...stateOf({ ...olds }), orders: [...(olds.orders ?? [])] },
+    deadline(),
+  );
 
   const failures = transitionFailures(state, news);
   if (failures.length > 0) throw new Error(failures.map((f) => f.reason).join("; "));
 
   // Never buy twice: the state may be behind the portal, so orders are planned from what the PBX has now.
   if (followUpOrders(state, news).length > 0) state = await reconcileWithPortal(api, deps, id, state, news, deadline());
-
   for (const order of followUpOrders(state, news)) {
-    deps.report.info(`PBX ${state.pbxUrl} (serial ${state.productNo}): placing order: ${order.summary}`);
-    let result: OrderResult | undefined;
-    try {
-      result = await api.createOrder(order.request);
-    } catch (err) {
-      const e = err as Error & { ambiguous?: boolean };
-      const partial = (msg: string) => new PartialError(msg, id, state, [msg]);
-      if (!e.ambiguous) {
-        throw partial(
-          `PBX ${state.pbxUrl}: order for ${order.summary} was rejected; nothing was bought for it. ${e.message}`,
-        );
-      }
-      const product = await api.getProduct(state.productNo);
-      if (!product || !orderVisibleIn(order, news, portalFacts(product))) {
-        throw partial(
-          `PBX ${state.pbxUrl}: the outcome of the order for ${order.summary} is unknown (${e.message}) and the PBX does not show it, so it was most likely not placed. Nothing was retried. Check the Partner Portal, run \`pulumi refresh\`, then \`pulumi up\`.`,
-        );
-      }
-      deps.report.warn(
-        `PBX ${state.pbxUrl}: the order reply was lost, but the PBX shows ${order.summary}; recorded it.`,
-      );
-    }
-    let status = result?.orderStatus ?? "succeed";
-    if (result && status === "pending") status = await waitForOrder(api, deps, result.orderNo, deadline());
-    state.orders = [
-      ...state.orders,
-      {
-        orderNo: result?.orderNo ?? "",
-        operationType: order.request.operationType,
-        orderStatus: status,
-        summary: order.summary,
-      },
-    ];
-    if (status === "failed" || status === "invalid" || status === "cancelled") {
-      throw new PartialError(failedOrderMessage(`PBX ${state.pbxUrl}`, result?.orderNo ?? "", status), id, state, []);
-    }
-    // Record the effect so a later failure keeps what was already bought.
-    state = applyOrder(state, order.field, news);
-    if (status === "pending") {
-      throw new PartialError(
-        `PBX ${state.pbxUrl}: order ${result?.orderNo} for ${order.summary} is still pending; it is recorded in state, run \`pulumi up\` again later.`,
-        id,
-        { ...state, orderStatus: "pending", orderNo: result?.orderNo ?? state.orderNo },
-        [],
-      );
-    }
+    state = await placeFollowUp(api, deps, id, state, news, order, deadline);
   }
 
   // Everything else (contact, PO number, owner, provider code) needs no order: just record the new inputs.
@@ -108,6 +52,95 @@ export async function updateImpl(
     planId: PLANS[news.plan],
   } satisfies PbxState;
   return { outs };
+}
+
+/** An order still pending from an earlier run (recorded in state): wait for it before anything else. */
+async function resumePendingOrder(
+  api: PartnerApi,
+  deps: Deps,
+  id: string,
+  state: PbxState,
+  deadline: number,
+): Promise<PbxState> {
+  if (state.orderStatus !== "pending" || !state.orderNo) return state;
+  const orderNo = state.orderNo;
+  const status = await waitForOrder(api, deps, orderNo, deadline);
+  const next: PbxState = {
+    ...state,
+    orderStatus: status,
+    status: status === "succeed" ? "active" : status,
+    orders: state.orders.map((o) => (o.orderNo === orderNo ? { ...o, orderStatus: status } : o)),
+  };
+  if (status === "pending") {
+    throw new PartialError(
+      `PBX ${state.pbxUrl}: order ${orderNo} is still pending; run \`pulumi up\` again later. No new order was placed.`,
+      id,
+      next,
+      [`order ${orderNo} pending`],
+    );
+  }
+  if (status !== "succeed") throw new Error(failedOrderMessage(`PBX ${state.pbxUrl}`, orderNo, status));
+  return next;
+}
+
+/**
+ * Places one follow-up order, sent once. After an ambiguous failure the PBX is read and the order recorded only
+ * if the PBX shows it. Returns the state with the order's effect, so a later failure keeps what was bought.
+ */
+async function placeFollowUp(
+  api: PartnerApi,
+  deps: Deps,
+  id: string,
+  state: PbxState,
+  news: ResolvedInputs,
+  order: PlannedOrder,
+  deadline: () => number,
+): Promise<PbxState> {
+  deps.report.info(`PBX ${state.pbxUrl} (serial ${state.productNo}): placing order: ${order.summary}`);
+  let result: OrderResult | undefined;
+  try {
+    result = await api.createOrder(order.request);
+  } catch (err) {
+    const partial = (msg: string) => new PartialError(msg, id, state, [msg]);
+    if (!isAmbiguous(err)) {
+      throw partial(
+        `PBX ${state.pbxUrl}: order for ${order.summary} was rejected; nothing was bought for it. ${messageOf(err)}`,
+      );
+    }
+    const product = await api.getProduct(state.productNo);
+    if (!product || !orderVisibleIn(order, news, portalFacts(product))) {
+      throw partial(
+        `PBX ${state.pbxUrl}: the outcome of the order for ${order.summary} is unknown (${messageOf(err)}) and the PBX does not show it, so it was most likely not placed. Nothing was retried. Check the Partner Portal, run \`pulumi refresh\`, then \`pulumi up\`.`,
+      );
+    }
+    deps.report.warn(`PBX ${state.pbxUrl}: the order reply was lost, but the PBX shows ${order.summary}; recorded it.`);
+  }
+  let status = result?.orderStatus ?? "succeed";
+  if (result && status === "pending") status = await waitForOrder(api, deps, result.orderNo, deadline());
+  const recorded: PbxState = {
+    ...state,
+    orders: [
+      ...state.orders,
+      {
+        orderNo: result?.orderNo ?? "",
+        operationType: order.request.operationType,
+        orderStatus: status,
+        summary: order.summary,
+      },
+    ],
+  };
+  if (status === "failed" || status === "invalid" || status === "cancelled") {
+    throw new PartialError(failedOrderMessage(`PBX ${state.pbxUrl}`, result?.orderNo ?? "", status), id, recorded);
+  }
+  const applied = applyOrder(recorded, order.field, news);
+  if (status === "pending") {
+    throw new PartialError(
+      `PBX ${state.pbxUrl}: order ${result?.orderNo} for ${order.summary} is still pending; it is recorded in state, run \`pulumi up\` again later.`,
+      id,
+      { ...applied, orderStatus: "pending", orderNo: result?.orderNo ?? state.orderNo },
+    );
+  }
+  return applied;
 }
 
 /**
@@ -130,7 +163,7 @@ async function reconcileWithPortal(
     earlier = await pendingOrdersOf(api, state.productNo);
   } catch (err) {
     throw new Error(
-      `${where}: could not read its pending orders from the Partner Portal (${(err as Error).message}); ${nothing}.`,
+      `${where}: could not read its pending orders from the Partner Portal (${messageOf(err)}); ${nothing}.`,
     );
   }
   for (const pending of earlier) {
@@ -164,7 +197,7 @@ async function reconcileWithPortal(
   try {
     product = await readProduct(api, state.productNo, state.pbxUrl);
   } catch (err) {
-    throw new Error(`${(err as Error).message}; ${nothing}.`);
+    throw new Error(`${messageOf(err)}; ${nothing}.`);
   }
   const reconciled = reconcile(state, news, portalFacts(product));
   if (reconciled.failures.length > 0) throw new Error(reconciled.failures.map((f) => f.reason).join("; "));
