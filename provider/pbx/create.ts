@@ -3,11 +3,13 @@
  * of ours already holding the URL is adopted instead; an order whose reply was lost is looked for, never repeated.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import type { OrderResult } from "../api/schemas";
+import type { PartnerApi } from "../api/partner-api";
+import type { OrderResult, ProductInfo } from "../api/schemas";
 import type { Deps } from "./deps";
 import { PartialError, failedOrderMessage, findAfterAmbiguous, isAmbiguous, messageOf, waitForOrder } from "./orders";
 import { describePurchase, purchaseOrder, type OrderRecord, type PbxState } from "./plan";
-import { adoptedState, checkedInputsOf, stateFrom } from "./state";
+import { pendingOrdersOf, readProduct } from "./portal";
+import { adoptedState, checkedInputsOf, stateFrom, type ResolvedInputs } from "./state";
 
 export type CreateResult = pulumi.dynamic.CreateResult<PbxState> & { outs: PbxState };
 
@@ -27,8 +29,7 @@ export async function createImpl(raw: Record<string, unknown>, deps: Deps): Prom
     deps.report.warn(
       `PBX ${url} already exists in your Partner Portal account (serial ${ours.productNo}); adopting it instead of buying a second one.`,
     );
-    const state = adoptedState(inputs, ours, `adopted existing PBX ${ours.productNo} found by URL before buying`);
-    return { id: ours.instanceId, outs: state };
+    return settleAdopted(api, deps, inputs, ours, `adopted existing PBX ${ours.productNo} found by URL before buying`);
   }
 
   const request = purchaseOrder(inputs);
@@ -47,8 +48,7 @@ export async function createImpl(raw: Record<string, unknown>, deps: Deps): Prom
       deps.report.warn(
         `create PBX ${url}: the order reply was lost (${e.message}), but the PBX exists (serial ${found.productNo}); recorded it, no second order placed.`,
       );
-      const state = adoptedState(inputs, found, `order reply lost; PBX ${found.productNo} found by URL`);
-      return { id: found.instanceId, outs: state };
+      return settleAdopted(api, deps, inputs, found, `order reply lost; PBX ${found.productNo} found by URL`);
     }
     throw new Error(
       `create PBX ${url}: the order's outcome is unknown (${e.message}) and no PBX with this URL exists in your account, so it was most likely not placed. Nothing was retried. Check the Partner Portal's order list, then run \`pulumi up\` again (it will adopt the PBX if it appears).`,
@@ -80,4 +80,55 @@ export async function createImpl(raw: Record<string, unknown>, deps: Deps): Prom
     throw new Error(failedOrderMessage(`create PBX ${url}`, result.orderNo, state.orderStatus, result.productNo));
   }
   return { id: result.instanceId, outs: state };
+}
+
+/**
+ * Records a PBX of ours found by URL instead of buying it, as it really is: a PBX whose purchase failed is not
+ * adopted (nothing is active; the URL is free again), and one whose purchase is still pending is waited for like
+ * an order of this run, so the state never claims a live PBX that is not.
+ */
+async function settleAdopted(
+  api: PartnerApi,
+  deps: Deps,
+  inputs: ResolvedInputs,
+  product: ProductInfo,
+  why: string,
+): Promise<CreateResult> {
+  const url = inputs.resolved.pbxUrl;
+  if (product.status === "failed") {
+    throw new Error(
+      `create PBX ${url}: the Partner Portal has this PBX (serial ${product.productNo}) but its purchase failed, so nothing is active and nothing was bought. Check the order in the Partner Portal, then run \`pulumi up\` again to buy it.`,
+    );
+  }
+  const adopted = adoptedState(inputs, product, why);
+  if (product.status !== "pending") return { id: product.instanceId, outs: adopted };
+
+  // Its purchase order is pending: find it (the list is read afresh: it was placed moments ago) and wait for it.
+  const [purchase] = (await pendingOrdersOf(api, product.productNo, { fresh: true })).filter(
+    (o) => o.operationType === "purchase_plan",
+  );
+  const orderNo = purchase?.orderNo ?? "";
+  const status = orderNo
+    ? await waitForOrder(api, deps, orderNo, deps.now() + inputs.orderTimeoutSeconds * 1000)
+    : (await readProduct(api, product.productNo, url)).status === "active"
+      ? "succeed"
+      : "pending";
+  const state: PbxState = {
+    ...adopted,
+    orderNo,
+    orderStatus: status,
+    status: status === "succeed" ? "active" : status,
+    orders: adopted.orders.map((o) => ({ ...o, orderNo, orderStatus: status })),
+  };
+  if (status === "pending") {
+    throw new PartialError(
+      `create PBX ${url}: the PBX (serial ${product.productNo}) exists but its purchase${orderNo ? ` (order ${orderNo})` : ""} is still pending. It is recorded in state; run \`pulumi up\` again to wait for it. No second order will be placed.`,
+      product.instanceId,
+      state,
+    );
+  }
+  if (status !== "succeed") {
+    throw new Error(failedOrderMessage(`create PBX ${url}`, orderNo, status, product.productNo));
+  }
+  return { id: product.instanceId, outs: state };
 }

@@ -2,16 +2,15 @@
  * Validation of PSeriesCloudPbx inputs. Pure: no I/O, no Pulumi runtime. Every failure names the field, the
  * bad value and the valid range, so `pulumi preview` can reject bad input before anything is bought.
  */
+import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { BILLING_CYCLES, MAX_EXTENSIONS, MAX_RECORDING_MINUTES, MIN_EXTENSIONS, PLAN_NAMES } from "../api/catalog";
 
 /** What the engine passes for a value that is not known yet during preview. */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
-export interface CheckFailure {
-  property: string;
-  reason: string;
-}
+/** A failed input: the SDK's type, naming the property and why. */
+export type CheckFailure = pulumi.dynamic.CheckFailure;
 
 export const SUBDOMAIN_PATTERN = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 export const SUBDOMAIN_MIN = 3;

@@ -62,8 +62,14 @@ function pendingOrders(api: PartnerApi): Promise<PendingOrder[]> {
   return snapshot;
 }
 
-export async function pendingOrdersOf(api: PartnerApi, productNo: string): Promise<PendingOrder[]> {
-  return (await pendingOrders(api)).filter((o) => o.productNo === productNo);
+/** The pending orders of one PBX; `fresh` reads the order list again instead of the run's snapshot. */
+export async function pendingOrdersOf(
+  api: PartnerApi,
+  productNo: string,
+  opts: { fresh?: boolean } = {},
+): Promise<PendingOrder[]> {
+  const all = opts.fresh ? await scanPendingOrders(api) : await pendingOrders(api);
+  return all.filter((o) => o.productNo === productNo);
 }
 
 function describe(err: unknown): string {

@@ -54,6 +54,10 @@ export async function updateImpl(
   return { outs };
 }
 
+function productStatusAsOrder(status: string): string {
+  return status === "active" ? "succeed" : status;
+}
+
 /** An order still pending from an earlier run (recorded in state): wait for it before anything else. */
 async function resumePendingOrder(
   api: PartnerApi,
@@ -62,9 +66,12 @@ async function resumePendingOrder(
   state: PbxState,
   deadline: number,
 ): Promise<PbxState> {
-  if (state.orderStatus !== "pending" || !state.orderNo) return state;
+  if (state.orderStatus !== "pending") return state;
   const orderNo = state.orderNo;
-  const status = await waitForOrder(api, deps, orderNo, deadline);
+  // A PBX adopted while its purchase was pending and no order number was found: its status tells.
+  const status = orderNo
+    ? await waitForOrder(api, deps, orderNo, deadline)
+    : productStatusAsOrder((await readProduct(api, state.productNo, state.pbxUrl)).status);
   const next: PbxState = {
     ...state,
     orderStatus: status,

@@ -4,7 +4,7 @@
  */
 import * as assert from "node:assert/strict";
 import { PLANS, SERVICES } from "../../../provider/api/catalog";
-import { check, diffWithPortal, update } from "../../../provider/pbx/engine";
+import { check, create, diffWithPortal, update } from "../../../provider/pbx/engine";
 import { DRY_RUN_KEY } from "../../../provider/pbx/inputs";
 import { portalFacts, reconcile, withPending } from "../../../provider/pbx/reconcile";
 import { checked, deps, fakeApi, haService, product, rawInputs, state } from "./fixtures";
@@ -339,5 +339,68 @@ describe("engine: diff in a preview fails what up would refuse against the state
     await asPreview(false);
     const d = await diffWithPortal("1", { ...state({ extensions: 150 }) }, { ...checked({ extensions: 130 }) });
     assert.equal(d.changes, true);
+  });
+});
+
+describe("engine: a PBX found by URL is recorded as it really is (chaos campaign findings)", function () {
+  function ambiguous() {
+    return Object.assign(new Error("socket hang up"), { ambiguous: true });
+  }
+  function purchase(orderNo: string, status: string) {
+    return {
+      basicInformation: { productId: "13", productName: "P-Series Cloud Edition", productNo: SERIAL },
+      orderInformation: { id: "9", orderNo, orderStatus: status, operationType: "purchase_plan" },
+      orderSummary: { serviceList: [{ serviceType: "plan", serviceId: PLANS.enterprise, quantity: 100 }] },
+    };
+  }
+
+  it("a reply lost for a purchase that failed: not adopted, nothing claimed live", async function () {
+    const api = fakeApi();
+    api.createOrder.rejects(ambiguous());
+    api.findProductByUrl.resolves(product({ status: "failed" }));
+    const err = await failure(create({ ...checked() }, deps(api).deps));
+    assert.match(err.message, /its purchase failed, so nothing is active and nothing was bought/);
+    assert.equal(err.id, undefined);
+    assert.equal(api.createOrder.callCount, 1);
+  });
+
+  it("a reply lost for a purchase still pending: its order is found and waited for", async function () {
+    const api = fakeApi();
+    api.createOrder.rejects(ambiguous());
+    api.findProductByUrl.resolves(product({ status: "pending" }));
+    api.listOrders.resolves(page([{ id: "9", orderNo: "HB900", orderStatus: "pending" }]));
+    api.getOrder.onFirstCall().resolves(purchase("HB900", "pending"));
+    api.getOrder.resolves(purchase("HB900", "succeed"));
+    const { outs } = await create({ ...checked() }, deps(api).deps);
+    assert.equal(outs.orderNo, "HB900");
+    assert.equal(outs.orderStatus, "succeed");
+    assert.equal(outs.status, "active");
+    assert.equal(api.createOrder.callCount, 1);
+  });
+
+  it("a purchase still pending at the deadline: recorded as pending with its order, never bought again", async function () {
+    const api = fakeApi();
+    api.createOrder.rejects(ambiguous());
+    api.findProductByUrl.resolves(product({ status: "pending" }));
+    api.listOrders.resolves(page([{ id: "9", orderNo: "HB901", orderStatus: "pending" }]));
+    api.getOrder.resolves(purchase("HB901", "pending"));
+    const err = await failure(create({ ...checked({ orderTimeoutSeconds: 3 }) }, deps(api).deps));
+    assert.match(err.message, /purchase \(order HB901\) is still pending/);
+    assert.equal(err.properties?.orderNo, "HB901");
+    assert.equal(err.properties?.orderStatus, "pending");
+  });
+
+  it("a state left pending with no order number is settled from the PBX's status", async function () {
+    const api = fakeApi();
+    api.getProduct.resolves(product({ status: "active" }));
+    const { outs } = await update(
+      "1",
+      { ...state({ orderStatus: "pending", orderNo: "" }) },
+      { ...checked() },
+      deps(api).deps,
+    );
+    assert.equal(outs.orderStatus, "succeed");
+    assert.equal(outs.status, "active");
+    assert.equal(api.createOrder.callCount, 0);
   });
 });
