@@ -4,7 +4,23 @@
  * environment only, so it never shows in the process list.
  */
 import { parseArgs } from "node:util";
-import { startSandbox } from "./index";
+
+/**
+ * fastify is an optional dependency of the package: provider users who never run the sandbox may install without
+ * it (`--omit=optional`). Say so plainly instead of failing with a stack trace.
+ */
+function loadSandbox(): typeof import("./index") {
+  try {
+    require.resolve("fastify");
+  } catch {
+    console.error(
+      "yeastar-sandbox: the sandbox needs the package `fastify`, an optional dependency of pulumi-yeastar-pseries " +
+        "that is not installed here (installed with --omit=optional?). Install it with `npm install fastify@^5`.",
+    );
+    process.exit(3);
+  }
+  return require("./index") as typeof import("./index");
+}
 
 const USAGE = `usage: yeastar-sandbox [--port 8787] [--host 127.0.0.1] [--state file.json] [--client-id ID]
                        [--latency-ms N] [--order-pending-ms N] [--token-lifetime SECONDS] [--log]
@@ -35,6 +51,7 @@ async function main(): Promise<void> {
     console.log(USAGE);
     return;
   }
+  const { startSandbox } = loadSandbox();
   const sandbox = await startSandbox({
     port: integer("port", values.port),
     host: values.host,
