@@ -91,6 +91,10 @@ describe("yeastar-pseries CLI", function () {
     });
 
     it("reports ids sent as strings as a contradiction of the README's assumption, and exits 1", async () => {
+      assert.throws(
+        () => sandbox.admin.setConfig({ quirks: ["ids-as-words"] as never }),
+        /quirks must be an array of any of: ids-as-strings, product-without-expire-date/,
+      );
       sandbox.admin.setConfig({ quirks: ["ids-as-strings"] });
       const r = await cli(["doctor", "--json"]);
       assert.equal(r.code, 1, r.all);
@@ -276,7 +280,7 @@ describe("yeastar-pseries CLI", function () {
       ]);
       assert.match(
         fs.readFileSync(path.join(dir, "Pulumi.yaml"), "utf8"),
-        /^name: yeastar-fleet\nruntime: nodejs$|runtime: nodejs/m,
+        /^name: yeastar-fleet\n(.*\n)*runtime: nodejs$/m,
       );
       const index = fs.readFileSync(path.join(dir, "index.ts"), "utf8");
       assert.match(index, /from "pulumi-yeastar-pseries"/);
