@@ -3,6 +3,7 @@
  * yeastar-sandbox: runs the Partner Portal simulator until SIGINT or SIGTERM. The client secret comes from the
  * environment only, so it never shows in the process list.
  */
+import { rmSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 
 /**
@@ -24,6 +25,9 @@ function loadSandbox(): typeof import("./index") {
 
 const USAGE = `usage: yeastar-sandbox [--port 8787] [--host 127.0.0.1] [--state file.json] [--client-id ID]
                        [--latency-ms N] [--order-pending-ms N] [--token-lifetime SECONDS] [--log]
+                       [--pid-file FILE]
+--pid-file writes the process id there once listening (and removes it on exit), so a script that started the
+sandbox in the background through npx can stop the sandbox itself rather than the npx wrapper.
 The client secret is read from YEASTAR_SANDBOX_CLIENT_SECRET (default "sandbox-secret").`;
 
 function integer(name: string, text: string | undefined): number | undefined {
@@ -43,6 +47,7 @@ async function main(): Promise<void> {
       "order-pending-ms": { type: "string" },
       "token-lifetime": { type: "string" },
       log: { type: "boolean", default: false },
+      "pid-file": { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
     strict: true,
@@ -63,8 +68,11 @@ async function main(): Promise<void> {
     tokenLifetimeSeconds: integer("token-lifetime", values["token-lifetime"]),
     logger: values.log,
   });
+  const pidFile = values["pid-file"];
+  if (pidFile) writeFileSync(pidFile, `${process.pid}\n`);
   console.log(`yeastar-sandbox listening on ${sandbox.url}`);
   const stop = () => {
+    if (pidFile) rmSync(pidFile, { force: true });
     sandbox.close().then(
       () => process.exit(0),
       (error: unknown) => {
