@@ -69,8 +69,6 @@ async function main(): Promise<void> {
     logger: values.log,
   });
   const pidFile = values["pid-file"];
-  if (pidFile) writeFileSync(pidFile, `${process.pid}\n`);
-  console.log(`yeastar-sandbox listening on ${sandbox.url}`);
   const stop = () => {
     if (pidFile) rmSync(pidFile, { force: true });
     sandbox.close().then(
@@ -81,8 +79,11 @@ async function main(): Promise<void> {
       },
     );
   };
+  // Handlers first: whoever reads the listening line or the pid file may signal at once.
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
+  if (pidFile) writeFileSync(pidFile, `${process.pid}\n`);
+  console.log(`yeastar-sandbox listening on ${sandbox.url}`);
 }
 
 main().catch((error: unknown) => {
