@@ -3,3 +3,22 @@ export { pbxProvider } from "./pbx/provider";
 export type { PlannedOrderView } from "./pbx/quotes";
 export type { OrderRecord } from "./pbx/plan";
 export * as catalog from "./api/catalog";
+export {
+  getRegions,
+  getRegionsOutput,
+  getBillingContacts,
+  getBillingContactsOutput,
+  getSubordinateUsers,
+  getSubordinateUsersOutput,
+  getPbx,
+  getPbxOutput,
+  listPbxs,
+  listPbxsOutput,
+  type BillingContactResult,
+  type GetPbxArgs,
+  type GetPbxOutputArgs,
+  type PbxFilter,
+  type PbxResult,
+  type RegionResult,
+  type SubordinateUserResult,
+} from "./lookups";

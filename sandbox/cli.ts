@@ -3,11 +3,31 @@
  * yeastar-sandbox: runs the Partner Portal simulator until SIGINT or SIGTERM. The client secret comes from the
  * environment only, so it never shows in the process list.
  */
+import { rmSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { startSandbox } from "./index";
+
+/**
+ * fastify is an optional dependency of the package: provider users who never run the sandbox may install without
+ * it (`--omit=optional`). Say so plainly instead of failing with a stack trace.
+ */
+function loadSandbox(): typeof import("./index") {
+  try {
+    require.resolve("fastify");
+  } catch {
+    console.error(
+      "yeastar-sandbox: the sandbox needs the package `fastify`, an optional dependency of pulumi-yeastar-pseries " +
+        "that is not installed here (installed with --omit=optional?). Install it with `npm install fastify@^5`.",
+    );
+    process.exit(3);
+  }
+  return require("./index") as typeof import("./index");
+}
 
 const USAGE = `usage: yeastar-sandbox [--port 8787] [--host 127.0.0.1] [--state file.json] [--client-id ID]
                        [--latency-ms N] [--order-pending-ms N] [--token-lifetime SECONDS] [--log]
+                       [--pid-file FILE]
+--pid-file writes the process id there once listening (and removes it on exit), so a script that started the
+sandbox in the background through npx can stop the sandbox itself rather than the npx wrapper.
 The client secret is read from YEASTAR_SANDBOX_CLIENT_SECRET (default "sandbox-secret").`;
 
 function integer(name: string, text: string | undefined): number | undefined {
@@ -27,6 +47,7 @@ async function main(): Promise<void> {
       "order-pending-ms": { type: "string" },
       "token-lifetime": { type: "string" },
       log: { type: "boolean", default: false },
+      "pid-file": { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
     strict: true,
@@ -35,6 +56,7 @@ async function main(): Promise<void> {
     console.log(USAGE);
     return;
   }
+  const { startSandbox } = loadSandbox();
   const sandbox = await startSandbox({
     port: integer("port", values.port),
     host: values.host,
@@ -46,8 +68,9 @@ async function main(): Promise<void> {
     tokenLifetimeSeconds: integer("token-lifetime", values["token-lifetime"]),
     logger: values.log,
   });
-  console.log(`yeastar-sandbox listening on ${sandbox.url}`);
+  const pidFile = values["pid-file"];
   const stop = () => {
+    if (pidFile) rmSync(pidFile, { force: true });
     sandbox.close().then(
       () => process.exit(0),
       (error: unknown) => {
@@ -56,8 +79,11 @@ async function main(): Promise<void> {
       },
     );
   };
+  // Handlers first: whoever reads the listening line or the pid file may signal at once.
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
+  if (pidFile) writeFileSync(pidFile, `${process.pid}\n`);
+  console.log(`yeastar-sandbox listening on ${sandbox.url}`);
 }
 
 main().catch((error: unknown) => {

@@ -66,6 +66,11 @@ export function successText(result: unknown): string {
   return envelopeText(200, "success", "", result);
 }
 
+/** A success reply with every id as the decimal string it is in our code (the `ids-as-strings` quirk). */
+export function plainSuccessText(result: unknown): string {
+  return JSON.stringify({ code: "success", detailMessage: "", requestId: newRequestId(), result, status: 200 });
+}
+
 export function errorText(error: ApiError): string {
   return envelopeText(error.status, error.code, error.message, error.result);
 }

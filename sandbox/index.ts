@@ -12,6 +12,7 @@ export type {
   Price,
   Sandbox,
   SandboxAdmin,
+  Quirk,
   SandboxConfig,
   SandboxOptions,
   SandboxStats,
@@ -38,6 +39,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       tokenLifetimeSeconds,
       rejectRefreshTokens: false,
       failOrdersForUrls: [],
+      quirks: [],
     },
     opts.stateFile,
   );

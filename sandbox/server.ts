@@ -7,12 +7,20 @@ import fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { PATHS, PCE_PRODUCT_ID, type EndpointName } from "../provider/api/catalog";
 import { parseJson } from "../provider/api/json";
 import { registerAdminRoutes } from "./admin-http";
-import { ApiError, defaultCodeFor, envelopeText, errorText, successText, validationError } from "./envelope";
+import {
+  ApiError,
+  defaultCodeFor,
+  envelopeText,
+  errorText,
+  plainSuccessText,
+  successText,
+  validationError,
+} from "./envelope";
 import { validateOrder, validatePriceRequest } from "./orders";
 import { lineAmount, sumAmounts } from "./pricing";
 import { BILLING_CONTACTS, REGIONS, SUBORDINATE_USERS } from "./seeds";
 import type { Simulator } from "./simulator";
-import type { FaultSpec, StoredOrder, StoredProduct } from "./types";
+import type { FaultSpec, Quirk, StoredOrder, StoredProduct } from "./types";
 
 declare module "fastify" {
   interface FastifyContextConfig {
@@ -172,6 +180,19 @@ function sendError(reply: FastifyReply, error: unknown): FastifyReply {
   return sendText(reply, 500, envelopeText(500, "internal_error", (error as Error)?.message ?? "internal error", null));
 }
 
+/** The success reply, shaped by any quirks the admin switched on (see `Quirk`). */
+function replyText(endpoint: EndpointName, result: unknown, quirks: readonly Quirk[]): string {
+  if (quirks.includes("product-without-expire-date") && (endpoint === "productList" || endpoint === "productDetail")) {
+    const strip = (p: unknown) => {
+      const { expireDate: _drop, ...rest } = p as Record<string, unknown>;
+      return rest;
+    };
+    const r = result as { results?: unknown[] };
+    result = Array.isArray(r.results) ? { ...r, results: r.results.map(strip) } : strip(result);
+  }
+  return quirks.includes("ids-as-strings") ? plainSuccessText(result) : successText(result);
+}
+
 export interface ServerOptions {
   logger: boolean;
 }
@@ -292,7 +313,7 @@ export function buildServer(
           checkUserAgent(req);
           if (endpoint !== "token") checkBearer(req);
           sim.store.settle(Date.now());
-          text = successText(await handler(req));
+          text = replyText(endpoint, await handler(req), sim.config.quirks);
         } catch (error) {
           return sendError(reply, error);
         }

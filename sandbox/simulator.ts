@@ -5,7 +5,16 @@ import { PATHS, type EndpointName } from "../provider/api/catalog";
 import { FaultBook } from "./faults";
 import { isMoney } from "./pricing";
 import { Store } from "./store";
-import type { ConfigPatch, FaultSpec, Price, SandboxAdmin, SandboxConfig, SandboxStats, StoredProduct } from "./types";
+import {
+  QUIRKS,
+  type ConfigPatch,
+  type FaultSpec,
+  type Price,
+  type SandboxAdmin,
+  type SandboxConfig,
+  type SandboxStats,
+  type StoredProduct,
+} from "./types";
 
 /** An admin request that cannot be carried out; `status` is what the HTTP admin surface replies. */
 export class AdminError extends Error {
@@ -48,6 +57,11 @@ export function checkConfigPatch(input: unknown): ConfigPatch {
       case "failOrdersForUrls":
         if (!Array.isArray(value) || !value.every((v) => typeof v === "string")) {
           throw new AdminError(400, `${key} must be an array of strings`);
+        }
+        break;
+      case "quirks":
+        if (!Array.isArray(value) || !value.every((v) => (QUIRKS as readonly unknown[]).includes(v))) {
+          throw new AdminError(400, `${key} must be an array of any of: ${QUIRKS.join(", ")}`);
         }
         break;
       default:

@@ -89,7 +89,16 @@ export interface SandboxConfig {
   tokenLifetimeSeconds: number;
   rejectRefreshTokens: boolean;
   failOrdersForUrls: string[];
+  /** Replies shaped unlike the README's API assumptions, to test that `yeastar-pseries doctor` notices. */
+  quirks: Quirk[];
 }
+
+/**
+ * - `ids-as-strings`: every 64-bit id in a reply is a JSON string instead of a bare integer.
+ * - `product-without-expire-date`: product list and detail leave out `expireDate`.
+ */
+export const QUIRKS = ["ids-as-strings", "product-without-expire-date"] as const;
+export type Quirk = (typeof QUIRKS)[number];
 
 export interface Price {
   monthly: string;

@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync, existsSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
@@ -65,6 +65,20 @@ describe("sandbox: CLI", function () {
       }
     });
   }
+
+  it("--pid-file holds the process id while listening and is removed on exit", async () => {
+    const pidFile = join(dir, "sandbox.pid");
+    const { child, firstLine } = start(["--port", "0", "--pid-file", pidFile]);
+    try {
+      await firstLine;
+      assert.equal(readFileSync(pidFile, "utf8").trim(), String(child.pid));
+      child.kill("SIGTERM");
+      assert.deepEqual(await exited(child), { code: 0, signal: null });
+      assert.ok(!existsSync(pidFile), "removed on exit");
+    } finally {
+      child.kill("SIGKILL");
+    }
+  });
 
   it("exits with status 2 and the usage on a bad argument", async () => {
     const { child } = start(["--port", "eighty"]);

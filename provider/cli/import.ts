@@ -1,0 +1,354 @@
+/**
+ * `yeastar-pseries import`: brings PBXs the account already has under Pulumi management.
+ *
+ * It lists the account's PBXs (read-only), writes a data file with each PBX's current values in the resource's
+ * terms, and optionally a starter program that declares one `PSeriesCloudPbx` per entry. Because every value is
+ * what the PBX has now, the next `pulumi preview` finds each URL taken by a PBX of ours and shows an adoption with
+ * no price, and `pulumi up` records the PBXs without placing an order (see `pbx/engine.ts`, check and create).
+ *
+ * The product list does not say which billing contact pays for a PBX, so the billing contact is the user's
+ * choice: `--billing-contact`, required unless the account has exactly one contact. It is used only for future
+ * orders (expansions and the like).
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { minimatch } from "minimatch";
+import type { PartnerApi } from "../api/partner-api";
+import { billingContacts, listPbxs, type PbxResult } from "../inventory";
+import { validateInputs } from "../pbx/inputs";
+import { packageVersion } from "../client/transport";
+import {
+  CREDENTIAL_OPTIONS,
+  CREDENTIAL_USAGE,
+  UsageError,
+  clientFor,
+  credentialsFrom,
+  nonEmpty,
+  parseFlags,
+  table,
+  type Output,
+} from "./common";
+
+export const IMPORT_USAGE = `usage: yeastar-pseries import [--region NAME|ID] [--owner EMAIL|ID] [--url PATTERN]
+                              [--billing-contact EMAIL|ID] [--out FILE] [--program DIR] [--force]
+Lists the account's PBXs and writes their current values to a JSON data file (default yeastar-pbxs.json, or
+DIR/pbxs.json with --program). Read-only: places no order.
+  --region NAME|ID            only PBXs of this region (name in any case, or id)
+  --owner EMAIL|ID            only PBXs assigned to this subordinate user
+  --url PATTERN               only PBXs whose URL matches this glob, e.g. "acme-*.eu.example.com"
+  --billing-contact EMAIL|ID  billing contact for future orders (the product list does not name one); required
+                              unless the account has exactly one billing contact
+  --out FILE                  where to write the data file
+  --program DIR               also write a starter Pulumi TypeScript program there that declares every PBX
+  --project-name NAME         project name in DIR/Pulumi.yaml (default yeastar-fleet)
+  --force                     overwrite existing files
+${CREDENTIAL_USAGE}`;
+
+/** Version of the data file's layout. */
+export const DATA_FILE_VERSION = 1;
+
+/** One imported PBX in the data file: the resource name, and the resource's arguments. */
+export interface ImportedPbx {
+  name: string;
+  serialNumber: string;
+  pbxUrl: string;
+  args: {
+    pbxName: string;
+    subdomain: string;
+    region: string;
+    domain: string;
+    plan: string;
+    extensions: number;
+    billingCycle: string;
+    highAvailability: boolean;
+    recordingMinutes: number;
+    billingContact: string;
+    owner?: string;
+  };
+}
+
+export interface DataFile {
+  version: number;
+  importedAt: string;
+  filters: { region?: string; owner?: string; url?: string };
+  pbxs: ImportedPbx[];
+}
+
+const PROJECT_NAME = /^[A-Za-z0-9_.-]{1,100}$/;
+
+export async function runImport(
+  argv: string[],
+  io: Output,
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  api?: PartnerApi,
+): Promise<number> {
+  const values = parseFlags("import", argv, {
+    ...CREDENTIAL_OPTIONS,
+    region: { type: "string" },
+    owner: { type: "string" },
+    url: { type: "string" },
+    "billing-contact": { type: "string" },
+    out: { type: "string" },
+    program: { type: "string" },
+    "project-name": { type: "string" },
+    force: { type: "boolean", default: false },
+    help: { type: "boolean", short: "h", default: false },
+  });
+  if (values.help) {
+    io.out(IMPORT_USAGE);
+    return 0;
+  }
+  const region = nonEmpty("region", values.region);
+  const owner = nonEmpty("owner", values.owner);
+  const urlPattern = nonEmpty("url", values.url)?.toLowerCase();
+  const contactFlag = nonEmpty("billing-contact", values["billing-contact"]);
+  const programDir = nonEmpty("program", values.program);
+  const projectName = nonEmpty("project-name", values["project-name"]) ?? "yeastar-fleet";
+  if (!PROJECT_NAME.test(projectName)) {
+    throw new UsageError(
+      `--project-name ${JSON.stringify(projectName)} is not a valid Pulumi project name; use letters, digits, "_", "." and "-"`,
+    );
+  }
+  if (values["project-name"] !== undefined && programDir === undefined) {
+    throw new UsageError("--project-name needs --program DIR");
+  }
+  const outFile = path.resolve(
+    cwd,
+    nonEmpty("out", values.out) ?? (programDir ? path.join(programDir, "pbxs.json") : "yeastar-pbxs.json"),
+  );
+  const programPath = programDir ? path.resolve(cwd, programDir) : undefined;
+  const targets = [outFile, ...(programPath ? programFiles(programPath) : [])];
+  if (!values.force) {
+    const existing = targets.filter((f) => fs.existsSync(f));
+    if (existing.length > 0) {
+      throw new UsageError(`would overwrite ${existing.join(", ")}; remove them, choose other paths or add --force`);
+    }
+  }
+  const client = api ?? clientFor(credentialsFrom(values, env));
+
+  // The billing contact first: a wrong one should stop the import before the product list is read.
+  const contacts = await billingContacts(client);
+  const listed = contacts.map((c) => `${c.email} (${c.id})`).join(", ") || "(none)";
+  let billingContact: string;
+  if (contactFlag !== undefined) {
+    const key = contactFlag.toLowerCase();
+    const hit = contacts.find((c) => c.id === contactFlag || c.email.toLowerCase() === key);
+    if (!hit) {
+      throw new UsageError(
+        `--billing-contact ${JSON.stringify(contactFlag)} is not a billing contact of this account; expected the email or id of one of: ${listed}`,
+      );
+    }
+    billingContact = hit.email || hit.id;
+  } else if (contacts.length === 1) {
+    billingContact = contacts[0].email || contacts[0].id;
+    io.err(`note: using the account's only billing contact, ${listed}, for future orders`);
+  } else {
+    throw new UsageError(
+      `--billing-contact is required: the product list does not say which billing contact pays for a PBX, and this account has ${contacts.length}: ${listed}`,
+    );
+  }
+
+  let pbxs: PbxResult[];
+  try {
+    pbxs = await listPbxs(client, { region, owner });
+  } catch (err) {
+    // A filter the account does not know is a usage mistake: name the flag.
+    const message = (err as Error).message;
+    if (/^region /.test(message)) throw new UsageError(`--region: ${message}`);
+    if (/^owner /.test(message)) throw new UsageError(`--owner: ${message}`);
+    throw err;
+  }
+  if (urlPattern !== undefined) {
+    pbxs = pbxs.filter((p) => minimatch(p.pbxUrl.toLowerCase(), urlPattern, { nocase: true, dot: true }));
+  }
+
+  const imported: ImportedPbx[] = [];
+  const skipped: Array<[string, string]> = [];
+  const names = new Set<string>();
+  const subdomains = new Map<string, number>();
+  for (const p of pbxs) subdomains.set(p.subdomain, (subdomains.get(p.subdomain) ?? 0) + 1);
+  for (const p of [...pbxs].sort((a, b) => a.pbxUrl.localeCompare(b.pbxUrl))) {
+    const why = unimportable(p);
+    if (why) {
+      skipped.push([p.pbxUrl, why]);
+      continue;
+    }
+    const args: ImportedPbx["args"] = {
+      pbxName: p.pbxName,
+      subdomain: p.subdomain,
+      region: p.regionName,
+      domain: p.domainSuffix,
+      plan: p.plan!,
+      extensions: p.extensions,
+      billingCycle: p.billingCycle,
+      highAvailability: p.highAvailability,
+      recordingMinutes: p.recordingMinutes,
+      billingContact,
+    };
+    if (p.ownerId) {
+      if (p.ownerEmail) args.owner = p.ownerEmail;
+      else
+        io.err(
+          `warning: ${p.pbxUrl} is assigned to partner ${p.ownerId}, who is not in your subordinate user list; left out "owner"`,
+        );
+    }
+    const failures = validateInputs(args).failures;
+    if (failures.length > 0) {
+      skipped.push([p.pbxUrl, failures.map((f) => f.reason).join("; ")]);
+      continue;
+    }
+    // The subdomain is the natural name; two PBXs with one prefix in different domains get the full URL.
+    let name = (subdomains.get(p.subdomain) ?? 0) > 1 ? p.pbxUrl.toLowerCase() : p.subdomain;
+    while (names.has(name)) name = `${name}-${names.size}`;
+    names.add(name);
+    imported.push({ name, serialNumber: p.serialNumber, pbxUrl: p.pbxUrl, args });
+  }
+
+  const data: DataFile = {
+    version: DATA_FILE_VERSION,
+    importedAt: new Date().toISOString(),
+    filters: {
+      ...(region ? { region } : {}),
+      ...(owner ? { owner } : {}),
+      ...(urlPattern ? { url: urlPattern } : {}),
+    },
+    pbxs: imported,
+  };
+  writeFile(outFile, `${JSON.stringify(data, null, 2)}\n`);
+  if (programPath) writeProgram(programPath, outFile, projectName);
+
+  if (imported.length > 0) {
+    io.out(
+      table(
+        ["PBX URL", "serial", "region", "plan", "extensions", "cycle", "HA", "minutes", "owner"],
+        imported.map((p) => [
+          p.pbxUrl,
+          p.serialNumber,
+          p.args.region,
+          p.args.plan,
+          String(p.args.extensions),
+          p.args.billingCycle,
+          p.args.highAvailability ? "yes" : "no",
+          String(p.args.recordingMinutes),
+          p.args.owner ?? "",
+        ]),
+      ),
+    );
+  }
+  for (const [url, why] of skipped) io.err(`skipped ${url}: ${why}`);
+  io.out(`wrote ${imported.length} PBX${imported.length === 1 ? "" : "s"} to ${outFile}`);
+  if (programPath) {
+    io.out(
+      `wrote a starter program to ${programPath}: run \`npm install\` there, set the credentials (see its index.ts), then \`pulumi preview\` shows every PBX as adopted, with no order`,
+    );
+  }
+  return 0;
+}
+
+/** Why a PBX cannot be declared with its current values, or undefined when it can. */
+function unimportable(p: PbxResult): string | undefined {
+  if (p.status !== "active") {
+    return `status is "${p.status}"; only active PBXs are imported (run again once its order has settled)`;
+  }
+  if (!p.plan) return `plan id ${p.planId} is not a plan this package knows (enterprise or ultimate)`;
+  if (!p.regionName) return `region id ${p.regionId} is not in the region list`;
+  if (!p.domainSuffix) return `its URL does not end with a domain suffix of region "${p.regionName}"`;
+  if (p.pendingPlan) return `a plan switch to "${p.pendingPlan}" is waiting for the end of the term`;
+  return undefined;
+}
+
+function programFiles(dir: string): string[] {
+  return ["Pulumi.yaml", "package.json", "tsconfig.json", "index.ts"].map((f) => path.join(dir, f));
+}
+
+function writeFile(file: string, text: string): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, text);
+}
+
+function sdkRange(): string {
+  try {
+    return `^${(require("@pulumi/pulumi/package.json") as { version: string }).version}`;
+  } catch {
+    return "^3.100.0";
+  }
+}
+
+function writeProgram(dir: string, dataFile: string, projectName: string): void {
+  let relative = path.relative(dir, dataFile).split(path.sep).join("/");
+  if (!relative.startsWith(".")) relative = `./${relative}`;
+  const [pulumiYaml, packageJson, tsconfig, index] = programFiles(dir);
+  writeFile(
+    pulumiYaml,
+    `name: ${projectName}\ndescription: PBXs imported from the Yeastar Partner Portal by yeastar-pseries import\nruntime: nodejs\n`,
+  );
+  writeFile(
+    packageJson,
+    `${JSON.stringify(
+      {
+        name: projectName.toLowerCase(),
+        private: true,
+        main: "index.ts",
+        dependencies: { "@pulumi/pulumi": sdkRange(), "pulumi-yeastar-pseries": `^${packageVersion()}` },
+        devDependencies: { "@types/node": "^22.0.0", typescript: "^5.9.0" },
+      },
+      null,
+      2,
+    )}\n`,
+  );
+  writeFile(
+    tsconfig,
+    `${JSON.stringify(
+      {
+        compilerOptions: {
+          target: "ES2022",
+          module: "commonjs",
+          moduleResolution: "node",
+          strict: true,
+          esModuleInterop: true,
+          skipLibCheck: true,
+        },
+        files: ["index.ts"],
+      },
+      null,
+      2,
+    )}\n`,
+  );
+  writeFile(index, starterProgram(relative));
+}
+
+function starterProgram(dataFile: string): string {
+  return `// Written by \`yeastar-pseries import\`: one PSeriesCloudPbx per PBX in ${dataFile}, with the values each PBX has
+// now, so \`pulumi preview\` shows every one as adopted (no order, no price) and \`pulumi up\` buys nothing.
+// Credentials: pulumi config set yeastar:clientId <id>; pulumi config set --secret yeastar:clientSecret <secret>
+// (or YEASTAR_CLIENT_ID / YEASTAR_CLIENT_SECRET); yeastar:baseUrl only for a sandbox.
+// After the first \`pulumi up\`, change a value here (or in the data file) to order the difference.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { PSeriesCloudPbx, type PSeriesCloudPbxArgs } from "pulumi-yeastar-pseries";
+
+interface ImportedPbx {
+  name: string;
+  serialNumber: string;
+  pbxUrl: string;
+  args: PSeriesCloudPbxArgs;
+}
+
+const config = new pulumi.Config();
+// Removing a PBX from a stack never cancels it; protection makes removing one a deliberate act.
+const protect = config.getBoolean("protect") ?? true;
+const data = JSON.parse(fs.readFileSync(path.join(__dirname, ${JSON.stringify(dataFile)}), "utf8")) as {
+  pbxs: ImportedPbx[];
+};
+
+export const pbxs: Record<string, pulumi.Output<{ pbxUrl: string; serialNumber: string; adopted: boolean }>> = {};
+for (const p of data.pbxs) {
+  const pbx = new PSeriesCloudPbx(p.name, p.args, { protect });
+  pbxs[p.name] = pulumi
+    .all([pbx.pbxUrl, pbx.productNo, pbx.adopted])
+    .apply(([pbxUrl, serialNumber, adopted]) => ({ pbxUrl, serialNumber, adopted }));
+}
+`;
+}

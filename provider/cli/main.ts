@@ -1,0 +1,65 @@
+#!/usr/bin/env node
+/**
+ * yeastar-pseries: command line tools for partners who use this package.
+ *   import  list the account's PBXs and write a data file (and a starter program) to bring them under Pulumi
+ *   doctor  check credentials, TLS and every read-only endpoint the provider uses against the real portal
+ * Neither ever places an order.
+ */
+import { ConfigError, YeastarError } from "../client";
+import { UsageError, type Output } from "./common";
+import { runDoctor } from "./doctor";
+import { runImport } from "./import";
+
+const USAGE = `usage: yeastar-pseries <command> [flags]
+Commands:
+  import   list the account's PBXs and write a data file (and with --program, a starter Pulumi program)
+  doctor   check the base URL, TLS, token and every read-only endpoint against our assumptions
+Run \`yeastar-pseries <command> --help\` for a command's flags. Neither command places an order.`;
+
+export async function main(argv: string[], io: Output, env: NodeJS.ProcessEnv, cwd: string): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case "import":
+        return await runImport(rest, io, env, cwd);
+      case "doctor":
+        return await runDoctor(rest, io, env);
+      case undefined:
+      case "help":
+      case "--help":
+      case "-h":
+        io.out(USAGE);
+        return command === undefined ? 2 : 0;
+      default:
+        io.err(`yeastar-pseries: unknown command ${JSON.stringify(command)}; valid commands: import, doctor`);
+        io.err(USAGE);
+        return 2;
+    }
+  } catch (err) {
+    const prefix = `yeastar-pseries ${command}`;
+    if (err instanceof UsageError || err instanceof ConfigError) {
+      io.err(`${prefix}: ${err.message}`);
+      io.err(`(run \`yeastar-pseries ${command} --help\` for the flags)`);
+      return 2;
+    }
+    // Client errors are already redacted and say what to do; anything else is shown by message only.
+    io.err(`${prefix}: ${err instanceof YeastarError ? err.message : ((err as Error)?.message ?? String(err))}`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  const io: Output = {
+    out: (text) => process.stdout.write(`${text}\n`),
+    err: (text) => process.stderr.write(`${text}\n`),
+  };
+  main(process.argv.slice(2), io, process.env, process.cwd()).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`yeastar-pseries: ${(err as Error)?.message ?? String(err)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

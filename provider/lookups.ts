@@ -1,0 +1,73 @@
+/**
+ * Lookups for Pulumi programs, the way data sources work in other providers: read-only questions to the Partner
+ * Portal, each as an async function and as an `...Output` form that takes and returns Outputs.
+ *
+ * They use the resource's credentials and client: stack config `yeastar:clientId`, `yeastar:clientSecret`,
+ * `yeastar:baseUrl`, else `YEASTAR_CLIENT_ID`, `YEASTAR_CLIENT_SECRET`, `YEASTAR_BASE_URL` (see
+ * `pbx/settings.ts`), and the shared client with its token cache, retries and redaction. Nothing here orders.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { PartnerApi } from "./api/partner-api";
+import * as inventory from "./inventory";
+import type {
+  BillingContactResult,
+  GetPbxArgs,
+  PbxFilter,
+  PbxResult,
+  RegionResult,
+  SubordinateUserResult,
+} from "./inventory";
+import { configure, resolveApi } from "./pbx/settings";
+
+export type { BillingContactResult, GetPbxArgs, PbxFilter, PbxResult, RegionResult, SubordinateUserResult };
+
+/** The client for the program's stack config (secrets included, read raw) or the environment. */
+function api(): PartnerApi {
+  configure({ get: (key) => pulumi.runtime.getConfig(key) });
+  return resolveApi();
+}
+
+/** Regions and their domain suffixes. */
+export async function getRegions(): Promise<RegionResult[]> {
+  return inventory.regions(api());
+}
+export function getRegionsOutput(): pulumi.Output<RegionResult[]> {
+  return pulumi.output(getRegions());
+}
+
+/** Billing contacts of the partner account (`billingContact` takes an id or email from here). */
+export async function getBillingContacts(): Promise<BillingContactResult[]> {
+  return inventory.billingContacts(api());
+}
+export function getBillingContactsOutput(): pulumi.Output<BillingContactResult[]> {
+  return pulumi.output(getBillingContacts());
+}
+
+/** Subordinate users (customers; `owner` takes a partner id or email from here). */
+export async function getSubordinateUsers(): Promise<SubordinateUserResult[]> {
+  return inventory.subordinateUsers(api());
+}
+export function getSubordinateUsersOutput(): pulumi.Output<SubordinateUserResult[]> {
+  return pulumi.output(getSubordinateUsers());
+}
+
+/** One PBX of the account, by URL (`{ url }`) or serial number (`{ serialNumber }`); fails when there is none. */
+export async function getPbx(args: GetPbxArgs): Promise<PbxResult> {
+  return inventory.getPbx(api(), args);
+}
+export type GetPbxOutputArgs = { url: pulumi.Input<string> } | { serialNumber: pulumi.Input<string> };
+export function getPbxOutput(args: GetPbxOutputArgs): pulumi.Output<PbxResult> {
+  return pulumi
+    .output(args as pulumi.Input<Record<string, pulumi.Input<string>>>)
+    .apply((plain) => getPbx(plain as unknown as GetPbxArgs));
+}
+
+/** Every PBX of the account, optionally of one region (name or id) or one owner (partner id or email). */
+export async function listPbxs(filter: PbxFilter = {}): Promise<PbxResult[]> {
+  return inventory.listPbxs(api(), filter);
+}
+export function listPbxsOutput(
+  filter: { region?: pulumi.Input<string>; owner?: pulumi.Input<string> } = {},
+): pulumi.Output<PbxResult[]> {
+  return pulumi.output(filter).apply((plain) => listPbxs(plain));
+}
