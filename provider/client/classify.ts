@@ -93,6 +93,7 @@ export function classifyNetwork(maybeSent: boolean, call: CallKind): Failure {
     : { kind: "rejected", cause: "network", repeatable: true, renewToken: false };
 }
 
+/** What one attempt means for the call it belonged to. */
 export function classify(happened: Happened, call: CallKind): Decision {
   const order = !call.idempotent;
   switch (happened.kind) {
@@ -137,8 +138,10 @@ export function classify(happened: Happened, call: CallKind): Decision {
   }
 }
 
-/** The flags our errors carry: `retryable` (repeating is safe and may succeed) and `ambiguous` (an order may have
- * been committed). */
+/**
+ * The flags our errors carry: `retryable` (repeating is safe and may succeed) and `ambiguous` (an order may have
+ * been committed).
+ */
 export function errorFlags(decision: Failure): { retryable: boolean; ambiguous: boolean } {
   switch (decision.kind) {
     case "retry":
