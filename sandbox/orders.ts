@@ -2,8 +2,8 @@
  * Validation of order and price requests: the rules the guide and the tutorials state, plus the inferred ones the
  * README lists. Everything here is pure; the store applies the result.
  */
+import type { z } from "zod";
 import {
-  BILLING_CYCLES,
   MAX_EXTENSIONS,
   MIN_EXTENSIONS,
   PCE_PRODUCT_ID,
@@ -11,9 +11,17 @@ import {
   PLAN_RANK,
   SERVICES,
   planNameOf,
-  type BillingCycle,
 } from "../provider/api/catalog";
-import type { OperationType } from "../provider/api/schemas";
+import {
+  BillingCycle,
+  Id,
+  OperationType,
+  OrderRequest,
+  PriceItem,
+  ServiceItem,
+  PceSpecialRequest,
+  ServiceType,
+} from "../provider/api/schemas";
 import { ApiError, validationError } from "./envelope";
 import { findRegion } from "./seeds";
 import type { StoredProduct } from "./types";
@@ -27,24 +35,6 @@ export interface OrderContext {
   hasPrice(pricingId: string): boolean;
 }
 
-export interface ValidItem {
-  serviceType: "plan" | "service";
-  serviceId: string;
-  connectionPlanId?: string;
-  quantity: number;
-  purchaseType: "purchase" | "switch";
-  billingModel: "recurring";
-  billingCycle: BillingCycle;
-  multiCycle: number;
-}
-
-export interface NewPbx {
-  pbxName: string;
-  regionId: string;
-  pbxSubDomainId: string;
-  pbxUrl: string;
-}
-
 export interface ValidOrder {
   operationType: OperationType;
   billingId: string;
@@ -52,20 +42,13 @@ export interface ValidOrder {
   assignId: string;
   /** "" for purchase_plan: the store makes a new product. */
   productNo: string;
-  items: ValidItem[];
-  pbx?: NewPbx;
+  items: ServiceItem[];
+  pbx?: PceSpecialRequest;
+  /** Every ID of the request as received (path -> decimal digits). */
   received: Record<string, string>;
 }
 
-export interface PriceItem {
-  serviceType: "plan" | "service";
-  pricingId: string;
-  quantity: number;
-  billingCycle: BillingCycle;
-  connectionPlanId?: string;
-}
-
-export const SUPPORTED_OPERATIONS: readonly OperationType[] = ["purchase_plan", "purchase_service", "switch_plan"];
+export const SUPPORTED_OPERATIONS: readonly OperationType[] = OperationType.options;
 const DOCUMENTED_OPERATIONS = [
   "trial_plan",
   "trial_service",
@@ -90,13 +73,26 @@ function isObj(v: unknown): v is Obj {
  * or IDs the client quoted). A double-mangled ID such as 3048571730026938400 arrives intact and is then unknown.
  */
 export function idOf(v: unknown): string | undefined {
-  if (typeof v === "number" && Number.isSafeInteger(v) && v >= 0) return String(v);
-  if (typeof v === "string" && /^\d{1,20}$/.test(v)) return v;
+  return valueOf(Id, v);
+}
+
+/** A value through its shared schema, or undefined when it does not fit. */
+function valueOf<T>(schema: z.ZodType<T>, v: unknown): T | undefined {
+  const parsed = schema.safeParse(v);
+  return parsed.success ? parsed.data : undefined;
+}
+
+/** A field through its shared schema; when it does not fit, the sandbox's reason for the field is recorded. */
+function read<T>(schema: z.ZodType<T>, v: unknown, field: string, reasons: Reasons, reason: string): T | undefined {
+  const parsed = schema.safeParse(v);
+  if (parsed.success) return parsed.data;
+  reasons.add(field, reason);
   return undefined;
 }
 
-function isInt(v: unknown): v is number {
-  return typeof v === "number" && Number.isInteger(v);
+/** Drops the fields a reader left undefined, so a stored item holds only what was read. */
+function present<T extends object>(item: T): T {
+  return Object.fromEntries(Object.entries(item).filter(([, v]) => v !== undefined)) as T;
 }
 
 class Reasons {
@@ -117,26 +113,12 @@ function serviceName(id: string): string {
   return entry ? entry[0] : id;
 }
 
-function receivedIds(body: Obj): Record<string, string> {
-  const out: Record<string, string> = {};
-  const note = (path: string, v: unknown) => {
-    if (typeof v === "number" || typeof v === "string") out[path] = String(v);
-  };
-  note("billingId", body.billingId);
-  note("assignId", body.assignId);
-  if (Array.isArray(body.serviceList)) {
-    body.serviceList.forEach((item, i) => {
-      if (!isObj(item)) return;
-      note(`serviceList[${i}].serviceId`, item.serviceId);
-      note(`serviceList[${i}].connectionPlanId`, item.connectionPlanId);
-      note(`serviceList[${i}].pricingId`, item.pricingId);
-    });
+/** Records the ID fields of `obj` as received, valid or not, so tests can prove no digit changed on the way. */
+function noteIds(received: Record<string, string>, prefix: string, obj: Obj, keys: readonly string[]): void {
+  for (const key of keys) {
+    const v = obj[key];
+    if (typeof v === "number" || typeof v === "string") received[`${prefix}${key}`] = String(v);
   }
-  if (isObj(body.orderPceSpecialRequest)) {
-    note("orderPceSpecialRequest.regionId", body.orderPceSpecialRequest.regionId);
-    note("orderPceSpecialRequest.pbxSubDomainId", body.orderPceSpecialRequest.pbxSubDomainId);
-  }
-  return out;
 }
 
 function checkProductId(body: Obj, reasons: Reasons): void {
@@ -152,7 +134,8 @@ function checkOperationType(body: Obj, reasons: Reasons): OperationType | undefi
     reasons.add("operationType", "required");
     return undefined;
   }
-  if ((SUPPORTED_OPERATIONS as readonly string[]).includes(op)) return op as OperationType;
+  const supported = valueOf(OperationType, op);
+  if (supported !== undefined) return supported;
   if (DOCUMENTED_OPERATIONS.includes(op)) reasons.add("operationType", `${op} is not supported by the sandbox`);
   else reasons.add("operationType", `must be one of ${SUPPORTED_OPERATIONS.join(", ")}`);
   return undefined;
@@ -180,55 +163,77 @@ function existingProduct(body: Obj, ctx: OrderContext, reasons: Reasons): Stored
   return product;
 }
 
-/** Field-level checks shared by every order item; cross-item rules are up to the caller. */
+const ITEM = ServiceItem.shape;
+const PRICE_ITEM = PriceItem.shape;
+const ORDER = OrderRequest.shape;
+const PCE = PceSpecialRequest.shape;
+/** The vendor's tutorial leaves `quantity` out of its HA item; the rules below fill it in or ask for it. */
+const OPTIONAL_QUANTITY = ITEM.quantity.optional();
+
+/** `serviceType`, read the same way in an order and in a price request. */
+function readServiceType(raw: Obj, path: string, reasons: Reasons): ServiceType | undefined {
+  return read(ServiceType, raw.serviceType, `${path}.serviceType`, reasons, 'must be "plan" or "service"');
+}
+
+function readBillingCycle(raw: Obj, path: string, reasons: Reasons): BillingCycle | undefined {
+  return read(BillingCycle, raw.billingCycle, `${path}.billingCycle`, reasons, 'must be "monthly" or "annually"');
+}
+
+/** One order item through the shared shape, with the field-level rules; cross-item rules are up to the caller. */
 function readOrderItem(
   raw: unknown,
   path: string,
   purchaseType: "purchase" | "switch",
   reasons: Reasons,
-): Partial<ValidItem> & { quantity?: number } {
+  received: Record<string, string>,
+): Partial<ServiceItem> {
   if (!isObj(raw)) {
     reasons.add(path, "must be an object");
     return {};
   }
-  const item: Partial<ValidItem> = {};
-  if (raw.serviceType !== "plan" && raw.serviceType !== "service") {
-    reasons.add(`${path}.serviceType`, 'must be "plan" or "service"');
-  } else item.serviceType = raw.serviceType;
+  noteIds(received, `${path}.`, raw, ["serviceId", "connectionPlanId", "pricingId"]);
+  const at = (field: string) => `${path}.${field}`;
+  const serviceType = readServiceType(raw, path, reasons);
 
-  const serviceId = idOf(raw.serviceId);
-  if (raw.serviceId === undefined) reasons.add(`${path}.serviceId`, "required");
-  else if (serviceId === undefined) reasons.add(`${path}.serviceId`, "must be an integer ID");
-  else if (item.serviceType === "plan" && !PLAN_IDS.has(serviceId)) {
-    reasons.add(`${path}.serviceId`, `unknown plan ID ${serviceId}`);
-  } else if (item.serviceType === "service" && !SERVICE_IDS.has(serviceId)) {
-    reasons.add(`${path}.serviceId`, `unknown service ID ${serviceId}`);
-  } else item.serviceId = serviceId;
-
-  if (raw.connectionPlanId !== undefined) {
-    const planId = idOf(raw.connectionPlanId);
-    if (planId === undefined) reasons.add(`${path}.connectionPlanId`, "must be an integer ID");
-    else item.connectionPlanId = planId;
+  const idReason = raw.serviceId === undefined ? "required" : "must be an integer ID";
+  let serviceId = read(ITEM.serviceId, raw.serviceId, at("serviceId"), reasons, idReason);
+  if (serviceId !== undefined && serviceType !== undefined) {
+    const known = serviceType === "plan" ? PLAN_IDS : SERVICE_IDS;
+    if (!known.has(serviceId)) {
+      reasons.add(at("serviceId"), `unknown ${serviceType} ID ${serviceId}`);
+      serviceId = undefined;
+    }
   }
 
-  if (raw.quantity !== undefined) {
-    if (!isInt(raw.quantity)) reasons.add(`${path}.quantity`, "must be an integer");
-    else item.quantity = raw.quantity;
-  }
-  if (raw.purchaseType !== purchaseType) reasons.add(`${path}.purchaseType`, `must be "${purchaseType}"`);
-  else item.purchaseType = purchaseType;
-  if (raw.billingModel !== "recurring") reasons.add(`${path}.billingModel`, 'must be "recurring"');
-  else item.billingModel = "recurring";
-  if (!(BILLING_CYCLES as readonly unknown[]).includes(raw.billingCycle)) {
-    reasons.add(`${path}.billingCycle`, 'must be "monthly" or "annually"');
-  } else item.billingCycle = raw.billingCycle as BillingCycle;
-  if (raw.multiCycle !== 0) reasons.add(`${path}.multiCycle`, "must be 0");
-  else item.multiCycle = 0;
-  return item;
+  const connectionPlanId = read(
+    ITEM.connectionPlanId,
+    raw.connectionPlanId,
+    at("connectionPlanId"),
+    reasons,
+    "must be an integer ID",
+  );
+  const quantity = read(OPTIONAL_QUANTITY, raw.quantity, at("quantity"), reasons, "must be an integer");
+  const wanted = read(ITEM.purchaseType, raw.purchaseType, at("purchaseType"), reasons, `must be "${purchaseType}"`);
+  if (wanted !== undefined && wanted !== purchaseType) reasons.add(at("purchaseType"), `must be "${purchaseType}"`);
+  const billingModel = read(ITEM.billingModel, raw.billingModel, at("billingModel"), reasons, 'must be "recurring"');
+  const billingCycle = readBillingCycle(raw, path, reasons);
+  const multiCycle = read(ITEM.multiCycle, raw.multiCycle, at("multiCycle"), reasons, "must be 0");
+  if (multiCycle !== undefined && multiCycle !== 0) reasons.add(at("multiCycle"), "must be 0");
+
+  return present({
+    serviceType,
+    serviceId,
+    connectionPlanId,
+    quantity,
+    purchaseType: wanted === purchaseType ? purchaseType : undefined,
+    billingModel,
+    billingCycle,
+    multiCycle: multiCycle === 0 ? 0 : undefined,
+  });
 }
 
 function checkServiceQuantity(
-  item: Partial<ValidItem>,
+  item: Partial<ServiceItem>,
   path: string,
   extensions: number,
   extensionsLabel: string,
@@ -257,7 +262,7 @@ function checkServiceQuantity(
   }
 }
 
-function checkDuplicates(items: Array<Partial<ValidItem>>, reasons: Reasons): void {
+function checkDuplicates(items: Array<Partial<ServiceItem>>, reasons: Reasons): void {
   const seen = new Set<string>();
   items.forEach((item, i) => {
     if (item.serviceId === undefined) return;
@@ -266,7 +271,7 @@ function checkDuplicates(items: Array<Partial<ValidItem>>, reasons: Reasons): vo
   });
 }
 
-function checkNewPbx(raw: unknown, reasons: Reasons): NewPbx | undefined {
+function checkNewPbx(raw: unknown, reasons: Reasons): PceSpecialRequest | undefined {
   const base = "orderPceSpecialRequest";
   if (!isObj(raw)) {
     reasons.add(base, "required when buying a new P-Series Cloud Edition");
@@ -281,10 +286,10 @@ function checkNewPbx(raw: unknown, reasons: Reasons): NewPbx | undefined {
   if (typeof pbxName !== "string" || pbxName.trim() === "" || [...pbxName].length > 64) {
     bad("pbxName", "must be 1 to 64 characters");
   }
-  const regionId = idOf(raw.regionId);
+  const regionId = valueOf(PCE.regionId, raw.regionId);
   const region = regionId === undefined ? undefined : findRegion(regionId);
   if (!region) bad("regionId", "unknown region; see the region list");
-  const pbxSubDomainId = idOf(raw.pbxSubDomainId);
+  const pbxSubDomainId = valueOf(PCE.pbxSubDomainId, raw.pbxSubDomainId);
   const domain = region?.region.find((d) => d.pbxSubDomainId === pbxSubDomainId);
   if (region && !domain) bad("pbxSubDomainId", `not a sub-domain of region ${region.id}`);
   const pbxUrl = raw.pbxUrl;
@@ -311,8 +316,9 @@ function checkNewPbx(raw: unknown, reasons: Reasons): NewPbx | undefined {
   };
 }
 
-function complete(item: Partial<ValidItem>): ValidItem {
-  return item as ValidItem;
+/** An item whose every field passed its rules (the caller threw otherwise). */
+function complete(item: Partial<ServiceItem>): ServiceItem {
+  return item as ServiceItem;
 }
 
 export function validateOrder(body: unknown, ctx: OrderContext): ValidOrder {
@@ -321,19 +327,23 @@ export function validateOrder(body: unknown, ctx: OrderContext): ValidOrder {
   checkProductId(body, reasons);
   const operationType = checkOperationType(body, reasons);
 
-  const billingId = idOf(body.billingId);
+  const received: Record<string, string> = {};
+  noteIds(received, "", body, ["billingId", "assignId"]);
+
+  const billingId = valueOf(ORDER.billingId, body.billingId);
   if (body.billingId === undefined) reasons.add("billingId", "required");
   else if (billingId === undefined || !ctx.billingContactIds.has(billingId)) {
     reasons.add("billingId", `unknown billing contact ${String(body.billingId)}`);
   }
   let assignId = "";
   if (body.assignId !== undefined && body.assignId !== "") {
+    // Our client sends the subordinate user's ID as a string; a bare integer is accepted as well.
     const id = idOf(body.assignId);
     if (id === undefined || !ctx.partnerIds.has(id)) {
       reasons.add("assignId", `unknown subordinate user ${String(body.assignId)}`);
     } else assignId = id;
   }
-  if (body.poNumber !== undefined && typeof body.poNumber !== "string") reasons.add("poNumber", "must be a string");
+  const poNumber = read(ORDER.poNumber, body.poNumber, "poNumber", reasons, "must be a string");
   const rawItems = checkServiceList(body, reasons);
   // Without a known operation the item rules are unknown; otherwise keep collecting so one reply names all faults.
   if (operationType === undefined) reasons.throwIfAny();
@@ -341,18 +351,21 @@ export function validateOrder(body: unknown, ctx: OrderContext): ValidOrder {
   const common = {
     operationType: operationType as OperationType,
     billingId: billingId as string,
-    poNumber: (body.poNumber as string | undefined) ?? "",
+    poNumber: poNumber ?? "",
     assignId,
-    received: receivedIds(body),
+    received,
   };
-  switch (operationType) {
-    case "purchase_plan":
-      return { ...common, ...checkPurchasePlan(body, rawItems, ctx, reasons) };
-    case "purchase_service":
-      return { ...common, ...checkPurchaseService(body, rawItems, ctx, reasons) };
-    default:
-      return { ...common, ...checkSwitchPlan(body, rawItems, ctx, reasons) };
+  const specific =
+    operationType === "purchase_plan"
+      ? checkPurchasePlan(body, rawItems, ctx, reasons, received)
+      : operationType === "purchase_service"
+        ? checkPurchaseService(body, rawItems, ctx, reasons, received)
+        : checkSwitchPlan(body, rawItems, ctx, reasons, received);
+  // Recorded whatever the operation, as the request carried them.
+  if (isObj(body.orderPceSpecialRequest)) {
+    noteIds(received, "orderPceSpecialRequest.", body.orderPceSpecialRequest, ["regionId", "pbxSubDomainId"]);
   }
+  return { ...common, ...specific };
 }
 
 function checkPurchasePlan(
@@ -360,11 +373,12 @@ function checkPurchasePlan(
   rawItems: unknown[],
   ctx: OrderContext,
   reasons: Reasons,
+  received: Record<string, string>,
 ): Pick<ValidOrder, "productNo" | "items" | "pbx"> {
   if (body.productNo !== undefined && body.productNo !== "") {
     reasons.add("productNo", "must be omitted when buying a new PBX");
   }
-  const items = rawItems.map((raw, i) => readOrderItem(raw, `serviceList[${i}]`, "purchase", reasons));
+  const items = rawItems.map((raw, i) => readOrderItem(raw, `serviceList[${i}]`, "purchase", reasons, received));
   const planIndexes = items.flatMap((item, i) => (item.serviceType === "plan" ? [i] : []));
   if (planIndexes.length !== 1) reasons.add("serviceList", "a purchase_plan order needs exactly one plan item");
   const plan = planIndexes.length === 1 ? items[planIndexes[0]] : undefined;
@@ -412,9 +426,10 @@ function checkPurchaseService(
   rawItems: unknown[],
   ctx: OrderContext,
   reasons: Reasons,
+  received: Record<string, string>,
 ): Pick<ValidOrder, "productNo" | "items"> {
   const product = existingProduct(body, ctx, reasons);
-  const items = rawItems.map((raw, i) => readOrderItem(raw, `serviceList[${i}]`, "purchase", reasons));
+  const items = rawItems.map((raw, i) => readOrderItem(raw, `serviceList[${i}]`, "purchase", reasons, received));
   checkDuplicates(items, reasons);
   items.forEach((item, i) => {
     const path = `serviceList[${i}]`;
@@ -447,9 +462,10 @@ function checkSwitchPlan(
   rawItems: unknown[],
   ctx: OrderContext,
   reasons: Reasons,
+  received: Record<string, string>,
 ): Pick<ValidOrder, "productNo" | "items"> {
   const product = existingProduct(body, ctx, reasons);
-  const items = rawItems.map((raw, i) => readOrderItem(raw, `serviceList[${i}]`, "switch", reasons));
+  const items = rawItems.map((raw, i) => readOrderItem(raw, `serviceList[${i}]`, "switch", reasons, received));
   if (items.length !== 1) reasons.add("serviceList", "a switch_plan order has exactly one plan item");
   const item = items[0];
   if (item && item.serviceType !== undefined && item.serviceType !== "plan") {
@@ -479,6 +495,45 @@ function checkSwitchPlan(
   return { productNo: (product as StoredProduct).productNo, items: items.map(complete) };
 }
 
+/** One price item through the shared shape, with the field-level rules. */
+function readPriceItem(raw: unknown, path: string, ctx: OrderContext, reasons: Reasons): Partial<PriceItem> {
+  if (!isObj(raw)) {
+    reasons.add(path, "must be an object");
+    return {};
+  }
+  const at = (field: string) => `${path}.${field}`;
+  const serviceType = readServiceType(raw, path, reasons);
+
+  const known = serviceType === "plan" ? PLAN_IDS : SERVICE_IDS;
+  let pricingId = valueOf(PRICE_ITEM.pricingId, raw.pricingId);
+  if (pricingId === undefined || !known.has(pricingId) || !ctx.hasPrice(pricingId)) {
+    reasons.add(at("pricingId"), `unknown ${serviceType ?? "plan or service"} pricing ID ${String(raw.pricingId)}`);
+    pricingId = undefined;
+  }
+
+  let quantity = read(PRICE_ITEM.quantity, raw.quantity, at("quantity"), reasons, "must be a positive integer");
+  if (quantity !== undefined && quantity < 1) {
+    reasons.add(at("quantity"), "must be a positive integer");
+    quantity = undefined;
+  } else if (
+    quantity !== undefined &&
+    serviceType === "plan" &&
+    (quantity < MIN_EXTENSIONS || quantity > MAX_EXTENSIONS)
+  ) {
+    reasons.add(at("quantity"), `must be ${MIN_EXTENSIONS} to ${MAX_EXTENSIONS} extensions`);
+    quantity = undefined;
+  }
+
+  const billingCycle = readBillingCycle(raw, path, reasons);
+
+  let connectionPlanId = valueOf(PRICE_ITEM.connectionPlanId, raw.connectionPlanId);
+  if (raw.connectionPlanId !== undefined && (connectionPlanId === undefined || !PLAN_IDS.has(connectionPlanId))) {
+    reasons.add(at("connectionPlanId"), `unknown plan ID ${String(raw.connectionPlanId)}`);
+    connectionPlanId = undefined;
+  }
+  return present({ serviceType, pricingId, quantity, billingCycle, connectionPlanId });
+}
+
 export interface ValidPriceRequest {
   operationType: OperationType;
   items: PriceItem[];
@@ -493,39 +548,7 @@ export function validatePriceRequest(body: unknown, ctx: OrderContext): ValidPri
   reasons.throwIfAny();
 
   const product = operationType === "purchase_plan" ? undefined : existingProduct(body, ctx, reasons);
-  const items: Array<Partial<PriceItem>> = rawItems.map((raw, i) => {
-    const path = `serviceList[${i}]`;
-    if (!isObj(raw)) {
-      reasons.add(path, "must be an object");
-      return {};
-    }
-    const item: Partial<PriceItem> = {};
-    if (raw.serviceType !== "plan" && raw.serviceType !== "service") {
-      reasons.add(`${path}.serviceType`, 'must be "plan" or "service"');
-    } else item.serviceType = raw.serviceType;
-    const pricingId = idOf(raw.pricingId);
-    const known = item.serviceType === "plan" ? PLAN_IDS : SERVICE_IDS;
-    if (pricingId === undefined || !known.has(pricingId) || !ctx.hasPrice(pricingId)) {
-      reasons.add(
-        `${path}.pricingId`,
-        `unknown ${item.serviceType ?? "plan or service"} pricing ID ${String(raw.pricingId)}`,
-      );
-    } else item.pricingId = pricingId;
-    if (!isInt(raw.quantity) || raw.quantity < 1) reasons.add(`${path}.quantity`, "must be a positive integer");
-    else if (item.serviceType === "plan" && (raw.quantity < MIN_EXTENSIONS || raw.quantity > MAX_EXTENSIONS)) {
-      reasons.add(`${path}.quantity`, `must be ${MIN_EXTENSIONS} to ${MAX_EXTENSIONS} extensions`);
-    } else item.quantity = raw.quantity;
-    if (!(BILLING_CYCLES as readonly unknown[]).includes(raw.billingCycle)) {
-      reasons.add(`${path}.billingCycle`, 'must be "monthly" or "annually"');
-    } else item.billingCycle = raw.billingCycle as BillingCycle;
-    if (raw.connectionPlanId !== undefined) {
-      const planId = idOf(raw.connectionPlanId);
-      if (planId === undefined || !PLAN_IDS.has(planId)) {
-        reasons.add(`${path}.connectionPlanId`, `unknown plan ID ${String(raw.connectionPlanId)}`);
-      } else item.connectionPlanId = planId;
-    }
-    return item;
-  });
+  const items = rawItems.map((raw, i) => readPriceItem(raw, `serviceList[${i}]`, ctx, reasons));
 
   const plans = items.filter((item) => item.serviceType === "plan");
   if (operationType === "purchase_plan" || operationType === "switch_plan") {

@@ -1,10 +1,11 @@
 /**
- * The HTTP face of the sandbox: the Partner Portal endpoints on fastify, with the envelope, the User-Agent and
- * bearer-token checks, per-endpoint request counting and fault injection.
+ * The HTTP face of the sandbox: fastify wired with lossless body parsing, the envelope, the User-Agent and
+ * bearer-token checks, per-endpoint request counting and fault injection. The endpoints themselves live in
+ * `partner-routes.ts` (the Partner Portal API) and `admin-http.ts` (the admin surface).
  */
 import type { Socket } from "node:net";
 import fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
-import { PATHS, PCE_PRODUCT_ID, type EndpointName } from "../provider/api/catalog";
+import type { EndpointName } from "../provider/api/catalog";
 import { parseJson } from "../provider/api/json";
 import { registerAdminRoutes } from "./admin-http";
 import {
@@ -16,20 +17,15 @@ import {
   successText,
   validationError,
 } from "./envelope";
-import { validateOrder, validatePriceRequest } from "./orders";
-import { lineAmount, sumAmounts } from "./pricing";
-import { BILLING_CONTACTS, REGIONS, SUBORDINATE_USERS } from "./seeds";
+import { registerPartnerRoutes } from "./partner-routes";
 import type { Simulator } from "./simulator";
-import type { FaultSpec, Quirk, StoredOrder, StoredProduct } from "./types";
+import type { FaultSpec, Quirk } from "./types";
 
 declare module "fastify" {
   interface FastifyContextConfig {
     endpoint?: EndpointName;
   }
 }
-
-const MAX_PAGE_SIZE = 100;
-const DEFAULT_PAGE_SIZE = 25;
 
 /** Sockets held open by `hang` faults, and timers of injected latency, so close() can end them all. */
 export class Connections {
@@ -66,109 +62,6 @@ export class Connections {
     this.timers.clear();
     this.releaseHeld();
   }
-}
-
-type Query = Record<string, string | string[] | undefined>;
-
-function queryValue(req: FastifyRequest, name: string): string | undefined {
-  const value = (req.query as Query)[name];
-  return Array.isArray(value) ? value[0] : value;
-}
-
-function positiveIntQuery(req: FastifyRequest, name: string, fallback: number, max?: number): number {
-  const text = queryValue(req, name);
-  if (text === undefined || text === "") return fallback;
-  if (!/^\d+$/.test(text) || Number(text) < 1) throw validationError({ [name]: "must be a positive integer" });
-  const value = Number(text);
-  if (max !== undefined && value > max) throw validationError({ [name]: `must be at most ${max}` });
-  return value;
-}
-
-function pageOf<T>(req: FastifyRequest, all: T[]) {
-  const pageNo = positiveIntQuery(req, "pageNo", 1);
-  const pageSize = positiveIntQuery(req, "pageSize", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
-  return {
-    count: all.length,
-    pageNo,
-    pageSize,
-    results: all.slice((pageNo - 1) * pageSize, pageNo * pageSize),
-    total: all.length,
-    totalPage: Math.ceil(all.length / pageSize),
-  };
-}
-
-function productInfo(p: StoredProduct) {
-  return {
-    productNo: p.productNo,
-    instanceId: p.instanceId,
-    productId: p.productId,
-    pbxName: p.pbxName,
-    pbxUrl: p.pbxUrl,
-    regionId: p.regionId,
-    pbxSubDomainId: p.pbxSubDomainId,
-    planId: p.planId,
-    billingCycle: p.billingCycle,
-    extensions: p.extensions,
-    services: p.services,
-    expireDate: p.expireDate,
-    status: p.status,
-    assignId: p.assignId,
-    activationCode: p.activationCode,
-    activationStatus: p.activationStatus,
-    comment: p.comment,
-    createTime: p.createTime,
-  };
-}
-
-function orderInfo(o: StoredOrder) {
-  return {
-    id: o.id,
-    orderNo: o.orderNo,
-    orderStatus: o.orderStatus,
-    createTime: o.createTime,
-    currencyCode: "USD",
-    customReferenceNo: o.poNumber,
-    invoiceNo: o.invoiceNo,
-  };
-}
-
-function orderDetail(o: StoredOrder) {
-  const contact = BILLING_CONTACTS.find((c) => c.billingContactId === o.billingId);
-  return {
-    basicInformation: {
-      productId: String(PCE_PRODUCT_ID),
-      productName: "P-Series Cloud Edition",
-      productNo: o.productNo,
-    },
-    billingInformation: {
-      billingId: o.billingId,
-      emailAddress: contact?.emailAddress ?? "",
-      company: contact?.company ?? "",
-    },
-    orderInformation: {
-      id: o.id,
-      orderNo: o.orderNo,
-      orderStatus: o.orderStatus,
-      operationType: o.operationType,
-      instanceId: o.instanceId,
-      transactionNo: o.transactionNo,
-      createTime: o.createTime,
-      currencyCode: "USD",
-      customReferenceNo: o.poNumber,
-      invoiceNo: o.invoiceNo,
-    },
-    orderSummary: { serviceList: o.serviceList, totalAmount: o.totalAmount },
-  };
-}
-
-function isForm(req: FastifyRequest): boolean {
-  const type = String(req.headers["content-type"] ?? "").toLowerCase();
-  return type.startsWith("application/x-www-form-urlencoded") || type.startsWith("multipart/form-data");
-}
-
-function formField(body: unknown, name: string): string {
-  const value = typeof body === "object" && body !== null ? (body as Record<string, unknown>)[name] : undefined;
-  return typeof value === "string" ? value : "";
 }
 
 function sendText(reply: FastifyReply, status: number, text: string): FastifyReply {
@@ -325,123 +218,7 @@ export function buildServer(
     });
   }
 
-  api("POST", PATHS.token, "token", (req) => {
-    if (!isForm(req)) {
-      throw new ApiError(
-        415,
-        "unsupported_media_type",
-        "send application/x-www-form-urlencoded or multipart/form-data",
-      );
-    }
-    const grantType = formField(req.body, "grant_type");
-    const now = Date.now();
-    const issue = () => {
-      const token = sim.store.tokens.issue(sim.credentials.clientId, sim.config.tokenLifetimeSeconds, now);
-      sim.store.save();
-      return token;
-    };
-    if (grantType === "pp_credentials") {
-      const clientId = formField(req.body, "client_id");
-      const clientSecret = formField(req.body, "client_secret");
-      const missing: Record<string, string> = {};
-      if (clientId === "") missing.client_id = "required";
-      if (clientSecret === "") missing.client_secret = "required";
-      if (Object.keys(missing).length > 0) throw validationError(missing);
-      if (clientId !== sim.credentials.clientId || clientSecret !== sim.credentials.clientSecret) {
-        throw new ApiError(401, "invalid_client", "unknown client_id or wrong client_secret");
-      }
-      return issue();
-    }
-    if (grantType === "refresh_token") {
-      const refreshToken = formField(req.body, "refresh_token");
-      if (refreshToken === "") throw validationError({ refresh_token: "required" });
-      if (sim.config.rejectRefreshTokens || !sim.store.tokens.redeem(refreshToken, now)) {
-        throw new ApiError(401, "invalid_refresh_token", "the refresh token is unknown, used or expired");
-      }
-      return issue();
-    }
-    if (grantType === "") throw validationError({ grant_type: "required" });
-    throw new ApiError(400, "unsupported_grant_type", `grant_type must be pp_credentials or refresh_token`);
-  });
-
-  api("GET", PATHS.regionList, "regionList", () => REGIONS);
-
-  api("GET", PATHS.pbxUrlExisted, "pbxUrlExisted", (req) => {
-    const pbxUrl = queryValue(req, "pbxUrl");
-    if (!pbxUrl) throw validationError({ pbxUrl: "required" });
-    return sim.store.isUrlTaken(pbxUrl);
-  });
-
-  api("GET", PATHS.billingContactList, "billingContactList", () => BILLING_CONTACTS);
-
-  api("GET", PATHS.subordinateUserList, "subordinateUserList", () => SUBORDINATE_USERS);
-
-  api("GET", PATHS.productList, "productList", (req) => {
-    const productId = queryValue(req, "productId");
-    if (productId === undefined || productId === "") throw validationError({ productId: "required" });
-    if (!/^\d+$/.test(productId)) throw validationError({ productId: "must be an integer" });
-    const mine = sim.store.products.filter((p) => String(p.productId) === productId);
-    return pageOf(req, mine.map(productInfo));
-  });
-
-  api("GET", PATHS.productDetail, "productDetail", (req) => {
-    const productNo = queryValue(req, "productNo");
-    const productId = queryValue(req, "productId");
-    const missing: Record<string, string> = {};
-    if (!productNo) missing.productNo = "required";
-    if (!productId) missing.productId = "required";
-    if (Object.keys(missing).length > 0) throw validationError(missing);
-    const product = sim.store.findProduct(productNo as string);
-    if (!product || String(product.productId) !== productId) {
-      throw new ApiError(404, "product_not_found", `no product ${productNo} of product ID ${productId}`);
-    }
-    return {
-      ...productInfo(product),
-      currentPlan: product.currentPlan,
-      currentPlanExpireDate: product.currentPlanExpireDate,
-    };
-  });
-
-  api("POST", PATHS.orderSave, "orderSave", (req) => {
-    const valid = validateOrder(req.body, sim.store.context());
-    const order = sim.store.createOrder(valid, rawBodies.get(req) ?? "", Date.now());
-    return {
-      instanceId: order.instanceId,
-      orderNo: order.orderNo,
-      orderStatus: order.orderStatus,
-      productNo: order.productNo,
-      transactionNo: order.transactionNo,
-    };
-  });
-
-  api("GET", PATHS.orderList, "orderList", (req) => {
-    const newestFirst = [...sim.store.orders].reverse();
-    return pageOf(req, newestFirst.map(orderInfo));
-  });
-
-  api("GET", `${PATHS.orderDetail}/:id`, "orderDetail", (req) => {
-    const { id } = req.params as { id: string };
-    const order = sim.store.findOrder(id);
-    if (!order) throw new ApiError(404, "order_not_found", `no order ${id}`);
-    return orderDetail(order);
-  });
-
-  api("POST", PATHS.priceCalculate, "priceCalculate", (req) => {
-    const valid = validatePriceRequest(req.body, sim.store.context());
-    const items = valid.items.map((item) => {
-      const price = sim.store.price(item.pricingId);
-      return {
-        pricingId: item.pricingId,
-        serviceType: item.serviceType,
-        billingCycle: item.billingCycle,
-        quantity: item.quantity,
-        unitPrice: price[item.billingCycle],
-        amount: lineAmount(price, item.billingCycle, item.quantity),
-      };
-    });
-    return { currencyCode: "USD", totalAmount: sumAmounts(items.map((i) => i.amount)), items };
-  });
-
+  registerPartnerRoutes(api, sim, (req) => rawBodies.get(req) ?? "");
   registerAdminRoutes(app, sim);
   return { app, connections };
 }

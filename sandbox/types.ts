@@ -3,7 +3,7 @@
  * our code; the HTTP layer writes them as bare JSON integers.
  */
 import type { BillingCycle, EndpointName } from "../provider/api/catalog";
-import type { OperationType } from "../provider/api/schemas";
+import type { OperationType, PceSpecialRequest, ServiceItem } from "../provider/api/schemas";
 
 export type ProductStatus = "pending" | "active" | "failed";
 export type SandboxOrderStatus = "pending" | "succeed" | "failed";
@@ -41,17 +41,8 @@ export interface StoredProduct {
   switchBillingCycle: BillingCycle | "";
 }
 
-export interface StoredOrderItem {
-  serviceType: "plan" | "service";
-  serviceId: string;
-  connectionPlanId?: string;
-  quantity: number;
-  purchaseType: "purchase" | "switch";
-  billingModel: "recurring";
-  billingCycle: BillingCycle;
-  multiCycle: number;
-  amount: string;
-}
+/** An order item as the order carried it (the shared request shape), with its price. */
+export type StoredOrderItem = ServiceItem & { amount: string };
 
 export interface StoredOrder {
   /** 64-bit order ID. */
@@ -64,7 +55,7 @@ export interface StoredOrder {
   productNo: string;
   pbxUrl: string;
   /** The new PBX's name, region, sub-domain and URL as validated (purchase_plan only). */
-  orderPceSpecialRequest?: { pbxName: string; regionId: string; pbxSubDomainId: string; pbxUrl: string };
+  orderPceSpecialRequest?: PceSpecialRequest;
   operationType: OperationType;
   billingId: string;
   poNumber: string;

@@ -1,5 +1,6 @@
 /**
- * Wire shapes of the Yeastar Partner Portal API, as zod schemas (responses) and types (requests).
+ * Wire shapes of the Yeastar Partner Portal API, as zod schemas: responses, and the requests the client sends and
+ * the sandbox reads.
  *
  * Responses are parsed losslessly first (see `provider/api/json.ts`): integers beyond 2^53 arrive here as
  * decimal strings, safe numbers as numbers. `Id` accepts both and always yields a decimal string, so a 64-bit ID
@@ -7,6 +8,7 @@
  * sandbox returns them and the README lists them as assumptions.
  */
 import { z } from "zod";
+import { BILLING_CYCLES } from "./catalog";
 
 /** A Yeastar ID: a bare JSON integer or a string of digits on the wire, a decimal string in our code. */
 export const Id = z
@@ -178,48 +180,70 @@ export const PriceQuote = z.looseObject({
 });
 export type PriceQuote = z.infer<typeof PriceQuote>;
 
-// ---- Requests (IDs as decimal strings; the client writes them as bare JSON integers) ----
+// ---- Requests ----
+// One wire shape for both sides: the client's request types are inferred from these schemas, and the sandbox reads
+// each field of a request through them (then applies its own rules, field by field). IDs are decimal strings here;
+// the client writes them as bare JSON integers, the sandbox accepts both.
 
-export type OperationType = "purchase_plan" | "purchase_service" | "switch_plan";
+export const OperationType = z.enum(["purchase_plan", "purchase_service", "switch_plan"]);
+export type OperationType = z.infer<typeof OperationType>;
 
-export interface ServiceItem {
-  serviceType: "plan" | "service";
-  serviceId: Id;
-  connectionPlanId?: Id;
-  quantity: number;
-  purchaseType: "purchase" | "switch";
-  billingModel: "recurring";
-  billingCycle: "monthly" | "annually";
-  multiCycle: number;
-}
+/** A count of extensions, minutes or cycles. */
+const Count = z.number().refine(Number.isInteger, "expected an integer");
 
-export interface PceSpecialRequest {
-  pbxName: string;
-  regionId: Id;
-  pbxSubDomainId: Id;
-  pbxUrl: string;
-}
+export const ServiceType = z.enum(["plan", "service"]);
+export type ServiceType = z.infer<typeof ServiceType>;
+export const BillingCycle = z.enum(BILLING_CYCLES);
+export type BillingCycle = z.infer<typeof BillingCycle>;
 
-export interface OrderRequest {
-  operationType: OperationType;
-  productId: number;
-  productNo?: string;
-  assignId?: string;
-  billingId: Id;
-  poNumber?: string;
-  serviceList: ServiceItem[];
-  orderPceSpecialRequest?: PceSpecialRequest;
-}
+/** One item of an order's `serviceList`. */
+export const ServiceItem = z.object({
+  serviceType: ServiceType,
+  serviceId: Id,
+  connectionPlanId: Id.optional(),
+  quantity: Count,
+  purchaseType: z.enum(["purchase", "switch"]),
+  billingModel: z.literal("recurring"),
+  billingCycle: BillingCycle,
+  multiCycle: Count,
+});
+export type ServiceItem = z.infer<typeof ServiceItem>;
 
-export interface PriceRequest {
-  productId: number;
-  productNo?: string;
-  operationType: OperationType;
-  serviceList: Array<{
-    serviceType: "plan" | "service";
-    pricingId: Id;
-    quantity: number;
-    billingCycle: "monthly" | "annually";
-    connectionPlanId?: Id;
-  }>;
-}
+/** The new PBX of a `purchase_plan` order. */
+export const PceSpecialRequest = z.object({
+  pbxName: z.string(),
+  regionId: Id,
+  pbxSubDomainId: Id,
+  pbxUrl: z.string(),
+});
+export type PceSpecialRequest = z.infer<typeof PceSpecialRequest>;
+
+export const OrderRequest = z.object({
+  operationType: OperationType,
+  productId: z.number().int(),
+  productNo: z.string().optional(),
+  assignId: z.string().optional(),
+  billingId: Id,
+  poNumber: z.string().optional(),
+  serviceList: z.array(ServiceItem),
+  orderPceSpecialRequest: PceSpecialRequest.optional(),
+});
+export type OrderRequest = z.infer<typeof OrderRequest>;
+
+/** One item of a price request's `serviceList`. */
+export const PriceItem = z.object({
+  serviceType: ServiceType,
+  pricingId: Id,
+  quantity: Count,
+  billingCycle: BillingCycle,
+  connectionPlanId: Id.optional(),
+});
+export type PriceItem = z.infer<typeof PriceItem>;
+
+export const PriceRequest = z.object({
+  productId: z.number().int(),
+  productNo: z.string().optional(),
+  operationType: OperationType,
+  serviceList: z.array(PriceItem),
+});
+export type PriceRequest = z.infer<typeof PriceRequest>;

@@ -31,6 +31,16 @@ import {
 } from "../api/schemas";
 import { TokenManager } from "./auth";
 import { assertSafeBaseUrl } from "./base-url";
+import {
+  classify,
+  classifyNetwork,
+  effectiveStatus,
+  errorFlags,
+  isTokenRejection,
+  type CallKind,
+  type Failure,
+  type Happened,
+} from "./classify";
 import { ApiError, ConfigError, NetworkError, SchemaError } from "./errors";
 import { redact } from "./redact";
 import { parseRetryAfter, withRetries, type RetryDecision, type RetryPolicy } from "./retry";
@@ -80,8 +90,6 @@ export const OPERATIONS: Record<EndpointName, string> = {
   priceCalculate: "calculate price",
 };
 
-/** Codes with which the API says "this access token is no longer good" (the second is the generic one). */
-const TOKEN_REJECTED_CODES = new Set(["token_expired", "unauthorized"]);
 const PRODUCT_NOT_FOUND_CODES = new Set(["product_not_found"]);
 /** Page size used when searching our own product list. */
 const SEARCH_PAGE_SIZE = 100;
@@ -101,6 +109,15 @@ interface CallSpec<T> {
   /** Form body (token endpoint only). */
   form?: Record<string, string>;
   schema: z.ZodType<T, unknown>;
+}
+
+/** A response as `attempt` reads it: the facts for `classify`, and what the result or the error is built from. */
+interface Reply<T> {
+  happened: Exclude<Happened, { kind: "network" }>;
+  envelope?: Envelope;
+  result?: T;
+  /** Why the body or the result is unusable, for a SchemaError. */
+  issues: string[];
 }
 
 type Stats = { calls: Record<EndpointName, number>; tokenRequests: number };
@@ -302,15 +319,102 @@ export class PartnerClient implements PartnerApi {
     return { retry: false };
   }
 
-  /** One HTTP attempt, mapped to a result or to exactly one of our error types. */
+  /** One HTTP attempt, mapped to a result or to exactly one of our error types; `classify` decides which. */
   private async attempt<T>(
     spec: CallSpec<T>,
     authorization: string | undefined,
     attemptNo: number,
     idempotent: boolean,
   ): Promise<T> {
-    const operation = OPERATIONS[spec.endpoint];
+    const call: CallKind = { idempotent };
     const url = this.urlFor(spec);
+    const shownPath = url.slice(this.base.origin.length);
+    // Secrets are read when the error is built: a token response teaches us new ones.
+    const context = () => ({ operation: OPERATIONS[spec.endpoint], attempts: attemptNo, secrets: this.secrets() });
+    this.stats.calls[spec.endpoint] += 1;
+    if (spec.endpoint === "token") this.stats.tokenRequests += 1;
+
+    const started = Date.now();
+    let raw: RawResponse;
+    try {
+      raw = await exchange(this.fetch, url, this.requestInit(spec, url, authorization), this.timeoutFor(call));
+    } catch (err) {
+      const failure = err instanceof TransportFailure ? err : new TransportFailure(String(err), true);
+      this.log(`yeastar: ${spec.method} ${shownPath} -> network error (${failure.reason}) attempt ${attemptNo}`);
+      throw new NetworkError({
+        ...context(),
+        reason: failure.reason,
+        baseUrl: this.base.origin,
+        // An order is never repeated by us; "retryable" tells the caller whether repeating is safe.
+        ...errorFlags(classifyNetwork(failure.maybeSent, call)),
+      });
+    }
+
+    const reply = this.readReply(spec, raw);
+    const ms = Date.now() - started;
+    const env = reply.envelope;
+    this.log(
+      env === undefined
+        ? `yeastar: ${spec.method} ${shownPath} -> HTTP ${raw.status}, no valid envelope, ${ms} ms, attempt ${attemptNo}`
+        : `yeastar: ${spec.method} ${shownPath} -> HTTP ${raw.status} code=${env.code} requestId=${env.requestId || "-"} ${ms} ms, attempt ${attemptNo}`,
+    );
+    const decision = classify(reply.happened, call);
+    if (decision.kind === "success") return reply.result as T;
+    throw this.errorFor(decision, spec, raw, reply, { ...context(), ...errorFlags(decision) });
+  }
+
+  /** The error a failed decision names, with every detail the response gave. */
+  private errorFor(
+    decision: Failure,
+    spec: CallSpec<unknown>,
+    raw: RawResponse,
+    reply: Reply<unknown>,
+    ctx: { operation: string; attempts: number; secrets: string[]; retryable: boolean; ambiguous: boolean },
+  ): ApiError | SchemaError {
+    const retryAfterMs = reply.happened.retryAfterMs;
+    switch (decision.cause) {
+      case "garbled":
+        // A truncated or garbled body is usually transient; the same read may well succeed next time.
+        return new SchemaError({ ...ctx, issues: reply.issues, httpStatus: raw.status });
+      case "schema":
+        // Retrying will not help (the same server sends the same shape); an order may have been placed anyway.
+        return new SchemaError({
+          ...ctx,
+          issues: reply.issues,
+          requestId: reply.envelope?.requestId,
+          httpStatus: raw.status,
+        });
+      case "http":
+        return new ApiError({
+          ...ctx,
+          httpStatus: raw.status,
+          code: `http_${raw.status}`,
+          // The token endpoint's body may hold credentials we have not learned yet; show none of it.
+          detailMessage:
+            spec.endpoint === "token"
+              ? "no API envelope in the response"
+              : `no API envelope in the response (${excerpt(raw.text)})`,
+          retryAfterMs,
+        });
+      default: {
+        // "api": an error envelope.
+        const env = reply.envelope as Envelope;
+        return new ApiError({
+          ...ctx,
+          httpStatus: effectiveStatus(raw.status, env.status),
+          code: env.code,
+          detailMessage: env.detailMessage,
+          requestId: env.requestId,
+          fieldErrors: fieldErrorsOf(env.result),
+          retryAfterMs,
+          fromEnvelope: true,
+        });
+      }
+    }
+  }
+
+  /** Headers and body of one attempt; ID fields in a JSON body go out as bare integers. */
+  private requestInit(spec: CallSpec<unknown>, url: string, authorization: string | undefined) {
     const headers: Record<string, string> = { "User-Agent": this.userAgent, Accept: "application/json" };
     if (authorization) headers.Authorization = authorization;
     let body: string | undefined;
@@ -321,116 +425,44 @@ export class PartnerClient implements PartnerApi {
       headers["Content-Type"] = "application/json";
       body = stringifyJson(spec.json);
     }
+    return { method: spec.method, headers, body, agent: keepAliveAgentFor(url) };
+  }
 
-    this.stats.calls[spec.endpoint] += 1;
-    if (spec.endpoint === "token") this.stats.tokenRequests += 1;
+  private timeoutFor(call: CallKind): number {
+    return call.idempotent ? this.timeoutMs : this.orderTimeoutMs;
+  }
 
-    const shownPath = url.slice(this.base.origin.length);
-    const started = Date.now();
-    let raw: RawResponse;
-    try {
-      raw = await exchange(
-        this.fetch,
-        url,
-        { method: spec.method, headers, body, agent: keepAliveAgentFor(url) },
-        idempotent ? this.timeoutMs : this.orderTimeoutMs,
-      );
-    } catch (err) {
-      const failure = err instanceof TransportFailure ? err : new TransportFailure(String(err), true);
-      this.log(`yeastar: ${spec.method} ${shownPath} -> network error (${failure.reason}) attempt ${attemptNo}`);
-      throw new NetworkError({
-        operation,
-        reason: failure.reason,
-        baseUrl: this.base.origin,
-        ambiguous: !idempotent && failure.maybeSent,
-        // An order is never repeated by us; "retryable" tells the caller whether repeating is safe.
-        retryable: idempotent || !failure.maybeSent,
-        attempts: attemptNo,
-        secrets: this.secrets(),
-      });
-    }
-
-    const ctx = { operation, attempts: attemptNo, secrets: this.secrets() };
+  /** The facts `classify` needs about a response, with the envelope and the parsed result or the issues. */
+  private readReply<T>(spec: CallSpec<T>, raw: RawResponse): Reply<T> {
+    const retryAfterMs = parseRetryAfter(raw.retryAfter);
     let parsed: unknown;
-    let parseProblem: string | undefined;
     try {
       parsed = parseJson(raw.text);
     } catch (err) {
-      parseProblem = `body is not JSON (${err instanceof Error ? err.message : String(err)})`;
+      const issues = [`body is not JSON (${err instanceof Error ? err.message : String(err)})`];
+      return { happened: { kind: "no-envelope", httpStatus: raw.status, retryAfterMs }, issues };
     }
     if (spec.endpoint === "token") this.rememberTokens(parsed);
-
-    const envelope = parseProblem === undefined ? Envelope.safeParse(parsed) : undefined;
-    const ms = Date.now() - started;
-    if (!envelope || !envelope.success) {
-      const issues = envelope && !envelope.success ? formatIssues(envelope.error, "envelope") : [parseProblem ?? ""];
-      this.log(
-        `yeastar: ${spec.method} ${shownPath} -> HTTP ${raw.status}, no valid envelope, ${ms} ms, attempt ${attemptNo}`,
-      );
-      if (raw.status >= 200 && raw.status < 300) {
-        throw new SchemaError({
-          ...ctx,
-          issues,
-          httpStatus: raw.status,
-          // A truncated or garbled body is usually transient; the same read may well succeed next time.
-          retryable: idempotent,
-          ambiguous: !idempotent,
-        });
-      }
-      throw new ApiError({
-        ...ctx,
-        httpStatus: raw.status,
-        code: `http_${raw.status}`,
-        // The token endpoint's body may hold credentials we have not learned yet; show none of it.
-        detailMessage:
-          spec.endpoint === "token"
-            ? "no API envelope in the response"
-            : `no API envelope in the response (${excerpt(raw.text)})`,
-        // Without an envelope we cannot tell what the server did with the order, so repeating it is unsafe.
-        retryable: idempotent && isTransientStatus(raw.status),
-        ambiguous: !idempotent,
-        retryAfterMs: parseRetryAfter(raw.retryAfter),
-      });
+    const envelope = Envelope.safeParse(parsed);
+    if (!envelope.success) {
+      const issues = formatIssues(envelope.error, "envelope");
+      return { happened: { kind: "no-envelope", httpStatus: raw.status, retryAfterMs }, issues };
     }
-
     const env = envelope.data;
-    this.log(
-      `yeastar: ${spec.method} ${shownPath} -> HTTP ${raw.status} code=${env.code} requestId=${env.requestId || "-"} ${ms} ms, attempt ${attemptNo}`,
-    );
-    if (env.code !== "success" || raw.status >= 400) {
-      // The HTTP line and the body's `status` should agree; when the line says 200 but the body carries an error
-      // status, the body is the better witness.
-      const status = raw.status >= 400 ? raw.status : (env.status ?? raw.status);
-      throw new ApiError({
-        ...ctx,
-        httpStatus: status,
-        code: env.code,
-        detailMessage: env.detailMessage,
-        requestId: env.requestId,
-        fieldErrors: fieldErrorsOf(env.result),
-        // A 4xx (or an error envelope on 2xx) is the server's definite "no"; a 5xx may come after the commit,
-        // and then repeating the order is unsafe.
-        retryable: isTransientStatus(status) && (idempotent || status < 500),
-        ambiguous: !idempotent && status >= 500,
-        retryAfterMs: parseRetryAfter(raw.retryAfter),
-        fromEnvelope: true,
-      });
-    }
-
     const result = spec.schema.safeParse(env.result);
-    if (!result.success) {
-      throw new SchemaError({
-        ...ctx,
-        issues: formatIssues(result.error, "result"),
-        requestId: env.requestId,
+    return {
+      happened: {
+        kind: "envelope",
         httpStatus: raw.status,
-        // The same server will send the same shape again.
-        retryable: false,
-        // The order may have been placed even though we cannot read the answer.
-        ambiguous: !idempotent,
-      });
-    }
-    return result.data;
+        code: env.code,
+        bodyStatus: env.status,
+        resultValid: result.success,
+        retryAfterMs,
+      },
+      envelope: env,
+      result: result.success ? result.data : undefined,
+      issues: result.success ? [] : formatIssues(result.error, "result"),
+    };
   }
 
   private urlFor(spec: CallSpec<unknown>): string {
@@ -516,12 +548,8 @@ function nonNegative(value: number | undefined, fallback: number, field: string)
   return value;
 }
 
-function isTransientStatus(status: number): boolean {
-  return status === 429 || status === 408 || status >= 500;
-}
-
 function isTokenRejected(err: unknown): boolean {
-  return err instanceof ApiError && err.httpStatus === 401 && TOKEN_REJECTED_CODES.has(err.code);
+  return err instanceof ApiError && isTokenRejection(err.httpStatus, err.code);
 }
 
 function operationOf(err: unknown): string | undefined {

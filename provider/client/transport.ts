@@ -105,7 +105,7 @@ const NOT_SENT_CODES = new Set([
   "ERR_TLS_CERT_ALTNAME_INVALID",
 ]);
 
-function describeFailure(err: unknown): TransportFailure {
+export function describeFailure(err: unknown): TransportFailure {
   const e = (err ?? {}) as { code?: unknown; errno?: unknown; name?: unknown; message?: unknown };
   const code = typeof e.code === "string" ? e.code : typeof e.errno === "string" ? e.errno : undefined;
   const name = typeof e.name === "string" ? e.name : "Error";
