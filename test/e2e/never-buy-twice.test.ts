@@ -195,8 +195,10 @@ describe("never buy twice when the state is behind the portal", function () {
 
   it("an order still pending at the kill: the next up waits for it and places nothing new", async function () {
     const { project, args } = await bought();
-    sandbox.admin.setConfig({ orderPendingMs: 15000 });
-    const wanted = { ...args, extensions: 80 };
+    // Long enough to still be pending when the recovering `up` gets to it on a busy machine; the order timeout
+    // is longer still, so that `up` waits for it.
+    sandbox.admin.setConfig({ orderPendingMs: 40000 });
+    const wanted = { ...args, extensions: 80, orderTimeoutSeconds: 180 };
     await declare(project, [{ name: "pbx", args: wanted }]);
     const killed = await upKilledAfter(project, 2);
     assert.equal(killed.signal, "SIGKILL");
