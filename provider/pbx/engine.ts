@@ -244,6 +244,9 @@ async function checkImpl(
   }
   const checked: CheckedInputs & { resolved: Resolved } = { ...news, resolved };
   if (!olds && !resolved.adoptProductNo) checked.priceEstimate = await estimatePrice(api, checked);
+  // Plain `pulumi preview` shows no input values: say what would be bought and its price as a diagnostic line.
+  if (dryRun && checked.priceEstimate)
+    deps.report.info(`would buy ${describePurchase(checked)}; price estimate ${checked.priceEstimate}`);
   return { inputs: { ...checked } };
 }
 
