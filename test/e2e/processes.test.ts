@@ -5,7 +5,7 @@
 import * as assert from "node:assert/strict";
 import { startSandbox, type Sandbox } from "../../sandbox";
 import { CANARY_SECRET, declare, pbxArgs, pbxProject } from "../helpers/pbx";
-import { leftBehind, processesMarkedBy } from "../helpers/processes";
+import { leftBehind } from "../helpers/processes";
 import type { PulumiProject, RunResult } from "../helpers/pulumi";
 
 describe("CLI runs leave no process behind", function () {
@@ -24,10 +24,10 @@ describe("CLI runs leave no process behind", function () {
   /** Runs the CLI, checks that plugins did run under it, and that none is left once the CLI has exited. */
   async function runAndCount(args: string[]): Promise<RunResult> {
     const marks = [project.dir, String(project.env.PULUMI_HOME)];
-    assert.deepEqual(processesMarkedBy(marks, project.dir), [], "nothing of this project runs before the CLI");
+    assert.deepEqual(project.processes(), [], "nothing of this project runs before the CLI");
     let seen = 0;
     const poll = setInterval(() => {
-      seen = Math.max(seen, processesMarkedBy(marks, project.dir).length);
+      seen = Math.max(seen, project.processes().length);
     }, 50);
     const r = await project.run(args);
     clearInterval(poll);
@@ -74,5 +74,28 @@ describe("CLI runs leave no process behind", function () {
     const r = await runAndCount(["destroy", "--yes", "--skip-preview"]);
     assert.equal(r.code, 0, r.output);
     assert.equal((await project.exportState()).resources.length, 0);
+  });
+
+  it("a CLI killed mid-update leaves its plugins running (their own process groups); the helper stops them", async function () {
+    await declare(project, [{ name: "late", args: pbxArgs({ pbxName: "Late", subdomain: "late-one" }) }]);
+    const before = sandbox.admin.stats().orders.length;
+    // The order is stored, then its reply is held back while the CLI is killed.
+    sandbox.admin.addFault({ endpoint: "orderSave", afterCommit: true, latencyMs: 5000, times: 1 });
+    let pid = 0;
+    const killed = await new Promise<RunResult>((resolve) => {
+      const p = project.run(["up", "--yes", "--skip-preview"], { onSpawn: (child) => (pid = child) });
+      const timer = setInterval(() => {
+        if (sandbox.admin.stats().orders.length > before && pid) {
+          clearInterval(timer);
+          process.kill(-pid, "SIGKILL");
+        }
+      }, 50);
+      void p.then(resolve);
+    });
+    assert.equal(killed.signal, "SIGKILL");
+    const orphans = await leftBehind([project.dir, String(project.env.PULUMI_HOME)], project.dir, 500);
+    assert.ok(orphans.length > 0, "killing the CLI alone stops its plugins too: then killLeftovers is not needed");
+    project.killLeftovers();
+    assert.deepEqual(await leftBehind([project.dir, String(project.env.PULUMI_HOME)], project.dir), []);
   });
 });
