@@ -1,5 +1,7 @@
 # shellcheck shell=sh
-# Toolchain setup, sourced by scripts/toolchain.sh (and so by every npm script and .ci/run).
+# Toolchain setup, sourced by scripts/toolchain.sh (and so by every npm script and .ci/run), which sets YP_ROOT.
+# Not meant to be sourced on its own (it exits on error and sets traps); for the toolchain in your own shell run
+#   eval "$(sh scripts/toolchain.sh --env)"
 #
 # Idempotent. Slow things are cached by version in a per-user folder outside the clone, so a fresh clone on the
 # same machine reuses them:
@@ -13,7 +15,12 @@
 YP_NODE_VERSION=22.23.5
 YP_PULUMI_VERSION=3.276.0
 YP_PULUMI_MIN_MAJOR_MINOR=3.200
-YP_ROOT=${YP_ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
+if [ -z "${YP_ROOT:-}" ]; then
+	printf '%s\n' "[setup] error: scripts/setup.sh is run by scripts/toolchain.sh, not sourced on its own." \
+		"[setup] For the toolchain in this shell run:  eval \"\$(sh scripts/toolchain.sh --env)\"" \
+		"[setup] or run one command with it:          sh scripts/toolchain.sh <command> [args...]" >&2
+	return 1 2>/dev/null || exit 1
+fi
 YP_CACHE=${YEASTAR_TOOLCHAIN_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-yeastar-pseries}
 
 yp_log() { printf '[setup] %s\n' "$*" >&2; }

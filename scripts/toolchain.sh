@@ -1,6 +1,20 @@
 #!/bin/sh
-# Runs a command with the project's toolchain on PATH: sh scripts/toolchain.sh <command> [args...]
+# Runs a command with the project's toolchain (node >= 22, pulumi, the Node.js language host and the
+# dynamic-provider plugin) on PATH:
+#   sh scripts/toolchain.sh <command> [args...]
+# or prints a PATH assignment for your own shell (sh, bash, zsh):
+#   eval "$(sh scripts/toolchain.sh --env)"
+# scripts/setup.sh does the work; it is meant to be run through this script, not sourced on its own.
 set -eu
 YP_ROOT=$(cd "$(dirname "$0")/.." && pwd)
 . "$YP_ROOT/scripts/setup.sh"
+if [ "${1:-}" = "--env" ]; then
+	# Single-quoted for the shell that evals it; a quote inside PATH is closed, escaped and reopened.
+	printf "PATH='%s'; export PATH\n" "$(printf '%s' "$PATH" | sed "s/'/'\\\\''/g")"
+	exit 0
+fi
+if [ "$#" -eq 0 ]; then
+	echo "usage: sh scripts/toolchain.sh <command> [args...]   or   eval \"\$(sh scripts/toolchain.sh --env)\"" >&2
+	exit 2
+fi
 exec "$@"

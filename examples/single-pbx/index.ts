@@ -1,6 +1,8 @@
+import * as pulumi from "@pulumi/pulumi";
 import { PSeriesCloudPbx } from "pulumi-yeastar-pseries";
 
 // A PBX is a purchase: protect it so `pulumi destroy` cannot drop it from the stack by accident.
+const config = new pulumi.Config();
 const hq = new PSeriesCloudPbx(
   "acme-hq",
   {
@@ -8,7 +10,7 @@ const hq = new PSeriesCloudPbx(
     subdomain: "acme-hq",
     region: "Europe",
     plan: "enterprise",
-    extensions: 100,
+    extensions: config.getNumber("extensions") ?? 100, // raise it with `pulumi config set extensions <n>`
     billingCycle: "annually",
     highAvailability: true,
     billingContact: "ap@acme.example",

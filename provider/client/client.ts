@@ -67,6 +67,8 @@ export interface ClientOptions {
   /** For the order POST; default 60000. */
   orderTimeoutMs?: number;
   retry?: { retries?: number; baseDelayMs?: number; maxDelayMs?: number };
+  /** Accept plain http:// on a non-loopback host (a sandbox in a test network); see base-url.ts. */
+  allowInsecureHttpForTesting?: boolean;
   /** Refresh the access token this long before it expires; default 120. */
   refreshMarginSeconds?: number;
   /** Receives one line per attempt, retry and token event; every line is redacted first. */
@@ -139,7 +141,7 @@ export class PartnerClient implements PartnerApi {
   private readonly cache = new Map<string, Promise<unknown>>();
 
   constructor(opts: ClientOptions) {
-    this.base = assertSafeBaseUrl(opts.baseUrl);
+    this.base = assertSafeBaseUrl(opts.baseUrl, opts);
     if (!opts.clientId || typeof opts.clientId !== "string") {
       throw new ConfigError("clientId", "must be set (yeastar:clientId or YEASTAR_CLIENT_ID)");
     }
@@ -520,7 +522,7 @@ const shared = new Map<string, PartnerClient>();
  */
 export function sharedClient(opts: ClientOptions): PartnerClient {
   const secretHash = createHash("sha256").update(String(opts.clientSecret)).digest("hex");
-  const key = `${assertSafeBaseUrl(opts.baseUrl).href}\n${opts.clientId}\n${secretHash}`;
+  const key = `${assertSafeBaseUrl(opts.baseUrl, opts).href}\n${opts.clientId}\n${secretHash}`;
   let client = shared.get(key);
   if (!client) {
     client = new PartnerClient(opts);

@@ -1,6 +1,6 @@
 /** The Yeastar Partner Portal API client. */
 export { PartnerClient, sharedClient, resetSharedClients, OPERATIONS, type ClientOptions } from "./client";
-export { assertSafeBaseUrl } from "./base-url";
+export { assertSafeBaseUrl, isInsecureRemoteHttp, type BaseUrlRule } from "./base-url";
 export { YeastarError, ApiError, NetworkError, SchemaError, ConfigError } from "./errors";
 export { redact, REDACTED } from "./redact";
 export { parseRetryAfter, MAX_RETRY_AFTER_MS } from "./retry";

@@ -10,6 +10,11 @@ export interface Settings {
   baseUrl: string;
   clientId?: string;
   clientSecret?: string;
+  /**
+   * Plain http:// to a non-loopback host (a sandbox in a CI network), from yeastar:allowInsecureHttpForTesting or
+   * YEASTAR_ALLOW_INSECURE_HTTP_FOR_TESTING; the provider warns on every run that uses it.
+   */
+  allowInsecureHttpForTesting?: boolean;
   /** Per-request timeouts (YEASTAR_TIMEOUT_MS, YEASTAR_ORDER_TIMEOUT_MS); defaults are the client's. */
   timeoutMs?: number;
   orderTimeoutMs?: number;
@@ -20,9 +25,12 @@ interface ConfigLike {
 }
 
 let settings: Settings | undefined;
+let insecureWarned = false;
 
 /** Called from the provider's `configure()`; config wins over the environment. */
 export function configure(config?: ConfigLike): void {
+  flagErrors.length = 0;
+  insecureWarned = false;
   const get = (key: string, env: string) => {
     const fromConfig = config?.get(`yeastar:${key}`);
     return fromConfig !== undefined && fromConfig !== "" ? fromConfig : process.env[env] || undefined;
@@ -31,10 +39,27 @@ export function configure(config?: ConfigLike): void {
     baseUrl: get("baseUrl", "YEASTAR_BASE_URL") ?? DEFAULT_BASE_URL,
     clientId: get("clientId", "YEASTAR_CLIENT_ID"),
     clientSecret: get("clientSecret", "YEASTAR_CLIENT_SECRET"),
+    allowInsecureHttpForTesting: flag(
+      "yeastar:allowInsecureHttpForTesting",
+      "YEASTAR_ALLOW_INSECURE_HTTP_FOR_TESTING",
+      get("allowInsecureHttpForTesting", "YEASTAR_ALLOW_INSECURE_HTTP_FOR_TESTING"),
+    ),
     timeoutMs: positiveInt(process.env.YEASTAR_TIMEOUT_MS),
     orderTimeoutMs: positiveInt(process.env.YEASTAR_ORDER_TIMEOUT_MS),
   };
 }
+
+/** A boolean setting: "true" or "false" (any case); anything else fails when the provider first needs the API. */
+function flag(configKey: string, envName: string, value: string | undefined): boolean | undefined {
+  if (value === undefined) return undefined;
+  const v = value.trim().toLowerCase();
+  if (v === "true") return true;
+  if (v === "false") return false;
+  flagErrors.push(`${configKey} (or ${envName}) must be "true" or "false", got ${JSON.stringify(value)}`);
+  return undefined;
+}
+
+const flagErrors: string[] = [];
 
 function positiveInt(value: string | undefined): number | undefined {
   const n = Number(value);
@@ -49,9 +74,9 @@ export function currentSettings(): Settings {
 export class SettingsError extends Error {}
 
 /** The shared API client for the current settings; errors name the missing setting and how to set it. */
-export function resolveApi(): PartnerApi {
+export function resolveApi(reporter?: Reporter): PartnerApi {
   const s = currentSettings();
-  const { assertSafeBaseUrl, sharedClient } = require("../client") as typeof import("../client");
+  const { assertSafeBaseUrl, isInsecureRemoteHttp, sharedClient } = require("../client") as typeof import("../client");
   if (!s.clientId) {
     throw new SettingsError(
       "yeastar:clientId is not set; run `pulumi config set yeastar:clientId <id>` or set YEASTAR_CLIENT_ID (Partner Portal > System > API)",
@@ -62,9 +87,18 @@ export function resolveApi(): PartnerApi {
       "yeastar:clientSecret is not set; run `pulumi config set --secret yeastar:clientSecret <secret>` or set YEASTAR_CLIENT_SECRET",
     );
   }
-  assertSafeBaseUrl(s.baseUrl);
+  if (flagErrors.length > 0) throw new SettingsError(flagErrors.join("; "));
+  const url = assertSafeBaseUrl(s.baseUrl, { allowInsecureHttpForTesting: s.allowInsecureHttpForTesting });
+  if (isInsecureRemoteHttp(url) && !insecureWarned) {
+    // Once per provider process, that is once per pulumi run: the opt-in must never go unnoticed.
+    insecureWarned = true;
+    (reporter ?? report()).warn(
+      `yeastar:allowInsecureHttpForTesting is on: the client secret and tokens go in plain text over http to ${url.host}; use it only with a sandbox in a test network, never with the real Partner Portal`,
+    );
+  }
   return sharedClient({
     baseUrl: s.baseUrl,
+    allowInsecureHttpForTesting: s.allowInsecureHttpForTesting,
     clientId: s.clientId,
     clientSecret: s.clientSecret,
     ...(s.timeoutMs ? { timeoutMs: s.timeoutMs } : {}),

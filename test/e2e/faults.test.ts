@@ -163,6 +163,9 @@ describe("faults, bad input and secrets", function () {
       void p.then(resolve);
     });
     assert.equal(killed.signal, "SIGKILL");
+    // A CLI killed this way cannot stop its plugins (each runs in its own process group): stop them as a user's
+    // machine would on reboot, so none of them outlives the test.
+    project.killLeftovers();
     const stuck = await project.up();
     // The killed run left its lock; `pulumi cancel` is what the CLI tells the user to run.
     await project.run(["cancel", "--yes"]);

@@ -76,6 +76,8 @@ describe("never buy twice when the state is behind the portal", function () {
       }, 50);
       void p.then((r) => {
         clearInterval(timer);
+        // The killed CLI cannot stop its plugins (each runs in its own process group): stop them, as a reboot would.
+        project.killLeftovers();
         resolve(r);
       });
     });

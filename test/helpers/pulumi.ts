@@ -7,6 +7,7 @@ import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { processesMarkedBy, type ProcessInfo } from "./processes";
 
 export const REPO_ROOT = path.resolve(__dirname, "..", "..", "..");
 const WORK_ROOT = path.join(REPO_ROOT, ".e2e-tmp");
@@ -192,7 +193,30 @@ export class PulumiProject {
     return [state.text, ...texts].join("\n");
   }
 
+  /**
+   * Processes of this project still running: the CLI, and the plugins it started, each in a process group of its
+   * own, so killing the CLI's group (as a test does to simulate a crash) leaves the language host, the program and
+   * the dynamic provider running until they are killed here.
+   */
+  processes(): ProcessInfo[] {
+    return processesMarkedBy([this.dir, String(this.env.PULUMI_HOME)], this.dir);
+  }
+
+  /** Kills whatever of this project is still running (after a test killed the CLI); returns what it killed. */
+  killLeftovers(): ProcessInfo[] {
+    const left = this.processes();
+    for (const p of left) {
+      try {
+        process.kill(p.pid, "SIGKILL");
+      } catch {
+        // already gone
+      }
+    }
+    return left;
+  }
+
   cleanup(): void {
+    this.killLeftovers();
     fs.rmSync(this.dir, { recursive: true, force: true });
     fs.rmSync(this.tmp, { recursive: true, force: true });
   }

@@ -1,0 +1,181 @@
+/**
+ * The documentation works as written: the shell blocks of the README and of every example README run in order,
+ * one bash session per README, in a fresh copy of this repository (its git-tracked and untracked, not ignored
+ * files: no node_modules, no dist), with the real CLI, against one sandbox on loopback shared by all READMEs.
+ * A command that fails fails the test, naming the README and the line of its block.
+ *
+ * What the test changes, and nothing else:
+ * - The one substitution: the sandbox URL the docs use, http://127.0.0.1:8787, becomes this test's sandbox URL
+ *   (its credentials are the sandbox defaults the docs use, sandbox-client and sandbox-secret).
+ * - Markers before a block (see test/helpers/markdown.ts): `<!-- docs-test: skip (why) -->` is not run,
+ *   `<!-- docs-test: expect-failure (why) -->` must fail.
+ * - The reader's machine: a fresh HOME; PATH without the project toolchain (the READMEs put it there); the npm
+ *   cache and the toolchain cache of this machine reused; no update notices; `pulumi up` and `pulumi destroy`
+ *   confirmed as a reader would confirm them (PULUMI_SKIP_CONFIRMATIONS); stdin closed.
+ */
+import * as assert from "node:assert/strict";
+import { spawn, spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { startSandbox, type Sandbox } from "../../sandbox";
+import { shellBlocks, type ShellBlock } from "../helpers/markdown";
+import { processesMarkedBy } from "../helpers/processes";
+import { REPO_ROOT, requirePulumiCli } from "../helpers/pulumi";
+
+const DOCS = [
+  "README.md",
+  "examples/single-pbx/README.md",
+  "examples/fleet/README.md",
+  "examples/expand-ha/README.md",
+  "examples/policy-pack/README.md",
+];
+const DOCUMENTED_SANDBOX_URL = "http://127.0.0.1:8787";
+
+function toolchainCache(): string {
+  return (
+    process.env.YEASTAR_TOOLCHAIN_CACHE ||
+    path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), ".cache"), "pulumi-yeastar-pseries")
+  );
+}
+
+function npmCache(): string {
+  if (process.env.npm_config_cache) return process.env.npm_config_cache;
+  return spawnSync("npm", ["config", "get", "cache"], { encoding: "utf8" }).stdout.trim();
+}
+
+/** A fresh copy of the repository as a clone would have it. */
+function freshCopy(dest: string): void {
+  const listed = spawnSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], {
+    cwd: REPO_ROOT,
+    encoding: "utf8",
+  });
+  if (listed.status !== 0) throw new Error(`git ls-files failed in ${REPO_ROOT}: ${listed.stderr}`);
+  for (const file of listed.stdout.split("\0").filter(Boolean)) {
+    const from = path.join(REPO_ROOT, file);
+    if (!fs.existsSync(from)) continue; // deleted in the work tree, not yet committed
+    fs.mkdirSync(path.dirname(path.join(dest, file)), { recursive: true });
+    fs.copyFileSync(from, path.join(dest, file));
+    fs.chmodSync(path.join(dest, file), fs.statSync(from).mode);
+  }
+}
+
+/** The reader's environment: see the header. */
+function readerEnv(home: string): NodeJS.ProcessEnv {
+  const cache = toolchainCache();
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (/^(npm_|PULUMI_|YEASTAR_)/i.test(k) || k === "INIT_CWD" || k === "XDG_CACHE_HOME") continue;
+    env[k] = v;
+  }
+  const pathEntries = (process.env.PATH ?? "").split(path.delimiter).filter((p) => p && !p.startsWith(cache));
+  return {
+    ...env,
+    HOME: home,
+    PATH: pathEntries.join(path.delimiter),
+    YEASTAR_TOOLCHAIN_CACHE: cache,
+    npm_config_cache: npmCache(),
+    npm_config_update_notifier: "false",
+    npm_config_fund: "false",
+    npm_config_audit: "false",
+    npm_config_prefer_offline: "true",
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+    PULUMI_SKIP_CONFIRMATIONS: "true",
+    NO_COLOR: "1",
+  };
+}
+
+/** One bash script for a README: its blocks in order, each announced, with the failing block named. */
+function script(doc: string, blocks: ShellBlock[], root: string, scratch: string, sandboxUrl: string): string {
+  const lines = [
+    "set -eo pipefail",
+    `trap 'echo "@@docs-test: exit $? in the block at $DOCS_BLOCK: $BASH_COMMAND" >&2' ERR`,
+    `cd ${JSON.stringify(root)}`,
+  ];
+  blocks.forEach((block, i) => {
+    const where = `${doc}:${block.line}`;
+    if (block.marker === "skip") {
+      lines.push(`echo "@@docs-test: skipped the block at ${where} (${(block.reason ?? "").replace(/["$`\\]/g, "")})"`);
+      return;
+    }
+    const file = path.join(scratch, `${doc.replace(/[/.]/g, "_")}-${i + 1}.sh`);
+    fs.writeFileSync(file, `${block.code.split(DOCUMENTED_SANDBOX_URL).join(sandboxUrl)}\n`);
+    lines.push(`DOCS_BLOCK=${JSON.stringify(where)}`, `echo "@@docs-test: $(date +%T) running the block at ${where}"`);
+    if (block.marker === "expect-failure") {
+      lines.push(
+        `if bash -eo pipefail ${JSON.stringify(file)}; then echo "@@docs-test: the block at ${where} was expected to fail" >&2; exit 97; fi`,
+      );
+    } else {
+      lines.push(`. ${JSON.stringify(file)}`);
+    }
+  });
+  lines.push(`echo "@@docs-test: $(date +%T) ${doc} done"`);
+  return lines.join("\n") + "\n";
+}
+
+function runBash(file: string, env: NodeJS.ProcessEnv, cwd: string): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("bash", [file], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (d) => (output += d));
+    child.stderr.on("data", (d) => (output += d));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, output }));
+  });
+}
+
+describe("docs: every shell block of the READMEs runs as written", function () {
+  let sandbox: Sandbox;
+  let work: string;
+  let root: string;
+  let env: NodeJS.ProcessEnv;
+
+  before(async function () {
+    requirePulumiCli();
+    sandbox = await startSandbox({});
+    work = fs.mkdtempSync(path.join(os.tmpdir(), "yeastar-docs-"));
+    root = path.join(work, "pulumi-yeastar-pseries");
+    fs.mkdirSync(path.join(work, "home"));
+    fs.mkdirSync(path.join(work, "scripts"));
+    freshCopy(root);
+    env = readerEnv(path.join(work, "home"));
+  });
+  after(async function () {
+    await sandbox?.close();
+    if (work) fs.rmSync(work, { recursive: true, force: true });
+  });
+
+  it("covers every example's README", function () {
+    const examples = fs
+      .readdirSync(path.join(REPO_ROOT, "examples"), { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => `examples/${e.name}/README.md`);
+    assert.deepEqual(
+      examples.filter((e) => !DOCS.includes(e)),
+      [],
+    );
+  });
+
+  for (const doc of DOCS) {
+    it(doc, async function () {
+      const blocks = shellBlocks(fs.readFileSync(path.join(REPO_ROOT, doc), "utf8"), doc);
+      assert.ok(
+        blocks.some((b) => b.marker !== "skip"),
+        `${doc} has no shell block that runs`,
+      );
+      const file = path.join(work, "scripts", `${doc.replace(/[/.]/g, "_")}.sh`);
+      fs.writeFileSync(file, script(doc, blocks, root, path.join(work, "scripts"), sandbox.url));
+      const r = await runBash(file, env, root);
+      const tail = r.output.split("\n").slice(-80).join("\n");
+      assert.equal(r.code, 0, `a documented command failed (${doc}):\n${tail}`);
+      assert.match(r.output, new RegExp(`@@docs-test: [\\d:]+ ${doc.replace(/\./g, "\\.")} done`));
+      const left = processesMarkedBy([work], work);
+      assert.deepEqual(
+        left.map((p) => `${p.pid} ${p.cmdline}`),
+        [],
+        `processes left running after ${doc}`,
+      );
+    });
+  }
+});
