@@ -301,7 +301,9 @@ function plannedOrders(resource: string, inputs: Record<string, unknown> | undef
     const where = `resource ${resource}: plannedOrders[${i}]`;
     if (!isObject(o)) throw new PlanInputError(`${where} is not an object`);
     if (typeof o.operation !== "string" || !OPERATIONS.has(o.operation)) {
-      throw new PlanInputError(`${where}.operation is ${JSON.stringify(o.operation)}, not one of ${[...OPERATIONS].join(", ")}`);
+      throw new PlanInputError(
+        `${where}.operation is ${JSON.stringify(o.operation)}, not one of ${[...OPERATIONS].join(", ")}`,
+      );
     }
     for (const key of ["item", "summary", "price"] as const) {
       if (typeof o[key] !== "string") throw new PlanInputError(`${where}.${key} is not a string`);
@@ -318,7 +320,9 @@ function plannedOrders(resource: string, inputs: Record<string, unknown> | undef
     };
     if (o.amount !== undefined) {
       if (typeof o.amount !== "string" || parseAmount(o.amount) === undefined) {
-        throw new PlanInputError(`${where}.amount is ${JSON.stringify(o.amount)}, not a decimal string such as "200.00"`);
+        throw new PlanInputError(
+          `${where}.amount is ${JSON.stringify(o.amount)}, not a decimal string such as "200.00"`,
+        );
       }
       if (typeof o.currency !== "string" || o.currency === "") {
         throw new PlanInputError(`${where} has an amount but no currency`);
@@ -520,7 +524,8 @@ export function checkGates(summary: PurchaseSummary, options: GateOptions): stri
   }
   if (options.maxTotal !== undefined) {
     const limit = parseAmount(options.maxTotal);
-    if (limit === undefined) throw new PlanInputError(`--max-total ${JSON.stringify(options.maxTotal)} is not a decimal amount`);
+    if (limit === undefined)
+      throw new PlanInputError(`--max-total ${JSON.stringify(options.maxTotal)} is not a decimal amount`);
     for (const t of summary.totals) {
       if ((parseAmount(t.amount) as bigint) > limit) {
         failures.push(
@@ -534,7 +539,9 @@ export function checkGates(summary: PurchaseSummary, options: GateOptions): stri
       );
     }
     if (summary.pbxs.some((p) => p.orders === null && p.action !== "delete")) {
-      failures.push(`--max-total ${formatAmount(limit)}: some orders are not known in the preview, so the totals cannot be checked`);
+      failures.push(
+        `--max-total ${formatAmount(limit)}: some orders are not known in the preview, so the totals cannot be checked`,
+      );
     }
   }
   return failures;
@@ -552,7 +559,6 @@ export function escapeMarkdown(text: string): string {
     .replace(/[\\`*_[\]#|~]/g, (c) => `\\${c}`)
     .replace(/&/g, "&amp;")
     .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
     .replace(/\r?\n/g, " ");
 }
 
@@ -605,7 +611,13 @@ export function headline(summary: PurchaseSummary): string {
   const pbxPart = parts.length ? parts.join(", ") : "no PBX";
   const cost = summary.totals.map((t) => money(t.currency, t.amount, t.period));
   if (summary.unpricedOrders) cost.push(`${summary.unpricedOrders} unpriced`);
-  const orders = summary.orderCount === 0 ? "nothing to buy" : plural(summary.orderCount, "order");
+  const unknown = summary.pbxs.some((p) => p.orders === null && p.action !== "delete");
+  const orders =
+    summary.orderCount === 0
+      ? unknown
+        ? "orders not known until up"
+        : "nothing to buy"
+      : `${plural(summary.orderCount, "order")}${unknown ? " + orders not known until up" : ""}`;
   return `${pbxPart} · ${orders}${cost.length ? ` · ${cost.join(" + ")}` : ""}`;
 }
 
@@ -622,7 +634,7 @@ function warningLine(w: Warning): string {
     case "unpriced":
       return `**No price**: ${escapeProse(w.message)}`;
     case "policy":
-      return `**Policy ${escapeMarkdown(w.enforcementLevel ?? "")}** ${code(w.policy ?? "")}${w.resource ? ` on ${code(w.resource)}` : ""}: ${escapeMarkdown(w.message)}`;
+      return `**Policy ${escapeMarkdown(w.enforcementLevel ?? "")}** ${code(w.policy ?? "")}${w.resource ? ` on ${code(w.resource)}` : ""}: ${escapeProse(w.message)}`;
     case "preview-error":
       return `**Preview error**${w.resource ? ` on ${code(w.resource)}` : ""}: ${escapeMarkdown(w.message)}`;
     case "preview-warning":
@@ -655,7 +667,9 @@ export function renderMarkdown(summary: PurchaseSummary, gateFailures: string[] 
         orderCell = orders.map((o) => escapeMarkdown(o.summary)).join("<br>");
         priceCell = orders
           .map((o) =>
-            o.amount !== undefined && o.currency && o.period ? money(o.currency, o.amount, o.period) : escapeMarkdown(o.price),
+            o.amount !== undefined && o.currency && o.period
+              ? money(o.currency, o.amount, o.period)
+              : escapeMarkdown(o.price),
           )
           .join("<br>");
       }
@@ -668,7 +682,9 @@ export function renderMarkdown(summary: PurchaseSummary, gateFailures: string[] 
   if (summary.totals.length > 0) {
     out.push("| Total | Billing period | Orders |", "| ---: | --- | ---: |");
     for (const t of summary.totals) {
-      out.push(`| ${escapeMarkdown(t.currency)} ${formatAmount(parseAmount(t.amount) as bigint, true)} | per ${t.period} | ${t.orders} |`);
+      out.push(
+        `| ${escapeMarkdown(t.currency)} ${formatAmount(parseAmount(t.amount) as bigint, true)} | per ${t.period} | ${t.orders} |`,
+      );
     }
     out.push("");
     out.push(
