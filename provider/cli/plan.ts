@@ -338,11 +338,21 @@ function plannedOrders(resource: string, inputs: Record<string, unknown> | undef
   });
 }
 
+/** The engine's placeholder for a value not known during a preview. */
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+function containsUnknown(value: unknown): boolean {
+  if (typeof value === "string") return value.includes(UNKNOWN);
+  if (Array.isArray(value)) return value.some(containsUnknown);
+  if (isObject(value)) return Object.values(value).some(containsUnknown);
+  return false;
+}
+
 function pbxUrl(state: ResourceState | undefined): string | undefined {
   const resolved = state?.inputs?.resolved;
   const fromInputs = isObject(resolved) ? str(resolved.pbxUrl) : undefined;
   const url = fromInputs ?? str(state?.outputs?.pbxUrl);
-  return url && !url.includes("04da6b54-80e4-46f7-96ec-b56ff0331ba9") ? url : undefined;
+  return url && !url.includes(UNKNOWN) ? url : undefined;
 }
 
 function oneLine(text: string, max = 600): string {
@@ -378,6 +388,9 @@ export function summarize(input: PreviewInput): PurchaseSummary {
     if (step.op !== "delete-replaced" && step.op !== "delete" && step.new) {
       row.url = pbxUrl(step.new) ?? row.url;
       row.orders = plannedOrders(urn.name, step.new.inputs) ?? row.orders;
+      // The provider lists orders only for a change that needs some: an update of known values without the
+      // list orders nothing (a billing contact, a PO number). With unknown values nobody knows yet.
+      if (row.orders === null && action === "update" && !containsUnknown(step.new.inputs)) row.orders = [];
     }
     if (step.old) {
       if (action === "delete") row.url ??= pbxUrl(step.old);
