@@ -348,6 +348,14 @@ function containsUnknown(value: unknown): boolean {
   return false;
 }
 
+/** The inputs whose change places an order (docs/architecture.md, lifecycle table). */
+const ORDERING_INPUTS = ["extensions", "recordingMinutes", "highAvailability", "plan"];
+
+function mayOrder(olds: Record<string, unknown> | undefined, news: Record<string, unknown> | undefined): boolean {
+  if (!olds || !news || containsUnknown(news)) return true;
+  return ORDERING_INPUTS.some((k) => JSON.stringify(olds[k] ?? null) !== JSON.stringify(news[k] ?? null));
+}
+
 function pbxUrl(state: ResourceState | undefined): string | undefined {
   const resolved = state?.inputs?.resolved;
   const fromInputs = isObject(resolved) ? str(resolved.pbxUrl) : undefined;
@@ -388,9 +396,9 @@ export function summarize(input: PreviewInput): PurchaseSummary {
     if (step.op !== "delete-replaced" && step.op !== "delete" && step.new) {
       row.url = pbxUrl(step.new) ?? row.url;
       row.orders = plannedOrders(urn.name, step.new.inputs) ?? row.orders;
-      // The provider lists orders only for a change that needs some: an update of known values without the
-      // list orders nothing (a billing contact, a PO number). With unknown values nobody knows yet.
-      if (row.orders === null && action === "update" && !containsUnknown(step.new.inputs)) row.orders = [];
+      // The provider lists orders only for a change that needs some, so an update without the list orders
+      // nothing (a billing contact, a PO number) when every value is known and no ordering input changed.
+      if (row.orders === null && action === "update" && !mayOrder(step.old?.inputs, step.new.inputs)) row.orders = [];
     }
     if (step.old) {
       if (action === "delete") row.url ??= pbxUrl(step.old);

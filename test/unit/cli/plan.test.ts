@@ -393,3 +393,31 @@ describe("plan: the command", function () {
     assert.match(t.err(), /no input: pass a file/);
   });
 });
+
+describe("plan: an update without plannedOrders", function () {
+  const fleet = () => JSON.parse(fs.readFileSync(fixture("fleet.json"), "utf8"));
+  const step = (doc: { steps: Array<{ urn: string }> }, name: string) =>
+    doc.steps.find((s) => s.urn.endsWith(`::${name}`)) as { newState: { inputs: Record<string, unknown> } };
+
+  it("orders nothing when no ordering input changed (a billing contact)", function () {
+    const row = summarize(parsePreview(JSON.stringify(fleet()))).pbxs.find((p) => p.name === "branch-4");
+    assert.deepEqual(row?.orders, []);
+  });
+
+  for (const [input, value] of [
+    ["extensions", 150],
+    ["recordingMinutes", 500],
+    ["highAvailability", true],
+    ["plan", "ultimate"],
+  ] as const) {
+    it(`is not known when ${input} changed: it may buy`, function () {
+      const doc = fleet();
+      step(doc, "branch-4").newState.inputs[input] = value;
+      const s = summarize(parsePreview(JSON.stringify(doc)));
+      assert.equal(s.pbxs.find((p) => p.name === "branch-4")?.orders, null);
+      assert.deepEqual(checkGates(s, { failOnPurchase: true }), [
+        "--fail-on-purchase: this change would place 2 orders",
+      ]);
+    });
+  }
+});
