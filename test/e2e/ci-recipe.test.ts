@@ -94,7 +94,7 @@ describe("CI recipes: pull request preview and main-branch deploy, state in Post
   it("the stack lives in PostgreSQL", async function () {
     const keys = (await pg.query("SELECT key FROM pulumi_state ORDER BY key")).split("\n");
     assert.ok(
-      keys.some((k) => k.startsWith(".pulumi/stacks/") && k.includes(`/${project.stack}.json`)),
+      keys.some((k) => k.includes(".pulumi/stacks/") && k.endsWith(`/${project.stack}.json`)),
       `no stack file in the pulumi_state table: ${keys.join(", ")}`,
     );
   });
@@ -140,8 +140,12 @@ describe("CI recipes: pull request preview and main-branch deploy, state in Post
     assert.equal(orders().length, 1);
     assert.equal(orders()[0].operationType, "purchase_plan");
     assert.match(r.output, /unchanged/);
-    const state = await pg.query(`SELECT data::text FROM pulumi_state WHERE key LIKE '%/${project.stack}.json'`);
-    assert.match(state, new RegExp(orders()[0].orderNo), "the checkpoint in PostgreSQL records the order");
+    // The backend stores each file as JSON {"data": <base64>} in its table.
+    const stored = await pg.query(
+      `SELECT data->>'data' FROM pulumi_state WHERE key LIKE '%.pulumi/stacks/%/${project.stack}.json'`,
+    );
+    const checkpoint = Buffer.from(stored.trim(), "base64").toString("utf8");
+    assert.ok(checkpoint.includes(orders()[0].orderNo), "the checkpoint in PostgreSQL does not record the order");
   });
 
   it("pull request with nothing to buy: --fail-on-purchase passes", async function () {

@@ -30,7 +30,8 @@ function findBinDir(): string {
   const candidates: string[] = [];
   if (process.env.PG_BIN) candidates.push(process.env.PG_BIN);
   const onPath = spawnSync("sh", ["-c", "command -v pg_ctl"], { encoding: "utf8" }).stdout.trim();
-  if (onPath) candidates.push(path.dirname(onPath));
+  // Debian links a few server binaries into PATH; the directory they link to has all of them.
+  if (onPath) candidates.push(path.dirname(fs.realpathSync(onPath)));
   const root = "/usr/lib/postgresql";
   if (fs.existsSync(root)) {
     const versions = fs
@@ -39,12 +40,10 @@ function findBinDir(): string {
       .sort((a, b) => Number(b) - Number(a));
     candidates.push(...versions.map((v) => path.join(root, v, "bin")));
   }
-  const found = candidates.find(
-    (dir) => fs.existsSync(path.join(dir, "initdb")) && fs.existsSync(path.join(dir, "pg_ctl")),
-  );
+  const found = candidates.find((dir) => ["initdb", "pg_ctl", "psql"].every((b) => fs.existsSync(path.join(dir, b))));
   if (!found) {
     throw new Error(
-      `PostgreSQL server binaries (initdb, pg_ctl) not found in ${candidates.join(", ") || "PG_BIN, PATH or /usr/lib/postgresql/*/bin"}; install PostgreSQL or set PG_BIN`,
+      `PostgreSQL binaries (initdb, pg_ctl, psql) not found in ${candidates.join(", ") || "PG_BIN, PATH or /usr/lib/postgresql/*/bin"}; install PostgreSQL or set PG_BIN`,
     );
   }
   return found;
