@@ -397,7 +397,7 @@ describe("plan: the command", function () {
 describe("plan: an update without plannedOrders", function () {
   const fleet = () => JSON.parse(fs.readFileSync(fixture("fleet.json"), "utf8"));
   const step = (doc: { steps: Array<{ urn: string }> }, name: string) =>
-    doc.steps.find((s) => s.urn.endsWith(`::${name}`)) as { newState: { inputs: Record<string, unknown> } };
+    doc.steps.find((s) => s.urn.endsWith(`::${name}`)) as unknown as { newState: { inputs: Record<string, unknown> } };
 
   it("orders nothing when no ordering input changed (a billing contact)", function () {
     const row = summarize(parsePreview(JSON.stringify(fleet()))).pbxs.find((p) => p.name === "branch-4");
@@ -420,4 +420,32 @@ describe("plan: an update without plannedOrders", function () {
       ]);
     });
   }
+});
+
+describe("plan: the README's captured example", function () {
+  it("shows exactly what the command prints for the captured preview (refresh both together)", function () {
+    const readme = fs.readFileSync(path.resolve(FIXTURES, "..", "..", "..", "README.md"), "utf8");
+    const block = /\n```markdown\n(<!-- yeastar-pseries-plan -->\n[\s\S]*?)```\n/.exec(readme);
+    assert.ok(block, "README.md has no ```markdown block with the summary");
+    assert.equal(block[1].trimEnd(), renderMarkdown(load("expand-and-add.jsonl")).trimEnd());
+  });
+
+  it("the captured preview is real: the provider's planned orders and the policy pack's violation", function () {
+    const s = load("expand-and-add.jsonl");
+    assert.deepEqual(
+      s.pbxs.map((p) => [p.name, p.action, p.orders?.map((o) => o.operation)]),
+      [
+        ["acme-branch", "create", ["purchase_plan"]],
+        ["acme-hq", "update", ["purchase_service", "purchase_service"]],
+      ],
+    );
+    assert.deepEqual(s.totals, [
+      { currency: "USD", period: "month", amount: "130.00", orders: 1 },
+      { currency: "USD", period: "year", amount: "1850.00", orders: 2 },
+    ]);
+    assert.deepEqual(
+      s.warnings.map((w) => [w.kind, w.policy]),
+      [["policy", "yeastar-allowed-plans"]],
+    );
+  });
 });
