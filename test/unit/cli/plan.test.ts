@@ -449,3 +449,35 @@ describe("plan: the README's captured example", function () {
     );
   });
 });
+
+describe("plan: a real preview of the provider with plannedOrders (digest)", function () {
+  // Captured against the sandbox: hq's billing contact changed (no order), desk moved to a new subdomain with
+  // allowRepurchase, lost (bought by another stack) declared here, old removed from the program.
+  it("a no-order change, a second purchase, an adoption and a removal", function () {
+    const s = load("real-fleet.json");
+    assert.deepEqual(
+      s.pbxs.map((p) => [p.name, p.action, p.orders?.map((o) => o.operation)]),
+      [
+        ["hq", "update", []],
+        ["desk", "replace", ["purchase_plan"]],
+        ["lost", "create", ["adopt"]],
+        ["old", "delete", []],
+      ],
+    );
+    assert.equal(s.orderCount, 1);
+    assert.deepEqual(s.totals, [{ currency: "USD", period: "year", amount: "400.00", orders: 1 }]);
+    assert.deepEqual(
+      s.warnings.map((w) => [w.kind, w.resource]),
+      [
+        ["repurchase", "desk"],
+        ["adoption", "lost"],
+        ["removal", "old"],
+      ],
+    );
+    assert.match(
+      s.warnings[0].message,
+      /acme-desk2\.eu\.sandbox\.yeastarcloud\.com\) is bought, and the current one \(acme-desk\./,
+    );
+    assert.deepEqual(checkGates(s, { failOnPurchase: true }), ["--fail-on-purchase: this change would place 1 order"]);
+  });
+});
