@@ -1,0 +1,68 @@
+#!/bin/sh
+# The command sequence of the CI recipes in this folder (github-actions.yml, gitlab-ci.yml), kept in one script
+# so that CI and the end-to-end test (test/e2e/ci-recipe.test.ts) run the same commands. Run it from the Pulumi
+# project's directory, with this package installed in node_modules.
+#
+#   sh pbx-pipeline.sh preview   pull request: preview with the policy pack, write the purchase summary
+#   sh pbx-pipeline.sh deploy    main branch: pulumi up, then a refreshed preview that must show no changes
+#
+# Environment (from CI secrets and variables; nothing here is printed):
+#   PULUMI_STACK                stack to preview or deploy (required)
+#   PULUMI_BACKEND_URL          the shared state backend, e.g. postgres://user:password@host:5432/db or s3://bucket
+#   PULUMI_CONFIG_PASSPHRASE    the stack's secrets passphrase
+#   YEASTAR_CLIENT_ID, YEASTAR_CLIENT_SECRET, YEASTAR_BASE_URL (optional)   Partner Portal API credentials
+#   POLICY_PACK                 policy pack directory (default: the pack shipped with this package)
+#   POLICY_CONFIG               policy pack config file (optional)
+#   PLAN_FLAGS                  gates for the summary, e.g. "--max-total 5000" or "--fail-on-purchase" (optional)
+#   OUT_DIR                     where preview.json, preview.log and summary.md go (default: .pulumi-ci)
+#
+# Exit codes: preview: pulumi's when the preview failed, else the summary's (1 when a gate in PLAN_FLAGS failed,
+# 2 when the preview printed no plan); deploy: pulumi up's, else the drift gate's (non-zero: changes or errors).
+set -u
+
+: "${PULUMI_STACK:?set PULUMI_STACK to the stack to preview or deploy}"
+PKG=node_modules/pulumi-yeastar-pseries
+PLAN="node $PKG/dist/provider/cli/plan-main.js"
+POLICY_PACK=${POLICY_PACK:-$PKG/policy}
+OUT_DIR=${OUT_DIR:-.pulumi-ci}
+mkdir -p "$OUT_DIR"
+
+policy_args() {
+  set -- --policy-pack "$POLICY_PACK"
+  [ -n "${POLICY_CONFIG:-}" ] && set -- "$@" --policy-pack-config "$POLICY_CONFIG"
+  printf '%s\n' "$@"
+}
+
+case "${1:-}" in
+preview)
+  # Streamed engine events carry the policy violations; the default `--json` digest leaves them out.
+  # shellcheck disable=SC2046 # one argument per line, paths without spaces
+  PULUMI_ENABLE_STREAMING_JSON_PREVIEW=true pulumi preview --json --non-interactive --stack "$PULUMI_STACK" \
+    $(policy_args) >"$OUT_DIR/preview.json" 2>"$OUT_DIR/preview.log"
+  preview=$?
+  # shellcheck disable=SC2086 # PLAN_FLAGS holds several flags
+  $PLAN "$OUT_DIR/preview.json" ${PLAN_FLAGS:-} >"$OUT_DIR/summary.md"
+  plan=$?
+  if [ "$plan" -eq 2 ]; then
+    printf '%s\n### Yeastar PBX purchases\n\n**The preview printed no plan (pulumi exit %s); see the job log.**\n' \
+      "<!-- yeastar-pseries-plan -->" "$preview" >"$OUT_DIR/summary.md"
+  fi
+  cat "$OUT_DIR/summary.md"
+  if [ "$preview" -ne 0 ]; then
+    echo "pulumi preview failed (exit $preview):" >&2
+    cat "$OUT_DIR/preview.log" >&2
+    exit "$preview"
+  fi
+  exit "$plan"
+  ;;
+deploy)
+  # shellcheck disable=SC2046
+  pulumi up --yes --non-interactive --stack "$PULUMI_STACK" $(policy_args) || exit $?
+  # Drift gate: the program, the state and the Partner Portal (through refresh) must agree after the update.
+  pulumi preview --expect-no-changes --refresh --non-interactive --stack "$PULUMI_STACK"
+  ;;
+*)
+  echo "usage: sh pbx-pipeline.sh preview|deploy" >&2
+  exit 2
+  ;;
+esac

@@ -1,0 +1,95 @@
+#!/usr/bin/env node
+/**
+ * `plan`: reads `pulumi preview --json` (a file, or stdin with `-` or no argument) and prints what `pulumi up`
+ * would buy as Markdown for a pull-request comment, or as JSON. Exit codes: 0 fine, 1 a gate failed
+ * (--fail-on-purchase, --max-total), 2 bad input or usage.
+ */
+import * as fs from "node:fs";
+import { parseArgs } from "node:util";
+import { checkGates, parseAmount, parsePreview, PlanInputError, renderMarkdown, summarize, toJson } from "./plan";
+
+export const USAGE = `usage: plan [file|-] [--json] [--fail-on-purchase] [--max-total <amount>]
+Reads the output of \`pulumi preview --json\` from a file, or from stdin (\`-\` or no file), and prints what
+\`pulumi up\` would buy: one row per PBX, totals per currency and billing period, warnings.
+Policy violations are listed when the preview ran with PULUMI_ENABLE_STREAMING_JSON_PREVIEW=true.
+  --json                 print the summary as JSON instead of Markdown
+  --fail-on-purchase     exit 1 when anything would be bought
+  --max-total <amount>   exit 1 when a total (any currency, any billing period) is above <amount>, e.g. 5000
+Exit codes: 0 fine, 1 a gate failed (the summary is still printed), 2 bad input or usage.`;
+
+export interface PlanIo {
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
+}
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer));
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+export async function main(argv: string[], io: PlanIo): Promise<number> {
+  const fail = (message: string) => {
+    io.stderr.write(`plan: ${message}\n${USAGE}\n`);
+    return 2;
+  };
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        json: { type: "boolean", default: false },
+        "fail-on-purchase": { type: "boolean", default: false },
+        "max-total": { type: "string" },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    });
+  } catch (error) {
+    return fail((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (positionals.length > 1) return fail(`expected at most one input file, got ${positionals.length}`);
+  const maxTotal = values["max-total"];
+  if (maxTotal !== undefined && parseAmount(maxTotal) === undefined) {
+    return fail(`--max-total must be a non-negative amount such as 5000 or 1250.50, got ${JSON.stringify(maxTotal)}`);
+  }
+  const file = positionals[0] ?? "-";
+  let text: string;
+  try {
+    if (file === "-") {
+      if (io.stdin.isTTY) return fail("no input: pass a file, or pipe `pulumi preview --json` into stdin");
+      text = await readAll(io.stdin);
+    } else {
+      text = fs.readFileSync(file, "utf8");
+    }
+  } catch (error) {
+    return fail(`cannot read ${file === "-" ? "stdin" : file}: ${(error as Error).message}`);
+  }
+  try {
+    const summary = summarize(parsePreview(text));
+    const failures = checkGates(summary, { failOnPurchase: values["fail-on-purchase"], maxTotal });
+    io.stdout.write(values.json ? toJson(summary, failures) : `${renderMarkdown(summary, failures)}\n`);
+    for (const f of failures) io.stderr.write(`plan: ${f}\n`);
+    return failures.length > 0 ? 1 : 0;
+  } catch (error) {
+    if (error instanceof PlanInputError) return fail(`${file === "-" ? "stdin" : file}: ${error.message}`);
+    throw error;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2), process).then(
+    (code) => (process.exitCode = code),
+    (error: unknown) => {
+      process.stderr.write(`plan: ${(error as Error).stack ?? String(error)}\n`);
+      process.exitCode = 2;
+    },
+  );
+}

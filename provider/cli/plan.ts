@@ -1,0 +1,741 @@
+/**
+ * Purchase summary of a preview: what `pulumi up` would buy, PBX by PBX, with prices, totals per currency and
+ * billing period, and the warnings a reviewer must not miss (second purchases, adoptions, removals, policy
+ * violations, preview errors). Pure functions from the text of `pulumi preview --json` to a summary, Markdown and
+ * gate results; the command shell is `plan-main.ts`.
+ *
+ * Two input shapes are accepted, both printed by `pulumi preview --json`:
+ * - the digest (the default): one JSON object with `steps` and `diagnostics`. The Pulumi CLI leaves policy
+ *   events out of it, so it cannot show policy violations;
+ * - the engine event stream (with `PULUMI_ENABLE_STREAMING_JSON_PREVIEW=true`): one JSON event per line, which
+ *   carries the same steps (`resourcePreEvent`), diagnostics and the policy violations (`policyEvent`).
+ */
+
+export const PBX_TYPE = "pulumi-nodejs:dynamic/yeastar:PSeriesCloudPbx";
+
+export type OrderOperation = "purchase_plan" | "purchase_service" | "switch_plan" | "adopt";
+export type BillingPeriod = "month" | "year";
+
+/** One order `pulumi up` would place, as the provider's `check` reports it in `plannedOrders`. */
+export interface PlannedOrder {
+  operation: OrderOperation;
+  item: string;
+  quantity: number;
+  summary: string;
+  price: string;
+  amount?: string;
+  currency?: string;
+  period?: BillingPeriod;
+}
+
+/** What happens to a PBX resource. Unchanged resources get no row. */
+export type PbxAction = "create" | "update" | "replace" | "delete";
+
+export interface PbxRow {
+  name: string;
+  urn: string;
+  /** The PBX URL after the change (before it, for a removal); absent when not known in the preview. */
+  url?: string;
+  /** For a replacement: the URL of the PBX that stays billed. */
+  previousUrl?: string;
+  /** Serial number of the existing PBX, when state has one. */
+  serialNumber?: string;
+  action: PbxAction;
+  /** null when the preview does not say (values unknown until `up`, or a provider that does not report them). */
+  orders: PlannedOrder[] | null;
+}
+
+export interface Total {
+  currency: string;
+  period: BillingPeriod;
+  /** Decimal string, e.g. "4200.00". */
+  amount: string;
+  orders: number;
+}
+
+export type WarningKind =
+  | "repurchase"
+  | "adoption"
+  | "removal"
+  | "unknown-orders"
+  | "unpriced"
+  | "policy"
+  | "preview-error"
+  | "preview-warning";
+
+export interface Warning {
+  kind: WarningKind;
+  /** Pulumi resource name, when the warning is about one resource. */
+  resource?: string;
+  message: string;
+  policy?: string;
+  policyPack?: string;
+  enforcementLevel?: string;
+}
+
+export interface PurchaseSummary {
+  project?: string;
+  stack?: string;
+  /** "digest" (plain `pulumi preview --json`) or "events" (the streamed engine events). */
+  source: "digest" | "events";
+  /** Whether the input can show policy violations at all (only the event stream carries them). */
+  policyReported: boolean;
+  /** Policy packs that ran, as the event stream names them. */
+  policyPacks: string[];
+  pbxs: PbxRow[];
+  unchanged: number;
+  /** Orders that would be placed (adoptions excluded). */
+  orderCount: number;
+  totals: Total[];
+  /** Orders whose price the preview does not know; they are not in the totals. */
+  unpricedOrders: number;
+  /** True when the preview reported an error: the plan above may be incomplete. */
+  previewFailed: boolean;
+  warnings: Warning[];
+}
+
+/** Bad input: the command exits 2 with this message. */
+export class PlanInputError extends Error {
+  override name = "PlanInputError";
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Reading the preview
+
+interface ResourceState {
+  type?: string;
+  inputs?: Record<string, unknown>;
+  outputs?: Record<string, unknown>;
+}
+
+interface Step {
+  op: string;
+  urn: string;
+  old?: ResourceState;
+  new?: ResourceState;
+}
+
+interface Diagnostic {
+  urn?: string;
+  message: string;
+  severity: string;
+}
+
+interface PolicyViolation {
+  urn?: string;
+  message: string;
+  policyName: string;
+  policyPackName?: string;
+  enforcementLevel: string;
+}
+
+export interface PreviewInput {
+  source: "digest" | "events";
+  steps: Step[];
+  diagnostics: Diagnostic[];
+  policyViolations: PolicyViolation[];
+  policyPacks: string[];
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+const asState = (v: unknown): ResourceState | undefined => (isObject(v) ? (v as ResourceState) : undefined);
+const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
+
+const EXPECTED =
+  "expected the output of `pulumi preview --json` (a JSON object with `steps`, or the event stream printed with PULUMI_ENABLE_STREAMING_JSON_PREVIEW=true)";
+
+/** Parses the text of `pulumi preview --json` in either shape; throws PlanInputError naming what is wrong. */
+export function parsePreview(text: string): PreviewInput {
+  if (text.trim() === "") throw new PlanInputError(`the input is empty; ${EXPECTED}`);
+  let whole: unknown;
+  let wholeError: string | undefined;
+  try {
+    whole = JSON.parse(text);
+  } catch (error) {
+    wholeError = (error as Error).message;
+  }
+  if (whole !== undefined) {
+    if (isObject(whole) && "sequence" in whole) return parseEvents([whole]);
+    if (!isObject(whole)) throw new PlanInputError(`the input is JSON but not an object; ${EXPECTED}`);
+    if (!Array.isArray(whole.steps)) {
+      const keys = Object.keys(whole).slice(0, 5).join(", ") || "none";
+      throw new PlanInputError(`the input has no "steps" array (its keys: ${keys}); ${EXPECTED}`);
+    }
+    return parseDigest(whole);
+  }
+  // Not one JSON document: maybe the event stream, one JSON object per line.
+  const lines = text.split("\n");
+  const events: Record<string, unknown>[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i].trim();
+    if (line === "") continue;
+    let event: unknown;
+    try {
+      event = JSON.parse(line);
+    } catch {
+      if (events.length === 0) throw new PlanInputError(`the input is not JSON (${wholeError}); ${EXPECTED}`);
+      throw new PlanInputError(`line ${i + 1} of the event stream is not JSON; ${EXPECTED}`);
+    }
+    if (!isObject(event) || !("sequence" in event)) {
+      throw new PlanInputError(`line ${i + 1} is not an engine event (no "sequence"); ${EXPECTED}`);
+    }
+    events.push(event);
+  }
+  return parseEvents(events);
+}
+
+function parseDigest(doc: Record<string, unknown>): PreviewInput {
+  const steps: Step[] = [];
+  (doc.steps as unknown[]).forEach((raw, i) => {
+    if (!isObject(raw) || typeof raw.op !== "string" || typeof raw.urn !== "string") {
+      throw new PlanInputError(`steps[${i}] has no "op" and "urn" strings; ${EXPECTED}`);
+    }
+    steps.push({ op: raw.op, urn: raw.urn, old: asState(raw.oldState), new: asState(raw.newState) });
+  });
+  const diagnostics: Diagnostic[] = [];
+  for (const d of Array.isArray(doc.diagnostics) ? doc.diagnostics : []) {
+    if (isObject(d) && typeof d.message === "string") {
+      diagnostics.push({ urn: str(d.urn), message: d.message, severity: str(d.severity) ?? "info" });
+    }
+  }
+  return { source: "digest", steps, diagnostics, policyViolations: [], policyPacks: [] };
+}
+
+function parseEvents(events: Record<string, unknown>[]): PreviewInput {
+  const steps: Step[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const policyViolations: PolicyViolation[] = [];
+  let policyPacks: string[] = [];
+  let sawSummary = false;
+  for (const event of events) {
+    const pre = event.resourcePreEvent;
+    if (isObject(pre) && isObject(pre.metadata)) {
+      const m = pre.metadata;
+      if (typeof m.op === "string" && typeof m.urn === "string") {
+        steps.push({ op: m.op, urn: m.urn, old: asState(m.old), new: asState(m.new) });
+      }
+    }
+    const diag = event.diagnosticEvent;
+    if (isObject(diag) && typeof diag.message === "string" && diag.ephemeral !== true) {
+      diagnostics.push({
+        urn: str(diag.urn),
+        message: (str(diag.prefix) ?? "") + diag.message,
+        severity: str(diag.severity) ?? "info",
+      });
+    }
+    const policy = event.policyEvent;
+    if (isObject(policy) && typeof policy.policyName === "string") {
+      policyViolations.push({
+        urn: str(policy.resourceUrn),
+        message: str(policy.message) ?? "",
+        policyName: policy.policyName,
+        policyPackName: str(policy.policyPackName),
+        enforcementLevel: str(policy.enforcementLevel) ?? "advisory",
+      });
+    }
+    const summary = event.summaryEvent;
+    if (isObject(summary)) {
+      sawSummary = true;
+      if (isObject(summary.PolicyPacks)) {
+        policyPacks = Object.keys(summary.PolicyPacks).map((k) => k.split("|")[0]);
+      }
+    }
+  }
+  if (!sawSummary && steps.length === 0 && diagnostics.length === 0) {
+    throw new PlanInputError(`the event stream has no resource steps, diagnostics or summary; ${EXPECTED}`);
+  }
+  return { source: "events", steps, diagnostics, policyViolations, policyPacks };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Money: decimal strings added exactly (no binary floating point), at a fixed scale.
+
+const SCALE = 6;
+const AMOUNT = /^(\d+)(?:\.(\d{1,6}))?$/;
+
+/** Parses a non-negative decimal string into an integer number of millionths; undefined when malformed. */
+export function parseAmount(text: string): bigint | undefined {
+  const m = AMOUNT.exec(text.trim());
+  if (!m) return undefined;
+  return BigInt(m[1]) * 10n ** BigInt(SCALE) + BigInt((m[2] ?? "").padEnd(SCALE, "0"));
+}
+
+/** Formats millionths as a decimal string with at least two decimals: 4200000000n -> "4200.00". */
+export function formatAmount(value: bigint, grouping = false): string {
+  const unit = 10n ** BigInt(SCALE);
+  const whole = (value / unit).toString();
+  const frac = (value % unit).toString().padStart(SCALE, "0").replace(/0+$/, "").padEnd(2, "0");
+  return `${grouping ? whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",") : whole}.${frac}`;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Summarizing
+
+const NO_ORDER_OPS = new Set(["same", "read", "refresh", "discard", "import", "remove-pending-replace"]);
+const OPERATIONS = new Set<string>(["purchase_plan", "purchase_service", "switch_plan", "adopt"]);
+
+interface ParsedUrn {
+  project?: string;
+  stack?: string;
+  type: string;
+  name: string;
+}
+
+export function parseUrn(urn: string): ParsedUrn {
+  // urn:pulumi:<stack>::<project>::<parent types $ type>::<name>
+  const parts = urn.split("::");
+  if (parts.length < 4 || !parts[0].startsWith("urn:pulumi:")) return { type: "", name: urn };
+  const qualified = parts[2].split("$");
+  return {
+    stack: parts[0].slice("urn:pulumi:".length),
+    project: parts[1],
+    type: qualified[qualified.length - 1],
+    name: parts.slice(3).join("::"),
+  };
+}
+
+function plannedOrders(resource: string, inputs: Record<string, unknown> | undefined): PlannedOrder[] | null {
+  const raw = inputs?.plannedOrders;
+  if (!Array.isArray(raw)) return null;
+  return raw.map((o, i) => {
+    const where = `resource ${resource}: plannedOrders[${i}]`;
+    if (!isObject(o)) throw new PlanInputError(`${where} is not an object`);
+    if (typeof o.operation !== "string" || !OPERATIONS.has(o.operation)) {
+      throw new PlanInputError(
+        `${where}.operation is ${JSON.stringify(o.operation)}, not one of ${[...OPERATIONS].join(", ")}`,
+      );
+    }
+    for (const key of ["item", "summary", "price"] as const) {
+      if (typeof o[key] !== "string") throw new PlanInputError(`${where}.${key} is not a string`);
+    }
+    if (typeof o.quantity !== "number" || !Number.isFinite(o.quantity)) {
+      throw new PlanInputError(`${where}.quantity is not a number`);
+    }
+    const order: PlannedOrder = {
+      operation: o.operation as OrderOperation,
+      item: o.item as string,
+      quantity: o.quantity,
+      summary: o.summary as string,
+      price: o.price as string,
+    };
+    if (o.amount !== undefined) {
+      if (typeof o.amount !== "string" || parseAmount(o.amount) === undefined) {
+        throw new PlanInputError(
+          `${where}.amount is ${JSON.stringify(o.amount)}, not a decimal string such as "200.00"`,
+        );
+      }
+      if (typeof o.currency !== "string" || o.currency === "") {
+        throw new PlanInputError(`${where} has an amount but no currency`);
+      }
+      if (o.period !== "month" && o.period !== "year") {
+        throw new PlanInputError(`${where}.period is ${JSON.stringify(o.period)}, not "month" or "year"`);
+      }
+      order.amount = o.amount;
+      order.currency = o.currency;
+      order.period = o.period;
+    }
+    return order;
+  });
+}
+
+/** The engine's placeholder for a value not known during a preview. */
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+function containsUnknown(value: unknown): boolean {
+  if (typeof value === "string") return value.includes(UNKNOWN);
+  if (Array.isArray(value)) return value.some(containsUnknown);
+  if (isObject(value)) return Object.values(value).some(containsUnknown);
+  return false;
+}
+
+/** The inputs whose change places an order (docs/architecture.md, lifecycle table). */
+const ORDERING_INPUTS = ["extensions", "recordingMinutes", "highAvailability", "plan"];
+
+function mayOrder(olds: Record<string, unknown> | undefined, news: Record<string, unknown> | undefined): boolean {
+  if (!olds || !news || containsUnknown(news)) return true;
+  return ORDERING_INPUTS.some((k) => JSON.stringify(olds[k] ?? null) !== JSON.stringify(news[k] ?? null));
+}
+
+function pbxUrl(state: ResourceState | undefined): string | undefined {
+  const resolved = state?.inputs?.resolved;
+  const fromInputs = isObject(resolved) ? str(resolved.pbxUrl) : undefined;
+  const url = fromInputs ?? str(state?.outputs?.pbxUrl);
+  return url && !url.includes(UNKNOWN) ? url : undefined;
+}
+
+function oneLine(text: string, max = 600): string {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+/** Turns a parsed preview into the purchase summary. */
+export function summarize(input: PreviewInput): PurchaseSummary {
+  const rows = new Map<string, PbxRow>();
+  let unchanged = 0;
+  let project: string | undefined;
+  let stack: string | undefined;
+  const unchangedUrns = new Set<string>();
+  for (const step of input.steps) {
+    const urn = parseUrn(step.urn);
+    project ??= urn.project;
+    stack ??= urn.stack;
+    const type = step.new?.type ?? step.old?.type ?? urn.type;
+    if (type !== PBX_TYPE) continue;
+    if (NO_ORDER_OPS.has(step.op)) {
+      unchangedUrns.add(step.urn);
+      continue;
+    }
+    let action: PbxAction;
+    if (step.op === "create") action = "create";
+    else if (step.op === "update") action = "update";
+    else if (step.op === "delete") action = "delete";
+    else if (["replace", "create-replacement", "delete-replaced"].includes(step.op)) action = "replace";
+    else continue;
+    const row = rows.get(step.urn) ?? { name: urn.name, urn: step.urn, action, orders: null };
+    if (action === "replace") row.action = "replace";
+    if (step.op !== "delete-replaced" && step.op !== "delete" && step.new) {
+      row.url = pbxUrl(step.new) ?? row.url;
+      row.orders = plannedOrders(urn.name, step.new.inputs) ?? row.orders;
+      // The provider lists orders only for a change that needs some, so an update without the list orders
+      // nothing (a billing contact, a PO number) when every value is known and no ordering input changed.
+      if (row.orders === null && action === "update" && !mayOrder(step.old?.inputs, step.new.inputs)) row.orders = [];
+    }
+    if (step.old) {
+      if (action === "delete") row.url ??= pbxUrl(step.old);
+      if (action === "replace") row.previousUrl ??= pbxUrl(step.old);
+      row.serialNumber ??= str(step.old.outputs?.productNo) || undefined;
+    }
+    if (action === "delete") row.orders = [];
+    rows.set(step.urn, row);
+  }
+  for (const urn of unchangedUrns) if (!rows.has(urn)) unchanged++;
+  const pbxs = [...rows.values()];
+
+  const sums = new Map<string, { currency: string; period: BillingPeriod; amount: bigint; orders: number }>();
+  let orderCount = 0;
+  let unpricedOrders = 0;
+  const warnings: Warning[] = [];
+  for (const row of pbxs) {
+    if (row.orders === null) {
+      warnings.push({
+        kind: "unknown-orders",
+        resource: row.name,
+        message:
+          row.action === "update"
+            ? `\`${row.name}\` changes, but the preview does not say which orders \`up\` would place (values unknown until \`up\`); it may buy`
+            : `\`${row.name}\` would buy a PBX, but the preview does not say which orders or price (values unknown until \`up\`)`,
+      });
+    }
+    for (const order of row.orders ?? []) {
+      if (order.operation === "adopt") continue;
+      orderCount++;
+      if (order.amount === undefined || order.currency === undefined || order.period === undefined) {
+        if (order.price !== "no charge") unpricedOrders++;
+        continue;
+      }
+      const key = `${order.currency} ${order.period}`;
+      const sum = sums.get(key) ?? { currency: order.currency, period: order.period, amount: 0n, orders: 0 };
+      sum.amount += parseAmount(order.amount) as bigint;
+      sum.orders++;
+      sums.set(key, sum);
+    }
+    if (row.action === "replace") {
+      warnings.push({
+        kind: "repurchase",
+        resource: row.name,
+        message:
+          `\`${row.name}\` is replaced: a second PBX${row.url ? ` (${row.url})` : ""} is bought, and the current one` +
+          `${row.previousUrl ? ` (${row.previousUrl}${row.serialNumber ? `, serial ${row.serialNumber}` : ""})` : ""}` +
+          " is not cancelled: it stays billed until it expires or auto-renew is turned off in the Partner Portal",
+      });
+    }
+    if (row.orders?.some((o) => o.operation === "adopt")) {
+      warnings.push({
+        kind: "adoption",
+        resource: row.name,
+        message: `\`${row.name}\` adopts the existing PBX${row.url ? ` ${row.url}` : ""} instead of buying one: it is already yours (for example bought by a run that crashed) and gets recorded in the stack`,
+      });
+    }
+    if (row.action === "delete") {
+      warnings.push({
+        kind: "removal",
+        resource: row.name,
+        message: `\`${row.name}\` leaves the stack, but nothing is cancelled: the PBX${row.url ? ` ${row.url}` : ""}${row.serialNumber ? ` (serial ${row.serialNumber})` : ""} stays billed until it expires or auto-renew is turned off in the Partner Portal`,
+      });
+    }
+  }
+  if (unpricedOrders > 0) {
+    warnings.push({
+      kind: "unpriced",
+      message: `${unpricedOrders} order${unpricedOrders === 1 ? "" : "s"} without a price (the price API did not answer): not included in the totals`,
+    });
+  }
+  for (const v of input.policyViolations) {
+    warnings.push({
+      kind: "policy",
+      resource: v.urn ? parseUrn(v.urn).name : undefined,
+      message: oneLine(v.message),
+      policy: v.policyName,
+      policyPack: v.policyPackName,
+      enforcementLevel: v.enforcementLevel,
+    });
+  }
+  let previewFailed = false;
+  const seen = new Set<string>();
+  for (const d of input.diagnostics) {
+    if (d.severity !== "error" && d.severity !== "warning") continue;
+    if (d.severity === "error") previewFailed = true;
+    const message = oneLine(d.message.replace(/^(error|warning): /, ""));
+    const key = `${d.severity}|${d.urn ?? ""}|${message}`;
+    if (seen.has(key) || message === "") continue;
+    seen.add(key);
+    warnings.push({
+      kind: d.severity === "error" ? "preview-error" : "preview-warning",
+      resource: d.urn ? parseUrn(d.urn).name : undefined,
+      message,
+    });
+  }
+
+  const totals = [...sums.values()]
+    .sort((a, b) => a.currency.localeCompare(b.currency) || a.period.localeCompare(b.period))
+    .map((s) => ({ currency: s.currency, period: s.period, amount: formatAmount(s.amount), orders: s.orders }));
+  return {
+    project,
+    stack,
+    source: input.source,
+    policyReported: input.source === "events",
+    policyPacks: input.policyPacks,
+    pbxs,
+    unchanged,
+    orderCount,
+    totals,
+    unpricedOrders,
+    previewFailed,
+    warnings,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Gates
+
+export interface GateOptions {
+  failOnPurchase?: boolean;
+  /** Decimal string; every total (each currency and billing period) must be at most this. */
+  maxTotal?: string;
+}
+
+/** Whether anything would be bought: an order (adoptions excluded), or a change whose orders are not known. */
+export function buysAnything(summary: PurchaseSummary): boolean {
+  return summary.orderCount > 0 || summary.pbxs.some((p) => p.orders === null && p.action !== "delete");
+}
+
+/** The reasons the pipeline should fail; empty when every gate passes. */
+export function checkGates(summary: PurchaseSummary, options: GateOptions): string[] {
+  const failures: string[] = [];
+  const gated = options.failOnPurchase || options.maxTotal !== undefined;
+  if (gated && summary.previewFailed) {
+    failures.push("the preview reported errors, so what `up` would buy is not fully known");
+  }
+  if (options.failOnPurchase && buysAnything(summary)) {
+    const what =
+      summary.orderCount > 0
+        ? `${summary.orderCount} order${summary.orderCount === 1 ? "" : "s"}`
+        : "orders the preview cannot list yet";
+    failures.push(`--fail-on-purchase: this change would place ${what}`);
+  }
+  if (options.maxTotal !== undefined) {
+    const limit = parseAmount(options.maxTotal);
+    if (limit === undefined)
+      throw new PlanInputError(`--max-total ${JSON.stringify(options.maxTotal)} is not a decimal amount`);
+    for (const t of summary.totals) {
+      if ((parseAmount(t.amount) as bigint) > limit) {
+        failures.push(
+          `--max-total ${formatAmount(limit)}: the total ${t.currency} ${formatAmount(parseAmount(t.amount) as bigint)} per ${t.period} is above it`,
+        );
+      }
+    }
+    if (summary.unpricedOrders > 0) {
+      failures.push(
+        `--max-total ${formatAmount(limit)}: ${summary.unpricedOrders} order${summary.unpricedOrders === 1 ? " has" : "s have"} no price, so the totals cannot be checked`,
+      );
+    }
+    if (summary.pbxs.some((p) => p.orders === null && p.action !== "delete")) {
+      failures.push(
+        `--max-total ${formatAmount(limit)}: some orders are not known in the preview, so the totals cannot be checked`,
+      );
+    }
+  }
+  return failures;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Markdown
+
+/** A hidden marker that CI recipes use to find and update their earlier comment. */
+export const COMMENT_MARKER = "<!-- yeastar-pseries-plan -->";
+
+/** Escapes text for a Markdown table cell or list item: no HTML, no table breaks, no accidental formatting. */
+export function escapeMarkdown(text: string): string {
+  return text
+    .replace(/[\\`*_[\]#|~]/g, (c) => `\\${c}`)
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/\r?\n/g, " ");
+}
+
+/** Escapes everything except `code` spans written by this module around resource names. */
+function escapeProse(text: string): string {
+  return text
+    .split(/(`[^`]*`)/)
+    .map((part, i) => (i % 2 === 1 ? code(part.slice(1, -1)) : escapeMarkdown(part)))
+    .join("");
+}
+
+function code(text: string): string {
+  const clean = text.replace(/[\r\n|]/g, " ");
+  const fence = clean.includes("`") ? "``" : "`";
+  return `${fence}${fence.length > 1 ? " " : ""}${clean}${fence.length > 1 ? " " : ""}${fence}`;
+}
+
+const ACTION_LABEL: Record<PbxAction, string> = {
+  create: "buy new PBX",
+  update: "change",
+  replace: "**replace: buys a second PBX**",
+  delete: "remove from stack (nothing cancelled)",
+};
+
+function money(currency: string, amount: string, period: BillingPeriod): string {
+  return `${currency} ${formatAmount(parseAmount(amount) as bigint, true)} per ${period}`;
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** The one-line verdict, in the spirit of `terraform plan`'s "Plan: 1 to add, 2 to change". */
+export function headline(summary: PurchaseSummary): string {
+  const count = (a: PbxAction, adopt: boolean) =>
+    summary.pbxs.filter((p) => p.action === a && (p.orders?.some((o) => o.operation === "adopt") ?? false) === adopt)
+      .length;
+  const parts: string[] = [];
+  const created = count("create", false);
+  const adopted = count("create", true);
+  if (created) parts.push(`${plural(created, "new PBX", "new PBXs")}`);
+  if (adopted) parts.push(`${adopted} adopted`);
+  const changed = summary.pbxs.filter((p) => p.action === "update").length;
+  if (changed) parts.push(`${changed} changed`);
+  const replaced = summary.pbxs.filter((p) => p.action === "replace").length;
+  if (replaced) parts.push(`${replaced} replaced (second purchase)`);
+  const removed = summary.pbxs.filter((p) => p.action === "delete").length;
+  if (removed) parts.push(`${removed} removed from the stack`);
+  if (summary.unchanged) parts.push(`${summary.unchanged} unchanged`);
+  const pbxPart = parts.length ? parts.join(", ") : "no PBX";
+  const cost = summary.totals.map((t) => money(t.currency, t.amount, t.period));
+  if (summary.unpricedOrders) cost.push(`${summary.unpricedOrders} unpriced`);
+  const unknown = summary.pbxs.some((p) => p.orders === null && p.action !== "delete");
+  const orders =
+    summary.orderCount === 0
+      ? unknown
+        ? "orders not known until up"
+        : "nothing to buy"
+      : `${plural(summary.orderCount, "order")}${unknown ? " + orders not known until up" : ""}`;
+  return `${pbxPart} · ${orders}${cost.length ? ` · ${cost.join(" + ")}` : ""}`;
+}
+
+function warningLine(w: Warning): string {
+  switch (w.kind) {
+    case "repurchase":
+      return `**Second purchase**: ${escapeProse(w.message)}`;
+    case "adoption":
+      return `**Adoption**: ${escapeProse(w.message)}`;
+    case "removal":
+      return `**Removed, still billed**: ${escapeProse(w.message)}`;
+    case "unknown-orders":
+      return `**Orders not known yet**: ${escapeProse(w.message)}`;
+    case "unpriced":
+      return `**No price**: ${escapeProse(w.message)}`;
+    case "policy":
+      return `**Policy ${escapeMarkdown(w.enforcementLevel ?? "")}** ${code(w.policy ?? "")}${w.resource ? ` on ${code(w.resource)}` : ""}: ${escapeProse(w.message)}`;
+    case "preview-error":
+      return `**Preview error**${w.resource ? ` on ${code(w.resource)}` : ""}: ${escapeMarkdown(w.message)}`;
+    case "preview-warning":
+      return `**Warning**${w.resource ? ` on ${code(w.resource)}` : ""}: ${escapeMarkdown(w.message)}`;
+  }
+}
+
+/** The pull-request comment. `gateFailures` (from checkGates) are listed so reviewers see why a pipeline failed. */
+export function renderMarkdown(summary: PurchaseSummary, gateFailures: string[] = []): string {
+  const out: string[] = [COMMENT_MARKER];
+  const where = summary.project && summary.stack ? ` in ${code(`${summary.project}/${summary.stack}`)}` : "";
+  out.push(`### Yeastar PBX purchases${where}`, "");
+  out.push(`**${escapeMarkdown(headline(summary))}**`, "");
+  if (summary.previewFailed) {
+    out.push("> The preview reported errors (below): what `pulumi up` would buy may be incomplete.", "");
+  }
+  if (summary.pbxs.length > 0) {
+    out.push("| PBX | URL | Action | Orders | Price |", "| --- | --- | --- | --- | --- |");
+    for (const p of summary.pbxs) {
+      const orders = p.orders;
+      let orderCell: string;
+      let priceCell: string;
+      if (orders === null) {
+        orderCell = "not known until `up`";
+        priceCell = "unknown";
+      } else if (orders.length === 0) {
+        orderCell = "none";
+        priceCell = "no charge";
+      } else {
+        orderCell = orders.map((o) => escapeMarkdown(o.summary)).join("<br>");
+        priceCell = orders
+          .map((o) =>
+            o.amount !== undefined && o.currency && o.period
+              ? money(o.currency, o.amount, o.period)
+              : escapeMarkdown(o.price),
+          )
+          .join("<br>");
+      }
+      const url = p.url ? escapeMarkdown(p.url) : "not known yet";
+      const action = p.orders?.some((o) => o.operation === "adopt") ? "adopt existing PBX" : ACTION_LABEL[p.action];
+      out.push(`| ${code(p.name)} | ${url} | ${action} | ${orderCell} | ${priceCell} |`);
+    }
+    out.push("");
+  }
+  if (summary.totals.length > 0) {
+    out.push("| Total | Billing period | Orders |", "| ---: | --- | ---: |");
+    for (const t of summary.totals) {
+      out.push(
+        `| ${escapeMarkdown(t.currency)} ${formatAmount(parseAmount(t.amount) as bigint, true)} | per ${t.period} | ${t.orders} |`,
+      );
+    }
+    out.push("");
+    out.push(
+      "Prices are the price API's estimates for one whole billing cycle; add-ons are not prorated, so an estimate errs high.",
+      "",
+    );
+  }
+  const warnings = summary.warnings.map(warningLine);
+  for (const g of gateFailures) warnings.unshift(`**Pipeline gate failed**: ${escapeMarkdown(g)}`);
+  if (warnings.length > 0) {
+    out.push("#### Warnings", "");
+    for (const w of warnings) out.push(`- ${w}`);
+    out.push("");
+  }
+  if (!summary.policyReported) {
+    out.push(
+      "<sub>Policy results are not in the plain `pulumi preview --json` output; run the preview with `PULUMI_ENABLE_STREAMING_JSON_PREVIEW=true` to list policy violations here.</sub>",
+      "",
+    );
+  } else if (summary.policyPacks.length > 0) {
+    const violations = summary.warnings.filter((w) => w.kind === "policy").length;
+    out.push(
+      `<sub>Policy packs: ${summary.policyPacks.map(code).join(", ")}; ${plural(violations, "violation")}.</sub>`,
+      "",
+    );
+  }
+  return out.join("\n");
+}
+
+/** The same data as the Markdown, for `--json`. */
+export function toJson(summary: PurchaseSummary, gateFailures: string[] = []): string {
+  return `${JSON.stringify({ ...summary, buysAnything: buysAnything(summary), gateFailures }, null, 2)}\n`;
+}
