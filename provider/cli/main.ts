@@ -3,23 +3,34 @@
  * yeastar-pseries: command line tools for partners who use this package.
  *   import  list the account's PBXs and write a data file (and a starter program) to bring them under Pulumi
  *   doctor  check credentials, TLS and every read-only endpoint the provider uses against the real portal
- * Neither ever places an order.
+ *   plan    summarize `pulumi preview --json` for a pull request: what `up` would buy, and its price
+ * None ever places an order.
  */
 import { ConfigError, YeastarError } from "../client";
 import { UsageError, type Output } from "./common";
 import { runDoctor } from "./doctor";
 import { runImport } from "./import";
+import { main as runPlan, type PlanIo } from "./plan-main";
 
 const USAGE = `usage: yeastar-pseries <command> [flags]
 Commands:
   import   list the account's PBXs and write a data file (and with --program, a starter Pulumi program)
   doctor   check the base URL, TLS, token and every read-only endpoint against our assumptions
-Run \`yeastar-pseries <command> --help\` for a command's flags. Neither command places an order.`;
+  plan     summarize \`pulumi preview --json\` (file or stdin) as Markdown for a pull request, with gates
+Run \`yeastar-pseries <command> --help\` for a command's flags. No command places an order.`;
 
-export async function main(argv: string[], io: Output, env: NodeJS.ProcessEnv, cwd: string): Promise<number> {
+export async function main(
+  argv: string[],
+  io: Output,
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  streams: PlanIo = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr },
+): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
+      case "plan":
+        return await runPlan(rest, streams);
       case "import":
         return await runImport(rest, io, env, cwd);
       case "doctor":
@@ -31,7 +42,7 @@ export async function main(argv: string[], io: Output, env: NodeJS.ProcessEnv, c
         io.out(USAGE);
         return command === undefined ? 2 : 0;
       default:
-        io.err(`yeastar-pseries: unknown command ${JSON.stringify(command)}; valid commands: import, doctor`);
+        io.err(`yeastar-pseries: unknown command ${JSON.stringify(command)}; valid commands: import, doctor, plan`);
         io.err(USAGE);
         return 2;
     }

@@ -29,6 +29,7 @@ const DOCS = [
   "examples/fleet/README.md",
   "examples/expand-ha/README.md",
   "examples/policy-pack/README.md",
+  "examples/ci/README.md",
 ];
 const DOCUMENTED_SANDBOX_URL = "http://127.0.0.1:8787";
 

@@ -7,6 +7,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { PassThrough } from "node:stream";
+import { main as cli } from "../../../provider/cli/main";
 import { main } from "../../../provider/cli/plan-main";
 import {
   checkGates,
@@ -333,6 +334,16 @@ describe("plan: the command", function () {
     assert.equal(await main([fixture("create.json")], t.io), 0);
     assert.match(t.out(), /\| `hq` \| acme-hq\.eu\.sandbox\.yeastarcloud\.com \| buy new PBX \|/);
     assert.equal(t.err(), "");
+  });
+
+  it("is the `plan` command of the yeastar-pseries CLI, with its gates", async function () {
+    const t = io();
+    const lines: string[] = [];
+    const lineIo = { out: (l: string) => lines.push(l), err: (l: string) => lines.push(l) };
+    const code = await cli(["plan", fixture("create.json"), "--fail-on-purchase"], lineIo, {}, process.cwd(), t.io);
+    assert.equal(code, 1, "a purchase fails the gate");
+    assert.match(t.out(), /\| `hq` \| acme-hq\.eu\.sandbox\.yeastarcloud\.com \| buy new PBX \|/);
+    assert.deepEqual(lines, []);
   });
 
   it("reads stdin with - and without a file", async function () {
