@@ -71,9 +71,9 @@ describe("CI recipes: pull request preview and main-branch deploy, state in Post
     return file;
   }
 
+  /** The example reads its extensions from stack config; in CI that config lives with the stack in PostgreSQL. */
   function setExtensions(n: number) {
-    const file = path.join(project.dir, "index.ts");
-    fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace(/extensions: \d+,/, `extensions: ${n},`));
+    return project.setConfig("extensions", String(n));
   }
 
   before(async function () {
@@ -84,6 +84,7 @@ describe("CI recipes: pull request preview and main-branch deploy, state in Post
       sourceDir: path.join(REPO_ROOT, "examples", "single-pbx"),
       env: { PULUMI_BACKEND_URL: pg.url },
     });
+    await setExtensions(100);
   });
   after(async function () {
     project?.cleanup();
@@ -155,7 +156,7 @@ describe("CI recipes: pull request preview and main-branch deploy, state in Post
   });
 
   it("pull request raising extensions: the expansion order is listed and --fail-on-purchase fails", async function () {
-    setExtensions(120);
+    await setExtensions(120);
     const r = await pipeline("preview", { PLAN_FLAGS: "--fail-on-purchase" });
     assert.equal(r.code, 1, r.output);
     assert.match(
