@@ -73,7 +73,7 @@ async function main() {
     seed,
     histories: int("histories", 20),
     parallel: Math.max(1, int("parallel", 2)),
-    maxSteps: Math.max(1, int("max-steps", 3)),
+    maxSteps: Math.max(1, int("max-steps", 2)),
     maxFleet: Math.min(5, Math.max(1, int("max-fleet", 5))),
     shrink: { max: flags.has("no-shrink") ? 0 : int("shrink", 2), minutes: int("shrink-minutes", 15) },
     run: { ...DEFAULT_RUN_OPTIONS, keepFailed: flags.has("keep-failed") },

@@ -40,7 +40,7 @@ export interface HistoryRecord {
   cliCalls: number;
   ms: number;
   violations: Violation[];
-  /** Only for failing histories. */
+  /** Only for histories with violations or that did not converge. */
   script?: string;
   events?: HistoryEvent[];
   projectDir?: string;
@@ -72,6 +72,8 @@ export interface CampaignResult {
   totals: { steps: number; cliCalls: number; kills: number; orders: number; pbxs: number; gaveUp: number };
   coverage: Record<string, number>;
   violations: HistoryRecord[];
+  /** Histories whose last recovery gave up with a clear error (no violation): their scripts and events. */
+  unconverged: HistoryRecord[];
   shrunk: ShrinkRecord[];
   perHistory: HistoryRecord[];
 }
@@ -142,7 +144,7 @@ function recordOf(index: number, seed: number, h: History, r: HistoryResult, sha
     cliCalls: r.events.length,
     ms: r.ms,
     violations: r.violations,
-    ...(failed
+    ...(failed || !r.converged
       ? {
           script: describeHistory(h, replayCommand(seed, shape)),
           events: r.events,
@@ -273,6 +275,7 @@ export async function runCampaign(opts: CampaignOptions): Promise<CampaignResult
     coverage: coverage(histories),
     violations: failing,
     shrunk,
+    unconverged: records.filter((r) => !r.converged && r.violations.length === 0),
     perHistory: records.map(({ events: _e, script: _s, ...rest }) => rest),
   };
 }

@@ -129,7 +129,21 @@ export function checkInvariants(e: Evidence): Violation[] {
     }
   }
 
-  // 4. After the final successful up: state = portal = program.
+  // 4a. Whatever the last run's outcome, the state never says a PBX is live when the portal says its purchase
+  // failed or does not know it.
+  for (const r of e.resources) {
+    const o = r.outputs ?? {};
+    if (o.orderStatus !== "succeed") continue;
+    const product = e.products.find((p) => p.productNo === o.productNo);
+    if (!product || product.status === "failed") {
+      violations.push({
+        invariant: "state-differs",
+        detail: `${r.urn.slice(r.urn.lastIndexOf("::") + 2)}: the state records ${String(o.pbxUrl)} (serial ${String(o.productNo)}) with orderStatus "succeed", but the portal ${product ? "shows its purchase failed" : "has no such PBX"}`,
+      });
+    }
+  }
+
+  // 4b. After the final successful up: state = portal = program.
   if (e.converged) {
     const byName = new Map(e.resources.map((r) => [r.urn.slice(r.urn.lastIndexOf("::") + 2), r]));
     for (const want of e.converged) {

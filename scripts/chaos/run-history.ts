@@ -30,7 +30,7 @@ export const DEFAULT_RUN_OPTIONS: RunOptions = {
   orderTimeoutSeconds: 2,
   timeoutMs: 1500,
   orderPostTimeoutMs: 2500,
-  maxRecoveryUps: 3,
+  maxRecoveryUps: 2,
   keepFailed: false,
 };
 
@@ -65,7 +65,7 @@ const PENDING_CREATES = /pending (create )?operations?|--clear-pending-creates|i
 function errorLines(r: RunResult): string[] {
   return r.output
     .split("\n")
-    .filter((l) => /^\s*error:/i.test(l))
+    .filter((l) => /^\s*(error:|\* )/i.test(l))
     .map((l) => l.trim().slice(0, 400));
 }
 
