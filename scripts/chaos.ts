@@ -4,7 +4,7 @@
  * checks the invariants, shrinks failing histories and writes a JSON result.
  *
  *   npm run chaos -- [--seed N] [--histories N] [--parallel N] [--max-steps N] [--max-fleet N]
- *                    [--shrink N] [--shrink-minutes N] [--keep-failed] [--out FILE]
+ *                    [--shrink N] [--shrink-minutes N] [--no-shrink] [--keep-failed] [--out FILE] [--minutes N]
  *   npm run chaos -- --replay SEED [--path PATH]     run one history again (PATH: a shrunk counterexample)
  *   npm run chaos -- --history FILE                   run a history written as JSON
  *
@@ -13,7 +13,14 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { REPO_ROOT } from "./lib/pulumi-cli";
-import { generate, replayCommand, replayPath, runCampaign, type CampaignOptions } from "./chaos/campaign";
+import {
+  generate,
+  replayCommand,
+  replayPath,
+  runCampaign,
+  type CampaignOptions,
+  type CampaignResult,
+} from "./chaos/campaign";
 import { describeHistory, type History } from "./chaos/history";
 import { DEFAULT_RUN_OPTIONS, runHistory, type HistoryResult } from "./chaos/run-history";
 
@@ -44,6 +51,7 @@ function parseArgs(argv: string[]) {
     "replay",
     "path",
     "history",
+    "minutes",
   ];
   for (const k of flags.keys()) if (!known.includes(k)) throw new Error(`unknown option --${k}`);
   const int = (k: string, fallback: number) => {
@@ -78,7 +86,9 @@ async function main() {
     shrink: { max: flags.has("no-shrink") ? 0 : int("shrink", 2), minutes: int("shrink-minutes", 15) },
     run: { ...DEFAULT_RUN_OPTIONS, keepFailed: flags.has("keep-failed") },
     log: (line) => console.log(line),
+    stopAfterMinutes: int("minutes", 0),
   };
+  const out = flags.get("out") ?? path.join(REPO_ROOT, ".e2e-tmp", "chaos", `campaign-${seed}.json`);
 
   if (flags.has("history")) {
     const h = JSON.parse(fs.readFileSync(flags.get("history")!, "utf8")) as History;
@@ -109,12 +119,12 @@ async function main() {
   console.log(
     `reproduce the whole campaign: npm run chaos -- --seed ${seed} --histories ${opts.histories} --max-steps ${opts.maxSteps} --max-fleet ${opts.maxFleet}`,
   );
-  const result = await runCampaign(opts);
-  const out = flags.get("out") ?? path.join(REPO_ROOT, ".e2e-tmp", "chaos", `campaign-${seed}.json`);
   fs.mkdirSync(path.dirname(out), { recursive: true });
-  fs.writeFileSync(out, JSON.stringify(result, null, 2));
+  const write = (r: CampaignResult) => fs.writeFileSync(out, JSON.stringify(r, null, 2));
+  const result = await runCampaign({ ...opts, onProgress: write });
+  write(result);
   console.log(
-    `\n${result.histories} histories in ${result.minutes} min (${result.historiesPerMinute} histories/min): ` +
+    `\n${result.histories} of ${result.planned} histories in ${result.minutes} min (${result.historiesPerMinute} histories/min): ` +
       `${result.passed} passed, ${result.failed} with violations; ${result.converged} converged; ` +
       `${result.totals.cliCalls} CLI calls, ${result.totals.kills} SIGKILLs, ${result.totals.orders} orders`,
   );

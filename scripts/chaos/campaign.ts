@@ -25,6 +25,10 @@ export interface CampaignOptions extends Shape {
   shrink: { max: number; minutes: number };
   run: RunOptions;
   log: (line: string) => void;
+  /** Called with the result so far after each history (to write it as the campaign goes). */
+  onProgress?: (partial: CampaignResult) => void;
+  /** Start no new history after this many minutes (0: no limit). */
+  stopAfterMinutes?: number;
 }
 
 export interface HistoryRecord {
@@ -59,6 +63,8 @@ export interface ShrinkRecord {
 
 export interface CampaignResult {
   seed: number;
+  /** Histories asked for, and run (fewer when `stopAfterMinutes` ran out). */
+  planned: number;
   histories: number;
   parallel: number;
   shape: Shape;
@@ -211,59 +217,29 @@ export async function replayPath(seed: number, pathArg: string, opts: CampaignOp
   return result!;
 }
 
-export async function runCampaign(opts: CampaignOptions): Promise<CampaignResult> {
-  const startedAt = new Date();
-  const histories = Array.from({ length: opts.histories }, (_, i) => generate(historySeed(opts.seed, i), opts));
-  const records: HistoryRecord[] = new Array(opts.histories);
-  let next = 0;
-  let done = 0;
-  const worker = async (w: number) => {
-    while (next < histories.length) {
-      const index = next++;
-      const seed = historySeed(opts.seed, index);
-      const h = histories[index];
-      const r = await runHistory(h, `${opts.seed}-${index}-w${w}`, opts.run);
-      records[index] = recordOf(index, seed, h, r, opts);
-      done += 1;
-      const elapsedMin = (Date.now() - startedAt.getTime()) / 60_000;
-      opts.log(
-        `[${done}/${opts.histories}] history ${index} seed ${seed}: ${h.steps.length} steps, ${h.fleet.length} PBX seeds, ` +
-          `${r.events.length} CLI calls, ${r.kills} kills, ${(r.ms / 1000).toFixed(1)}s, ` +
-          `${r.violations.length === 0 ? "ok" : `${r.violations.length} VIOLATION(S)`}${r.converged ? "" : " (did not converge)"} ` +
-          `— ${(done / elapsedMin).toFixed(1)} histories/min`,
-      );
-      if (r.violations.length > 0) opts.log(records[index].script! + "\n" + summarize(r.violations));
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, opts.parallel) }, (_, w) => worker(w)));
+function summary(
+  opts: CampaignOptions,
+  startedAt: Date,
+  histories: History[],
+  done: HistoryRecord[],
+  shrunk: ShrinkRecord[],
+): CampaignResult {
   const minutesRun = (Date.now() - startedAt.getTime()) / 60_000;
-
-  const failing = records.filter((r) => r.violations.length > 0);
-  const shrunk: ShrinkRecord[] = [];
-  for (const f of failing.slice(0, opts.shrink.max)) {
-    opts.log(`shrinking history ${f.index} (seed ${f.seed})`);
-    const s = await shrink(f.seed, opts, `${opts.seed}-shrink-${f.index}`);
-    shrunk.push(s);
-    opts.log(
-      s.reproduced
-        ? `shrunk to ${s.steps} step(s) after ${s.numShrinks} shrink(s):\n${s.script}\n${summarize(s.violations ?? [])}`
-        : `seed ${f.seed} did not fail again on a second run (timing-dependent); its script and events are in the result`,
-    );
-  }
-  const sum = (k: "kills" | "orders" | "pbxs" | "gaveUp" | "cliCalls" | "steps") =>
-    records.reduce((a, r) => a + r[k], 0);
+  const failing = done.filter((r) => r.violations.length > 0);
+  const sum = (k: "kills" | "orders" | "pbxs" | "gaveUp" | "cliCalls" | "steps") => done.reduce((a, r) => a + r[k], 0);
   return {
     seed: opts.seed,
-    histories: opts.histories,
+    planned: opts.histories,
+    histories: done.length,
     parallel: opts.parallel,
     shape: { maxSteps: opts.maxSteps, maxFleet: opts.maxFleet },
     run: opts.run,
     startedAt: startedAt.toISOString(),
     minutes: Math.round(minutesRun * 100) / 100,
-    historiesPerMinute: Math.round((opts.histories / minutesRun) * 100) / 100,
-    passed: records.length - failing.length,
+    historiesPerMinute: Math.round((done.length / minutesRun) * 100) / 100,
+    passed: done.length - failing.length,
     failed: failing.length,
-    converged: records.filter((r) => r.converged).length,
+    converged: done.filter((r) => r.converged).length,
     totals: {
       steps: sum("steps"),
       cliCalls: sum("cliCalls"),
@@ -272,10 +248,59 @@ export async function runCampaign(opts: CampaignOptions): Promise<CampaignResult
       pbxs: sum("pbxs"),
       gaveUp: sum("gaveUp"),
     },
-    coverage: coverage(histories),
+    coverage: coverage(done.map((r) => histories[r.index])),
     violations: failing,
     shrunk,
-    unconverged: records.filter((r) => !r.converged && r.violations.length === 0),
-    perHistory: records.map(({ events: _e, script: _s, ...rest }) => rest),
+    unconverged: done.filter((r) => !r.converged && r.violations.length === 0),
+    perHistory: done.map(({ events: _e, script: _s, ...rest }) => rest),
   };
+}
+
+export async function runCampaign(opts: CampaignOptions): Promise<CampaignResult> {
+  const startedAt = new Date();
+  const histories = Array.from({ length: opts.histories }, (_, i) => generate(historySeed(opts.seed, i), opts));
+  const records: HistoryRecord[] = [];
+  const deadline = opts.stopAfterMinutes ? startedAt.getTime() + opts.stopAfterMinutes * 60_000 : Infinity;
+  let next = 0;
+  const worker = async (w: number) => {
+    while (next < histories.length && Date.now() < deadline) {
+      const index = next++;
+      const seed = historySeed(opts.seed, index);
+      const h = histories[index];
+      const r = await runHistory(h, `${opts.seed}-${index}-w${w}`, opts.run);
+      const rec = recordOf(index, seed, h, r, opts);
+      records.push(rec);
+      const elapsedMin = (Date.now() - startedAt.getTime()) / 60_000;
+      opts.log(
+        `[${records.length}/${opts.histories}] history ${index} seed ${seed}: ${h.steps.length} steps, ${h.fleet.length} PBX seeds, ` +
+          `${r.events.length} CLI calls, ${r.kills} kills, ${(r.ms / 1000).toFixed(1)}s, ` +
+          `${r.violations.length === 0 ? "ok" : `${r.violations.length} VIOLATION(S)`}${r.converged ? "" : " (did not converge)"} ` +
+          `— ${(records.length / elapsedMin).toFixed(1)} histories/min`,
+      );
+      if (r.violations.length > 0) opts.log(rec.script! + "\n" + summarize(r.violations));
+      opts.onProgress?.(summary(opts, startedAt, histories, sorted(records), []));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, opts.parallel) }, (_, w) => worker(w)));
+  const done = sorted(records);
+  const throughput = summary(opts, startedAt, histories, done, []);
+
+  const shrunk: ShrinkRecord[] = [];
+  for (const f of done.filter((r) => r.violations.length > 0).slice(0, opts.shrink.max)) {
+    opts.log(`shrinking history ${f.index} (seed ${f.seed})`);
+    const s = await shrink(f.seed, opts, `${opts.seed}-shrink-${f.index}`);
+    shrunk.push(s);
+    opts.log(
+      s.reproduced
+        ? `shrunk to ${s.steps} step(s) after ${s.numShrinks} shrink(s):\n${s.script}\n${summarize(s.violations ?? [])}`
+        : `seed ${f.seed} did not fail again on a second run (timing-dependent); its script and events are in the result`,
+    );
+    opts.onProgress?.({ ...throughput, shrunk });
+  }
+  // Throughput counts the histories only, not the shrinking.
+  return { ...throughput, shrunk };
+}
+
+function sorted(records: HistoryRecord[]): HistoryRecord[] {
+  return [...records].sort((a, b) => a.index - b.index);
 }

@@ -25,7 +25,7 @@ describe("fault campaign (fast setting)", function () {
       maxSteps: 2,
       maxFleet: 3,
       // A failure is shrunk once, within a bounded time, so the test prints a short reproduction.
-      shrink: { max: 1, minutes: 4 },
+      shrink: { max: 1, minutes: 2 },
       run: DEFAULT_RUN_OPTIONS,
       log: (line) => lines.push(line),
     });
