@@ -129,7 +129,9 @@ async function main() {
       `${result.totals.cliCalls} CLI calls, ${result.totals.kills} SIGKILLs, ${result.totals.orders} orders`,
   );
   console.log(`seed ${seed}; result: ${path.relative(process.cwd(), out)}`);
-  process.exitCode = result.failed === 0 ? 0 : 1;
+  if (result.harnessErrors.length > 0)
+    console.log(`${result.harnessErrors.length} histories could not be finished by the harness (see harnessErrors)`);
+  process.exitCode = result.failed > 0 ? 1 : result.harnessErrors.length > 0 ? 2 : 0;
 }
 
 main().catch((err) => {

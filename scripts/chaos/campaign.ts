@@ -44,6 +44,8 @@ export interface HistoryRecord {
   cliCalls: number;
   ms: number;
   violations: Violation[];
+  /** The harness could not finish the history (not an invariant violation; listed in `harnessErrors`). */
+  harnessError?: string;
   /** Only for histories with violations or that did not converge. */
   script?: string;
   events?: HistoryEvent[];
@@ -80,6 +82,8 @@ export interface CampaignResult {
   violations: HistoryRecord[];
   /** Histories whose last recovery gave up with a clear error (no violation): their scripts and events. */
   unconverged: HistoryRecord[];
+  /** Histories the harness could not finish. */
+  harnessErrors: HistoryRecord[];
   shrunk: ShrinkRecord[];
   perHistory: HistoryRecord[];
 }
@@ -150,6 +154,7 @@ function recordOf(index: number, seed: number, h: History, r: HistoryResult, sha
     cliCalls: r.events.length,
     ms: r.ms,
     violations: r.violations,
+    ...(r.harnessError ? { harnessError: r.harnessError } : {}),
     ...(failed || !r.converged
       ? {
           script: describeHistory(h, replayCommand(seed, shape)),
@@ -237,7 +242,7 @@ function summary(
     startedAt: startedAt.toISOString(),
     minutes: Math.round(minutesRun * 100) / 100,
     historiesPerMinute: Math.round((done.length / minutesRun) * 100) / 100,
-    passed: done.length - failing.length,
+    passed: done.filter((r) => r.violations.length === 0 && !r.harnessError).length,
     failed: failing.length,
     converged: done.filter((r) => r.converged).length,
     totals: {
@@ -251,7 +256,8 @@ function summary(
     coverage: coverage(done.map((r) => histories[r.index])),
     violations: failing,
     shrunk,
-    unconverged: done.filter((r) => !r.converged && r.violations.length === 0),
+    unconverged: done.filter((r) => !r.converged && r.violations.length === 0 && !r.harnessError),
+    harnessErrors: done.filter((r) => r.harnessError),
     perHistory: done.map(({ events: _e, script: _s, ...rest }) => rest),
   };
 }
@@ -267,14 +273,20 @@ export async function runCampaign(opts: CampaignOptions): Promise<CampaignResult
       const index = next++;
       const seed = historySeed(opts.seed, index);
       const h = histories[index];
-      const r = await runHistory(h, `${opts.seed}-${index}-w${w}`, opts.run);
+      let r: HistoryResult;
+      try {
+        r = await runHistory(h, `${opts.seed}-${index}-w${w}`, opts.run);
+      } catch (err) {
+        // The harness itself failed (e.g. the CLI could not read the stack): recorded, and the campaign goes on.
+        r = harnessFailure(err);
+      }
       const rec = recordOf(index, seed, h, r, opts);
       records.push(rec);
       const elapsedMin = (Date.now() - startedAt.getTime()) / 60_000;
       opts.log(
         `[${records.length}/${opts.histories}] history ${index} seed ${seed}: ${h.steps.length} steps, ${h.fleet.length} PBX seeds, ` +
           `${r.events.length} CLI calls, ${r.kills} kills, ${(r.ms / 1000).toFixed(1)}s, ` +
-          `${r.violations.length === 0 ? "ok" : `${r.violations.length} VIOLATION(S)`}${r.converged ? "" : " (did not converge)"} ` +
+          `${r.harnessError ? `HARNESS ERROR ${r.harnessError.split("\n")[0]}` : r.violations.length === 0 ? "ok" : `${r.violations.length} VIOLATION(S)`}${r.converged ? "" : " (did not converge)"} ` +
           `— ${(records.length / elapsedMin).toFixed(1)} histories/min`,
       );
       if (r.violations.length > 0) opts.log(rec.script! + "\n" + summarize(r.violations));
@@ -299,6 +311,20 @@ export async function runCampaign(opts: CampaignOptions): Promise<CampaignResult
   }
   // Throughput counts the histories only, not the shrinking.
   return { ...throughput, shrunk };
+}
+
+function harnessFailure(err: unknown): HistoryResult {
+  return {
+    violations: [],
+    events: [],
+    converged: false,
+    ms: 0,
+    orders: 0,
+    pbxs: 0,
+    kills: 0,
+    gaveUp: 0,
+    harnessError: String((err as Error)?.message ?? err).slice(0, 2000),
+  };
 }
 
 function sorted(records: HistoryRecord[]): HistoryRecord[] {

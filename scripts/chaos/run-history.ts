@@ -58,6 +58,8 @@ export interface HistoryResult {
   /** Steps whose recovery gave up with an error (bounded retries spent). */
   gaveUp: number;
   projectDir?: string;
+  /** Set by the campaign when the harness itself failed on this history. */
+  harnessError?: string;
 }
 
 const PENDING_CREATES = /pending (create )?operations?|--clear-pending-creates|interrupted while/i;
@@ -226,12 +228,63 @@ export async function runHistory(
       ...(violations.length > 0 && opts.keepFailed ? { projectDir: p.dir } : {}),
     };
   } finally {
+    if (project) killLeftovers(project.dir);
     await sandbox.close();
     if (project && !(violations.length > 0 && opts.keepFailed)) project.cleanup();
   }
 }
 
-/** `pulumi up` with the step's token expiry and SIGKILL. */
+/** Every process below `root` (children first found through /proc's parent ids). */
+function descendants(root: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const name of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${name}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(name)]);
+    } catch {
+      // ended while listing
+    }
+  }
+  const out: number[] = [];
+  const queue = [root];
+  while (queue.length > 0) {
+    for (const child of children.get(queue.shift()!) ?? []) {
+      out.push(child);
+      queue.push(child);
+    }
+  }
+  return out;
+}
+
+/**
+ * Kills every process whose working directory is the project's: plugins of a killed CLI (the CLI starts its
+ * language host and providers in process groups of their own) must not outlive their history, nor hold its
+ * output pipes open.
+ */
+export function killLeftovers(dir: string): number {
+  let killed = 0;
+  for (const name of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
+    try {
+      const cwd = fs.readlinkSync(`/proc/${name}/cwd`);
+      if (cwd === dir || cwd === `${dir} (deleted)`) {
+        process.kill(Number(name), "SIGKILL");
+        killed += 1;
+      }
+    } catch {
+      // not ours to read, or already gone
+    }
+  }
+  return killed;
+}
+
+/**
+ * `pulumi up` with the step's token expiry and SIGKILL. The kill takes the CLI's whole process tree (the CLI,
+ * its language host and its providers), as when a CI runner or a machine stops the job: with only the CLI
+ * killed, the orphaned plugins would run on and keep its output pipes open.
+ */
 function runWithChaos(p: PulumiProject, sandbox: Sandbox, step: Step, ordersBefore: number): Promise<RunResult> {
   const timers: NodeJS.Timeout[] = [];
   let pid = 0;
@@ -239,10 +292,13 @@ function runWithChaos(p: PulumiProject, sandbox: Sandbox, step: Step, ordersBefo
   const kill = () => {
     if (pid && !killed) {
       killed = true;
-      try {
-        process.kill(-pid, "SIGKILL");
-      } catch {
-        // already gone
+      const tree = descendants(pid);
+      for (const target of [-pid, ...tree]) {
+        try {
+          process.kill(target, "SIGKILL");
+        } catch {
+          // already gone
+        }
       }
     }
   };

@@ -38,6 +38,11 @@ describe("fault campaign (fast setting)", function () {
       ...result.shrunk.map((s) => (s.reproduced ? `shrunk:\n${s.script}` : `seed ${s.seed} did not fail again`)),
     ].join("\n\n");
     assert.equal(result.failed, 0, `histories with violations (full log in ${RESULTS}):\n${report}`);
+    assert.deepEqual(
+      result.harnessErrors.map((h) => `${h.seed}: ${h.harnessError}`),
+      [],
+      "histories the harness could not finish",
+    );
     // The campaign really did what it claims: the CLI was killed, faults and orders happened.
     assert.ok(result.totals.kills > 0, "no history killed the CLI");
     assert.ok(result.totals.orders >= result.histories, "fewer orders than histories");
