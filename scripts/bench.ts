@@ -12,7 +12,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { PCE_PRODUCT_ID, PATHS, PLANS } from "../provider/api/catalog";
 import { startSandbox, type Sandbox } from "../sandbox";
-import { PulumiProject, REPO_ROOT } from "../test/helpers/pulumi";
+import { PulumiProject, REPO_ROOT } from "./lib/pulumi-cli";
 
 const SIZES = (process.env.BENCH_SIZES ?? "1,25,100").split(",").map(Number);
 const LATENCIES = (process.env.BENCH_LATENCIES ?? "50,200").split(",").map(Number);

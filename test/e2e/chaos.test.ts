@@ -1,0 +1,55 @@
+/**
+ * The fault campaign's fast setting (README, "Fault campaign"): a few dozen short random histories with fixed
+ * seeds, through the real CLI against the sandbox, two at a time. Every history injects random faults, pending
+ * and failing orders, token expiry and SIGKILLs of the CLI, recovers the way a user would, and must keep every
+ * invariant: nothing bought twice, nothing bought beyond what the program asked for, every bought PBX tracked or
+ * named, state = portal = program after the last successful `up`, no secret anywhere.
+ */
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { runCampaign } from "../../scripts/chaos/campaign";
+import { DEFAULT_RUN_OPTIONS } from "../../scripts/chaos/run-history";
+import { REPO_ROOT, requirePulumiCli } from "../helpers/pulumi";
+
+const RESULTS = path.join(REPO_ROOT, ".e2e-tmp", "chaos-fast.json");
+
+describe("fault campaign (fast setting)", function () {
+  it("24 random histories with faults and SIGKILLs: every invariant holds", async function () {
+    requirePulumiCli();
+    const lines: string[] = [];
+    const result = await runCampaign({
+      seed: 1919,
+      histories: 24,
+      parallel: 2,
+      maxSteps: 2,
+      maxFleet: 3,
+      // A failure is shrunk once, within a bounded time, so the test prints a short reproduction.
+      shrink: { max: 1, minutes: 2 },
+      run: DEFAULT_RUN_OPTIONS,
+      log: (line) => lines.push(line),
+    });
+    fs.mkdirSync(path.dirname(RESULTS), { recursive: true });
+    fs.writeFileSync(RESULTS, JSON.stringify(result, null, 2));
+    const report = [
+      ...result.violations.map(
+        (v) => `${v.script}\n${v.violations.map((x) => `${x.invariant}: ${x.detail}`).join("\n")}`,
+      ),
+      ...result.shrunk.map((s) => (s.reproduced ? `shrunk:\n${s.script}` : `seed ${s.seed} did not fail again`)),
+    ].join("\n\n");
+    assert.equal(result.failed, 0, `histories with violations (full log in ${RESULTS}):\n${report}`);
+    assert.deepEqual(
+      result.harnessErrors.map((h) => `${h.seed}: ${h.harnessError}`),
+      [],
+      "histories the harness could not finish",
+    );
+    // The campaign really did what it claims: the CLI was killed, faults and orders happened.
+    assert.ok(result.totals.kills > 0, "no history killed the CLI");
+    assert.ok(result.totals.orders >= result.histories, "fewer orders than histories");
+    assert.ok(
+      Object.keys(result.coverage).some((k) => k.includes("after commit")),
+      "no fault after commit",
+    );
+    assert.equal(result.perHistory.length, 24);
+  });
+});
