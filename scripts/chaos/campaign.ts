@@ -155,7 +155,7 @@ function recordOf(index: number, seed: number, h: History, r: HistoryResult, sha
     ms: r.ms,
     violations: r.violations,
     ...(r.harnessError ? { harnessError: r.harnessError } : {}),
-    ...(failed || !r.converged
+    ...(failed || !r.converged || r.harnessError
       ? {
           script: describeHistory(h, replayCommand(seed, shape)),
           events: r.events,
