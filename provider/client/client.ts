@@ -211,13 +211,18 @@ export class PartnerClient implements PartnerApi {
   async findProductByUrl(pbxUrl: string): Promise<ProductInfo | undefined> {
     // Host names are case-insensitive; a trailing dot is the same host.
     const wanted = normalizeHost(pbxUrl);
+    // A PBX whose purchase failed keeps its listing but frees its URL: one bought again later wins over it.
+    let failed: ProductInfo | undefined;
     for (let pageNo = 1; pageNo <= MAX_SEARCH_PAGES; pageNo++) {
       const page = await this.listProducts({ pageNo, pageSize: SEARCH_PAGE_SIZE });
-      const hit = page.results.find((p) => normalizeHost(p.pbxUrl) === wanted);
-      if (hit) return hit;
-      if (page.results.length === 0 || pageNo >= page.totalPage) return undefined;
+      for (const p of page.results) {
+        if (normalizeHost(p.pbxUrl) !== wanted) continue;
+        if (p.status !== "failed") return p;
+        failed ??= p;
+      }
+      if (page.results.length === 0 || pageNo >= page.totalPage) return failed;
     }
-    return undefined;
+    return failed;
   }
 
   async getProduct(productNo: string): Promise<ProductDetail | undefined> {

@@ -67,6 +67,13 @@ async function readImpl(id: string, props: PbxState | undefined, deps: Deps): Pr
     );
     return {};
   }
+  if (product.status === "failed") {
+    // Its purchase failed: nothing is active or billed, and the URL is free again. `up` buys it anew.
+    deps.report.warn(
+      `PBX ${state.pbxUrl} (serial ${state.productNo}): its purchase failed in the Partner Portal, so nothing is active; removing it from the stack (the next \`pulumi up\` buys it again).`,
+    );
+    return {};
+  }
   const facts = portalFacts(product);
   const plan = facts.pendingPlan ?? facts.plan ?? state.plan;
   const billingCycle =

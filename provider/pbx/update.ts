@@ -86,7 +86,15 @@ async function resumePendingOrder(
       [`order ${orderNo} pending`],
     );
   }
-  if (status !== "succeed") throw new Error(failedOrderMessage(`PBX ${state.pbxUrl}`, orderNo, status));
+  if (status !== "succeed") {
+    const purchase = state.orders.some((o) => o.orderNo === orderNo && o.operationType === "purchase_plan") || !orderNo;
+    throw new Error(
+      failedOrderMessage(`PBX ${state.pbxUrl}`, orderNo, status) +
+        (purchase
+          ? " Its purchase failed, so the stack holds a PBX that is not active: run `pulumi refresh` to drop it, then `pulumi up` to buy it again."
+          : ""),
+    );
+  }
   return next;
 }
 

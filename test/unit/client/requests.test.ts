@@ -142,6 +142,21 @@ describe("client: requests and responses", () => {
     assert.equal(api.to(PATHS.productList).length, 7);
   });
 
+  it("findProductByUrl prefers a PBX bought again over the one whose purchase failed", async () => {
+    const all = Array.from({ length: 250 }, (_, i) => fixtures.product(i + 1));
+    all[229] = { ...all[229], pbxUrl: "pbx5.eu.sandbox.yeastarcloud.com" };
+    all[4] = { ...all[4], status: "failed" };
+    api.setDefault(PATHS.productList, (req) => {
+      const pageNo = Number(req.query.get("pageNo"));
+      const size = Number(req.query.get("pageSize"));
+      return { body: envelope(page(all.slice((pageNo - 1) * size, pageNo * size), pageNo, size, all.length)) };
+    });
+    const client = api.client();
+    assert.equal((await client.findProductByUrl("pbx5.eu.sandbox.yeastarcloud.com"))?.productNo, "PCE-SN-230");
+    all[229] = { ...all[229], status: "failed" };
+    assert.equal((await client.findProductByUrl("pbx5.eu.sandbox.yeastarcloud.com"))?.productNo, "PCE-SN-5");
+  });
+
   it("findProductByUrl stops on an empty list", async () => {
     api.setDefault(PATHS.productList, { body: envelope({ ...page([]), totalPage: 0 }) });
     assert.equal(await api.client().findProductByUrl("x.eu.sandbox.yeastarcloud.com"), undefined);

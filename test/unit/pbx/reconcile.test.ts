@@ -4,7 +4,7 @@
  */
 import * as assert from "node:assert/strict";
 import { PLANS, SERVICES } from "../../../provider/api/catalog";
-import { check, create, diffWithPortal, update } from "../../../provider/pbx/engine";
+import { check, create, diffWithPortal, read, update } from "../../../provider/pbx/engine";
 import { DRY_RUN_KEY } from "../../../provider/pbx/inputs";
 import { portalFacts, reconcile, withPending } from "../../../provider/pbx/reconcile";
 import { checked, deps, fakeApi, haService, product, rawInputs, state } from "./fixtures";
@@ -388,6 +388,14 @@ describe("engine: a PBX found by URL is recorded as it really is (chaos campaign
     assert.match(err.message, /purchase \(order HB901\) is still pending/);
     assert.equal(err.properties?.orderNo, "HB901");
     assert.equal(err.properties?.orderStatus, "pending");
+  });
+
+  it("refresh drops a PBX whose purchase failed: nothing is active, the next up buys it again", async function () {
+    const api = fakeApi();
+    api.getProduct.resolves(product({ status: "failed" }));
+    const d = deps(api);
+    assert.deepEqual(await read("1", { ...state() }, d.deps), {});
+    assert.ok(d.messages.some((m) => /its purchase failed .* removing it from the stack/.test(m.message)));
   });
 
   it("a state left pending with no order number is settled from the PBX's status", async function () {
