@@ -10,23 +10,14 @@
  * - the engine event stream (with `PULUMI_ENABLE_STREAMING_JSON_PREVIEW=true`): one JSON event per line, which
  *   carries the same steps (`resourcePreEvent`), diagnostics and the policy violations (`policyEvent`).
  */
+import type { PlannedOrderView } from "../pbx/quotes";
 
 export const PBX_TYPE = "pulumi-nodejs:dynamic/yeastar:PSeriesCloudPbx";
 
-export type OrderOperation = "purchase_plan" | "purchase_service" | "switch_plan" | "adopt";
-export type BillingPeriod = "month" | "year";
-
-/** One order `pulumi up` would place, as the provider's `check` reports it in `plannedOrders`. */
-export interface PlannedOrder {
-  operation: OrderOperation;
-  item: string;
-  quantity: number;
-  summary: string;
-  price: string;
-  amount?: string;
-  currency?: string;
-  period?: BillingPeriod;
-}
+/** One order `pulumi up` would place, as the provider's `check` reports it in `plannedOrders` (the same type). */
+export type PlannedOrder = PlannedOrderView;
+export type OrderOperation = PlannedOrderView["operation"];
+export type BillingPeriod = NonNullable<PlannedOrderView["period"]>;
 
 /** What happens to a PBX resource. Unchanged resources get no row. */
 export type PbxAction = "create" | "update" | "replace" | "delete";
