@@ -4,22 +4,11 @@
 import * as assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
-import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { PATHS } from "../../provider/api/catalog";
 import { REPO_ROOT } from "../helpers/pulumi";
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
+import { freePort } from "../helpers/ports";
 
 function npmRunSandbox(args: string[]): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
   const child = spawn("npm", ["run", "sandbox", "--", ...args], {
