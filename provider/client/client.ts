@@ -389,23 +389,23 @@ export class PartnerClient implements PartnerApi {
   }
 
   /**
-   * A 429 is the account's limit, not this request's: with `Retry-After`, every request of this client not yet
-   * sent waits that long (the gate), so a fleet does not earn a 429 per request. The request itself is retried
-   * (a read) or looked up and sent again (an order, provider/pbx/orders.ts) by its caller.
+   * A 429 is the account's limit, not this request's: every request of this client not yet sent waits for its
+   * `Retry-After` and then goes at a learned pace (gate.ts), so a fleet does not earn a 429 per request. The
+   * request itself is retried (a read) or looked up and sent again (an order, provider/pbx/orders.ts) by its caller.
    */
   private noteRateLimit(happened: Reply<unknown>["happened"], spec: CallSpec<unknown>): void {
     const status =
       happened.kind === "envelope" ? effectiveStatus(happened.httpStatus, happened.bodyStatus) : happened.httpStatus;
     if (status !== 429) return;
     this.stats.rateLimited += 1;
-    if (happened.retryAfterMs === undefined) return;
-    const before = this.gate.pausedForMs();
-    this.gate.pause(happened.retryAfterMs);
-    if (this.gate.pausedForMs() > before) {
-      this.log(
-        `yeastar: ${OPERATIONS[spec.endpoint]}: HTTP 429, rate limited; holding every request for ${happened.retryAfterMs} ms (Retry-After)`,
-      );
-    }
+    const pace = this.gate.rateLimited(happened.retryAfterMs);
+    const held =
+      happened.retryAfterMs === undefined
+        ? ""
+        : `holding every request for ${happened.retryAfterMs} ms (Retry-After), then `;
+    this.log(
+      `yeastar: ${OPERATIONS[spec.endpoint]}: HTTP 429, rate limited; ${held}sending at most ${pace.toFixed(1)} requests per second`,
+    );
   }
 
   /** The error a failed decision names, with every detail the response gave. */
