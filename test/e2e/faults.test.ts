@@ -120,6 +120,18 @@ describe("faults, bad input and secrets", function () {
       await settle("order POST: 429, then sent again", project, 1, [first, again]);
     });
 
+    it("429 after commit (against our assumption): the lookup before sending again finds the PBX, bought once", async function () {
+      const { project, url } = await fresh();
+      fault({ endpoint: "orderSave", afterCommit: true, status: 429, retryAfterSeconds: 1, times: 1 });
+      const first = await project.up();
+      assert.equal(first.code, 0, first.output);
+      assert.match(first.output, /refused with HTTP 429, but a PBX of yours with this URL exists/);
+      assert.equal(sandbox.admin.stats().requests.orderSave, 1, "not sent again: the lookup found it");
+      const [res] = await project.resourcesOfType(TYPE);
+      assert.equal((res.outputs as { pbxUrl: string }).pbxUrl, url);
+      await settle("order POST: 429 after commit", project, 1, [first]);
+    });
+
     it("429 on every order: gives up after 5 sends, nothing bought; the next up buys once", async function () {
       const { project } = await fresh();
       fault({ endpoint: "orderSave", status: 429, retryAfterSeconds: 0, times: 5 });
