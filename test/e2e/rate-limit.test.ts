@@ -99,12 +99,39 @@ describe("a fleet under the portal's rate limit", function () {
     return { up, stats, row };
   }
 
-  it(`${FLEET} PBXs, default settings: the portal answers 429, one up still buys each PBX exactly once`, async function () {
+  it(`${FLEET} PBXs, default settings: the portal answers 429, one up still buys each PBX exactly once, one more expands each once`, async function () {
     const project = await pbxProject(sandbox, "ratelimit");
     try {
       const { stats, up } = await buyFleet(project, fleet(FLEET, "rl"), `fleet of ${FLEET}, no client rate`);
       assert.ok(total(stats.rateLimited) > 0, "the sandbox refused requests with 429");
       assert.match(up.output, /HTTP 429/);
+
+      // Every PBX grows by 5 extensions: 100 follow-up orders under the same limit, each placed once.
+      sandbox.admin.resetCounters();
+      const grown = fleet(FLEET, "rl").map((s) => ({ ...s, args: { ...s.args, extensions: s.args.extensions + 5 } }));
+      await declare(project, grown);
+      const expand = await project.up();
+      const after = sandbox.admin.stats();
+      const expansions = after.orders.filter((o) => o.operationType === "purchase_service");
+      rows.push({
+        scenario: `expand each of ${FLEET} by 5, no client rate`,
+        exitCode: expand.code,
+        seconds: Math.round(expand.ms / 100) / 10,
+        requests: total(after.requests),
+        byEndpoint: Object.fromEntries(Object.entries(after.requests).filter(([, n]) => n > 0)),
+        rateLimited: total(after.rateLimited),
+        ordersRateLimited: after.rateLimited.orderSave,
+        followUpOrders: expansions.length,
+      });
+      console.log(`      ${JSON.stringify(rows.at(-1))}`);
+      assert.equal(expand.code, 0, expand.output.slice(-4000));
+      assert.equal(expansions.length, FLEET, "exactly one expansion order per PBX");
+      assert.ok(expansions.every((o) => o.serviceList[0].quantity === 5));
+      const byUrl = new Map(sandbox.admin.products().map((p) => [p.pbxUrl, p]));
+      for (const spec of grown) {
+        const url = `${spec.args.subdomain}.eu.sandbox.yeastarcloud.com`;
+        assert.equal(byUrl.get(url)?.extensions, spec.args.extensions, url);
+      }
       // A no-change preview afterwards: nothing to buy, no call.
       sandbox.admin.resetCounters();
       const again = await project.preview(["--expect-no-changes"]);
