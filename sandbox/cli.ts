@@ -25,7 +25,9 @@ function loadSandbox(): typeof import("./index") {
 
 const USAGE = `usage: yeastar-sandbox [--port 8787] [--host 127.0.0.1] [--state file.json] [--client-id ID]
                        [--latency-ms N] [--order-pending-ms N] [--token-lifetime SECONDS] [--log]
-                       [--pid-file FILE]
+                       [--rate-limit REQUESTS_PER_SECOND] [--pid-file FILE]
+--rate-limit answers 429 too_many_requests with a Retry-After header (seconds) to API requests beyond that many per
+second (all endpoints together; a token bucket of that size), like a real portal's rate limit. Default: no limit.
 --pid-file writes the process id there once listening (and removes it on exit), so a script that started the
 sandbox in the background through npx can stop the sandbox itself rather than the npx wrapper.
 The client secret is read from YEASTAR_SANDBOX_CLIENT_SECRET (default "sandbox-secret").`;
@@ -34,6 +36,15 @@ function integer(name: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   if (!/^\d+$/.test(text)) throw new Error(`--${name} must be a non-negative integer, got ${JSON.stringify(text)}`);
   return Number(text);
+}
+
+function positiveNumber(name: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!/^\d+(\.\d+)?$/.test(text) || !(n > 0)) {
+    throw new Error(`--${name} must be a positive number of requests per second, got ${JSON.stringify(text)}`);
+  }
+  return n;
 }
 
 async function main(): Promise<void> {
@@ -48,6 +59,7 @@ async function main(): Promise<void> {
       "token-lifetime": { type: "string" },
       log: { type: "boolean", default: false },
       "pid-file": { type: "string" },
+      "rate-limit": { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
     strict: true,
@@ -67,6 +79,7 @@ async function main(): Promise<void> {
     orderPendingMs: integer("order-pending-ms", values["order-pending-ms"]),
     tokenLifetimeSeconds: integer("token-lifetime", values["token-lifetime"]),
     logger: values.log,
+    rateLimitPerSecond: positiveNumber("rate-limit", values["rate-limit"]),
   });
   const pidFile = values["pid-file"];
   const stop = () => {

@@ -22,6 +22,14 @@ export type {
   StoredService,
 } from "./types";
 
+function nonNegativeNumber(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
+    throw new TypeError(`${name} must be a non-negative number`);
+  }
+  return value;
+}
+
 function nonNegativeInteger(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   if (!Number.isInteger(value) || value < 0) throw new TypeError(`${name} must be a non-negative integer`);
@@ -40,6 +48,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       rejectRefreshTokens: false,
       failOrdersForUrls: [],
       quirks: [],
+      rateLimitPerSecond: nonNegativeNumber("rateLimitPerSecond", opts.rateLimitPerSecond, 0),
     },
     opts.stateFile,
   );

@@ -128,9 +128,28 @@ export function buildServer(
       .catch(() => done(validationError({ body: "not valid multipart/form-data" }), undefined));
   });
 
-  app.addHook("onRequest", (req, _reply, done) => {
+  app.addHook("onRequest", (req, reply, done) => {
     const endpoint = req.routeOptions.config?.endpoint;
-    if (endpoint) sim.count(endpoint);
+    if (endpoint) {
+      sim.count(endpoint);
+      // The rate limit comes first, as at an API gateway: no latency, fault, User-Agent or token check.
+      const retryAfterSeconds = sim.rateLimit(endpoint, Date.now());
+      if (retryAfterSeconds !== undefined) {
+        reply.header("retry-after", String(retryAfterSeconds));
+        const limit = sim.config.rateLimitPerSecond;
+        sendText(
+          reply,
+          429,
+          envelopeText(
+            429,
+            "too_many_requests",
+            `rate limit of ${limit} requests per second exceeded; retry after ${retryAfterSeconds} s`,
+            null,
+          ),
+        );
+        return;
+      }
+    }
     done();
   });
 

@@ -4,6 +4,7 @@
 import { PATHS, type EndpointName } from "../provider/api/catalog";
 import { FaultBook } from "./faults";
 import { isMoney } from "./pricing";
+import { RateLimiter } from "./rate-limit";
 import { Store } from "./store";
 import {
   QUIRKS,
@@ -59,6 +60,11 @@ export function checkConfigPatch(input: unknown): ConfigPatch {
           throw new AdminError(400, `${key} must be an array of strings`);
         }
         break;
+      case "rateLimitPerSecond":
+        if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
+          throw new AdminError(400, `${key} must be a number of requests per second, 0 (no limit) or more`);
+        }
+        break;
       case "quirks":
         if (!Array.isArray(value) || !value.every((v) => (QUIRKS as readonly unknown[]).includes(v))) {
           throw new AdminError(400, `${key} must be an array of any of: ${QUIRKS.join(", ")}`);
@@ -75,6 +81,8 @@ export class Simulator implements SandboxAdmin {
   readonly store: Store;
   readonly faults = new FaultBook();
   requests = zeroCounters();
+  rateLimited = zeroCounters();
+  private readonly limiter = new RateLimiter();
   private readonly resetListeners: Array<() => void> = [];
 
   constructor(
@@ -94,6 +102,17 @@ export class Simulator implements SandboxAdmin {
     this.requests[endpoint] += 1;
   }
 
+  /**
+   * Applies the rate limit to one API request: undefined when it may pass, else the seconds for `Retry-After`
+   * (the refusal is counted).
+   */
+  rateLimit(endpoint: EndpointName, nowMs: number): number | undefined {
+    this.limiter.configure(this.config.rateLimitPerSecond, nowMs);
+    const wait = this.limiter.take(nowMs);
+    if (wait !== undefined) this.rateLimited[endpoint] += 1;
+    return wait;
+  }
+
   onReset(listener: () => void): void {
     this.resetListeners.push(listener);
   }
@@ -102,6 +121,7 @@ export class Simulator implements SandboxAdmin {
     this.store.settle(Date.now());
     return {
       requests: { ...this.requests },
+      rateLimited: { ...this.rateLimited },
       orders: structuredClone(this.store.orders),
       tokensIssued: this.store.tokens.issued,
     };
@@ -116,6 +136,7 @@ export class Simulator implements SandboxAdmin {
 
   resetCounters(): void {
     this.requests = zeroCounters();
+    this.rateLimited = zeroCounters();
     this.store.tokens.issued = 0;
   }
 

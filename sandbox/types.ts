@@ -82,6 +82,11 @@ export interface SandboxConfig {
   failOrdersForUrls: string[];
   /** Replies shaped unlike the README's API assumptions, to test that `yeastar-pseries doctor` notices. */
   quirks: Quirk[];
+  /**
+   * Requests per second the API accepts (all endpoints together; admin requests are free); beyond it, 429
+   * `too_many_requests` with `Retry-After`. 0: no limit.
+   */
+  rateLimitPerSecond: number;
 }
 
 /**
@@ -113,6 +118,8 @@ export interface SandboxOptions {
   latencyMs?: number;
   /** JSON persistence: loaded at start, saved after each change. */
   stateFile?: string;
+  /** Default 0 (no limit): API requests per second, beyond which the sandbox answers 429 with Retry-After. */
+  rateLimitPerSecond?: number;
   /** Default false. */
   logger?: boolean;
 }
@@ -138,7 +145,10 @@ export interface FaultSpec {
 }
 
 export interface SandboxStats {
+  /** Every API request received, those refused by the rate limit included. */
   requests: Record<EndpointName, number>;
+  /** Requests refused with 429 by the rate limit (`rateLimitPerSecond`), per endpoint; injected faults not included. */
+  rateLimited: Record<EndpointName, number>;
   orders: StoredOrder[];
   tokensIssued: number;
 }

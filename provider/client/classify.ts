@@ -54,7 +54,8 @@ export type Decision =
   | { kind: "ambiguous"; cause: Cause; httpStatus?: number }
   /**
    * A definite failure: nothing was done (for an order: no order was placed). `repeatable` says whether sending
-   * the same request again is safe and may succeed (the client itself never repeats an order); `renewToken` says
+   * the same request again is safe and may succeed (the client itself never repeats an order; for a 429 in the
+   * API's envelope, provider/pbx/orders.ts `sendOrder` waits, looks the PBX up and only then sends it again); `renewToken` says
    * the API refused the access token: `PartnerClient.read` gets a new one and sends the read once more (it checks
    * the thrown error with `isTokenRejection`), an order is not sent again.
    */

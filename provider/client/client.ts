@@ -42,6 +42,7 @@ import {
   type Happened,
 } from "./classify";
 import { ApiError, ConfigError, NetworkError, SchemaError } from "./errors";
+import { RequestGate } from "./gate";
 import { redact } from "./redact";
 import { parseRetryAfter, withRetries, type RetryDecision, type RetryPolicy } from "./retry";
 import {
@@ -69,6 +70,11 @@ export interface ClientOptions {
   retry?: { retries?: number; baseDelayMs?: number; maxDelayMs?: number };
   /** Accept plain http:// on a non-loopback host (a sandbox in a test network); see base-url.ts. */
   allowInsecureHttpForTesting?: boolean;
+  /**
+   * At most this many requests per second from this client (every endpoint, the token and the order included),
+   * e.g. to stay under the portal's rate limit with a large fleet; default: no limit. See gate.ts.
+   */
+  requestsPerSecond?: number;
   /** Refresh the access token this long before it expires; default 120. */
   refreshMarginSeconds?: number;
   /** Receives one line per attempt, retry and token event; every line is redacted first. */
@@ -122,7 +128,15 @@ interface Reply<T> {
   issues: string[];
 }
 
-type Stats = { calls: Record<EndpointName, number>; tokenRequests: number };
+type Stats = {
+  calls: Record<EndpointName, number>;
+  tokenRequests: number;
+  /** Replies with HTTP 429 (rate limited), every endpoint together. */
+  rateLimited: number;
+};
+
+/** Highest `requestsPerSecond` accepted. */
+export const MAX_REQUESTS_PER_SECOND = 1000;
 
 export class PartnerClient implements PartnerApi {
   readonly stats: Stats;
@@ -139,6 +153,7 @@ export class PartnerClient implements PartnerApi {
   readonly #tokenSecrets: string[] = [];
   readonly #tokens: TokenManager;
   private readonly cache = new Map<string, Promise<unknown>>();
+  private readonly gate: RequestGate;
 
   constructor(opts: ClientOptions) {
     this.base = assertSafeBaseUrl(opts.baseUrl, opts);
@@ -160,8 +175,9 @@ export class PartnerClient implements PartnerApi {
       maxDelayMs: nonNegative(opts.retry?.maxDelayMs, 5000, "retry.maxDelayMs"),
     };
     this.logSink = opts.log;
+    this.gate = new RequestGate(requestRate(opts.requestsPerSecond));
     const calls = Object.fromEntries(Object.keys(PATHS).map((k) => [k, 0])) as Record<EndpointName, number>;
-    this.stats = { calls, tokenRequests: 0 };
+    this.stats = { calls, tokenRequests: 0, rateLimited: 0 };
     this.#tokens = new TokenManager({
       clientId: opts.clientId,
       clientSecret: opts.clientSecret,
@@ -341,6 +357,7 @@ export class PartnerClient implements PartnerApi {
     this.stats.calls[spec.endpoint] += 1;
     if (spec.endpoint === "token") this.stats.tokenRequests += 1;
 
+    await this.gate.acquire();
     const started = Date.now();
     let raw: RawResponse;
     try {
@@ -365,9 +382,30 @@ export class PartnerClient implements PartnerApi {
         ? `yeastar: ${spec.method} ${shownPath} -> HTTP ${raw.status}, no valid envelope, ${ms} ms, attempt ${attemptNo}`
         : `yeastar: ${spec.method} ${shownPath} -> HTTP ${raw.status} code=${env.code} requestId=${env.requestId || "-"} ${ms} ms, attempt ${attemptNo}`,
     );
+    this.noteRateLimit(reply.happened, spec);
     const decision = classify(reply.happened, call);
     if (decision.kind === "success") return reply.result as T;
     throw this.errorFor(decision, spec, raw, reply, { ...context(), ...errorFlags(decision) });
+  }
+
+  /**
+   * A 429 is the account's limit, not this request's: every request of this client not yet sent waits for its
+   * `Retry-After` and then goes at a learned pace (gate.ts), so a fleet does not earn a 429 per request. The
+   * request itself is retried (a read) or looked up and sent again (an order, provider/pbx/orders.ts) by its caller.
+   */
+  private noteRateLimit(happened: Reply<unknown>["happened"], spec: CallSpec<unknown>): void {
+    const status =
+      happened.kind === "envelope" ? effectiveStatus(happened.httpStatus, happened.bodyStatus) : happened.httpStatus;
+    if (status !== 429) return;
+    this.stats.rateLimited += 1;
+    const pace = this.gate.rateLimited(happened.retryAfterMs);
+    const held =
+      happened.retryAfterMs === undefined
+        ? ""
+        : `holding every request for ${happened.retryAfterMs} ms (Retry-After), then `;
+    this.log(
+      `yeastar: ${OPERATIONS[spec.endpoint]}: HTTP 429, rate limited; ${held}sending at most ${pace.toFixed(1)} requests per second`,
+    );
   }
 
   /** The error a failed decision names, with every detail the response gave. */
@@ -546,6 +584,18 @@ export function resetSharedClients(): void {
 function positive(value: number | undefined, fallback: number, field: string): number {
   if (value === undefined) return fallback;
   if (!Number.isFinite(value) || value <= 0) throw new ConfigError(field, "must be a positive number", String(value));
+  return value;
+}
+
+function requestRate(value: number | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0 || value > MAX_REQUESTS_PER_SECOND) {
+    throw new ConfigError(
+      "requestsPerSecond",
+      `must be a number of requests per second greater than 0 and at most ${MAX_REQUESTS_PER_SECOND}`,
+      String(value),
+    );
+  }
   return value;
 }
 

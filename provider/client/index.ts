@@ -1,5 +1,12 @@
 /** The Yeastar Partner Portal API client. */
-export { PartnerClient, sharedClient, resetSharedClients, OPERATIONS, type ClientOptions } from "./client";
+export {
+  PartnerClient,
+  sharedClient,
+  resetSharedClients,
+  OPERATIONS,
+  MAX_REQUESTS_PER_SECOND,
+  type ClientOptions,
+} from "./client";
 export { assertSafeBaseUrl, isInsecureRemoteHttp, type BaseUrlRule } from "./base-url";
 export { YeastarError, ApiError, NetworkError, SchemaError, ConfigError } from "./errors";
 export { redact, REDACTED } from "./redact";

@@ -4,9 +4,19 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { PartnerApi } from "../api/partner-api";
-import type { OrderResult, ProductInfo } from "../api/schemas";
+import type { OrderRequest, OrderResult, ProductInfo } from "../api/schemas";
 import type { Deps } from "./deps";
-import { PartialError, failedOrderMessage, findAfterAmbiguous, isAmbiguous, messageOf, waitForOrder } from "./orders";
+import {
+  PartialError,
+  RateLimitedError,
+  failedOrderMessage,
+  findAfterAmbiguous,
+  isAmbiguous,
+  messageOf,
+  sendOrder,
+  waitForOrder,
+  type AfterRateLimit,
+} from "./orders";
 import { describePurchase, purchaseOrder, type OrderRecord, type PbxState } from "./plan";
 import { pendingOrdersOf, readProduct } from "./portal";
 import { adoptedState, checkedInputsOf, stateFrom, type ResolvedInputs } from "./state";
@@ -34,10 +44,11 @@ export async function createImpl(raw: Record<string, unknown>, deps: Deps): Prom
 
   const request = purchaseOrder(inputs);
   deps.report.info(`placing order: ${describePurchase(inputs)}`);
-  let result: OrderResult;
+  let sent: { result: OrderResult } | { done: ProductInfo };
   try {
-    result = await api.createOrder(request);
+    sent = await sendOrder(api, deps, `create PBX ${url}`, request, () => lookAfterRateLimit(api, url, request));
   } catch (err) {
+    if (err instanceof RateLimitedError) throw err;
     if (!isAmbiguous(err)) {
       throw new Error(`create PBX ${url}: the order was rejected, nothing was bought. ${messageOf(err)}`);
     }
@@ -55,6 +66,14 @@ export async function createImpl(raw: Record<string, unknown>, deps: Deps): Prom
     );
   }
 
+  if ("done" in sent) {
+    const found = sent.done;
+    deps.report.warn(
+      `create PBX ${url}: the order was refused with HTTP 429, but a PBX of yours with this URL exists (serial ${found.productNo}); recorded it, no order placed.`,
+    );
+    return settleAdopted(api, deps, inputs, found, `order refused with 429; PBX ${found.productNo} found by URL`);
+  }
+  const result = sent.result;
   const record: OrderRecord = {
     orderNo: result.orderNo,
     operationType: "purchase_plan",
@@ -80,6 +99,32 @@ export async function createImpl(raw: Record<string, unknown>, deps: Deps): Prom
     throw new Error(failedOrderMessage(`create PBX ${url}`, result.orderNo, state.orderStatus, result.productNo));
   }
   return { id: result.instanceId, outs: state };
+}
+
+/**
+ * After a 429 on the purchase order (refused, nothing bought), the URL is looked up as before any purchase: a PBX
+ * of ours holding it is adopted, another customer's stops the purchase, a free URL means the order goes again.
+ */
+async function lookAfterRateLimit(
+  api: PartnerApi,
+  url: string,
+  request: OrderRequest,
+): Promise<AfterRateLimit<ProductInfo>> {
+  let ours: ProductInfo | undefined;
+  try {
+    if (!(await api.isPbxUrlTaken(url))) return { send: request };
+    ours = await api.findProductByUrl(url);
+  } catch (err) {
+    throw new RateLimitedError(
+      `create PBX ${url}: the order was refused with HTTP 429 (rate limited; nothing was bought), and looking the URL up before sending it again failed, so it was not sent again: ${messageOf(err)}. Run \`pulumi up\` again later.`,
+    );
+  }
+  if (!ours) {
+    throw new RateLimitedError(
+      `create PBX ${url}: the order was refused with HTTP 429 (rate limited; nothing was bought), and the URL has since been taken by another Yeastar customer, so it was not sent again. Choose another subdomain.`,
+    );
+  }
+  return { done: ours };
 }
 
 /**

@@ -62,13 +62,37 @@ function pendingOrders(api: PartnerApi): Promise<PendingOrder[]> {
   return snapshot;
 }
 
-/** The pending orders of one PBX; `fresh` reads the order list again instead of the run's snapshot. */
+const freshScans = new WeakMap<PartnerApi, { startedAt: number; scan: Promise<PendingOrder[]> }>();
+
+/**
+ * A pass over the order list that started at `since` (ms, Date.now) or later: PBXs that all need a fresh look
+ * after the same moment (a fleet refused with 429 together) share one pass instead of one pass each.
+ */
+function pendingOrdersSince(api: PartnerApi, since: number): Promise<PendingOrder[]> {
+  const last = freshScans.get(api);
+  if (last && last.startedAt >= since) return last.scan;
+  const entry = { startedAt: Date.now(), scan: scanPendingOrders(api) };
+  entry.scan.catch(() => {
+    if (freshScans.get(api) === entry) freshScans.delete(api);
+  });
+  freshScans.set(api, entry);
+  return entry.scan;
+}
+
+/**
+ * The pending orders of one PBX; `fresh` reads the order list again instead of the run's snapshot, `since`
+ * takes a pass that started at that time (Date.now) or later.
+ */
 export async function pendingOrdersOf(
   api: PartnerApi,
   productNo: string,
-  opts: { fresh?: boolean } = {},
+  opts: { fresh?: boolean; since?: number } = {},
 ): Promise<PendingOrder[]> {
-  const all = opts.fresh ? await scanPendingOrders(api) : await pendingOrders(api);
+  const all = opts.fresh
+    ? await scanPendingOrders(api)
+    : opts.since !== undefined
+      ? await pendingOrdersSince(api, opts.since)
+      : await pendingOrders(api);
   return all.filter((o) => o.productNo === productNo);
 }
 

@@ -18,6 +18,11 @@ export interface Settings {
   /** Per-request timeouts (YEASTAR_TIMEOUT_MS, YEASTAR_ORDER_TIMEOUT_MS); defaults are the client's. */
   timeoutMs?: number;
   orderTimeoutMs?: number;
+  /**
+   * At most this many API requests per second from the provider process (yeastar:requestsPerSecond or
+   * YEASTAR_REQUESTS_PER_SECOND): one process serves every PBX of a stack, so this paces the whole run.
+   */
+  requestsPerSecond?: number;
 }
 
 interface ConfigLike {
@@ -44,6 +49,7 @@ export function configure(config?: ConfigLike): void {
       "YEASTAR_ALLOW_INSECURE_HTTP_FOR_TESTING",
       get("allowInsecureHttpForTesting", "YEASTAR_ALLOW_INSECURE_HTTP_FOR_TESTING"),
     ),
+    requestsPerSecond: rate(get("requestsPerSecond", "YEASTAR_REQUESTS_PER_SECOND")),
     timeoutMs: positiveInt(process.env.YEASTAR_TIMEOUT_MS),
     orderTimeoutMs: positiveInt(process.env.YEASTAR_ORDER_TIMEOUT_MS),
   };
@@ -56,6 +62,21 @@ function flag(configKey: string, envName: string, value: string | undefined): bo
   if (v === "true") return true;
   if (v === "false") return false;
   flagErrors.push(`${configKey} (or ${envName}) must be "true" or "false", got ${JSON.stringify(value)}`);
+  return undefined;
+}
+
+/** Same bounds as the client's (client.ts: MAX_REQUESTS_PER_SECOND), checked here to name the setting. */
+const MAX_REQUESTS_PER_SECOND = 1000;
+
+/** yeastar:requestsPerSecond: a number > 0 and <= 1000; anything else fails when the provider first needs the API. */
+function rate(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const text = value.trim();
+  const n = Number(text);
+  if (text !== "" && Number.isFinite(n) && n > 0 && n <= MAX_REQUESTS_PER_SECOND) return n;
+  flagErrors.push(
+    `yeastar:requestsPerSecond (or YEASTAR_REQUESTS_PER_SECOND) must be a number of requests per second greater than 0 and at most ${MAX_REQUESTS_PER_SECOND}, got ${JSON.stringify(value)}`,
+  );
   return undefined;
 }
 
@@ -103,6 +124,7 @@ export function resolveApi(reporter?: Reporter): PartnerApi {
     clientSecret: s.clientSecret,
     ...(s.timeoutMs ? { timeoutMs: s.timeoutMs } : {}),
     ...(s.orderTimeoutMs ? { orderTimeoutMs: s.orderTimeoutMs } : {}),
+    ...(s.requestsPerSecond ? { requestsPerSecond: s.requestsPerSecond } : {}),
   });
 }
 

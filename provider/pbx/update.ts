@@ -7,7 +7,16 @@ import { PLANS } from "../api/catalog";
 import type { PartnerApi } from "../api/partner-api";
 import type { OrderResult } from "../api/schemas";
 import type { Deps } from "./deps";
-import { PartialError, failedOrderMessage, isAmbiguous, messageOf, waitForOrder } from "./orders";
+import {
+  PartialError,
+  RateLimitedError,
+  failedOrderMessage,
+  isAmbiguous,
+  messageOf,
+  sendOrder,
+  waitForOrder,
+  type AfterRateLimit,
+} from "./orders";
 import { followUpOrders, orderVisibleIn, transitionFailures, type PbxState, type PlannedOrder } from "./plan";
 import { pendingOrdersOf, readProduct } from "./portal";
 import { portalFacts, reconcile } from "./reconcile";
@@ -37,8 +46,10 @@ export async function updateImpl(
 
   // Never buy twice: the state may be behind the portal, so orders are planned from what the PBX has now.
   if (followUpOrders(state, news).length > 0) state = await reconcileWithPortal(api, deps, id, state, news, deadline());
-  for (const order of followUpOrders(state, news)) {
-    state = await placeFollowUp(api, deps, id, state, news, order, deadline);
+  for (const planned of followUpOrders(state, news)) {
+    // A 429 on an earlier order read the portal again: place only what is still missing, planned from that.
+    const order = followUpOrders(state, news).find((o) => o.field === planned.field);
+    if (order) state = await placeFollowUp(api, deps, id, state, news, order, deadline);
   }
 
   // Everything else (contact, PO number, owner, provider code) needs no order: just record the new inputs.
@@ -112,44 +123,78 @@ async function placeFollowUp(
 ): Promise<PbxState> {
   deps.report.info(`PBX ${state.pbxUrl} (serial ${state.productNo}): placing order: ${order.summary}`);
   let result: OrderResult | undefined;
+  // After a 429 the PBX is read again: what it read is the base, and the order is planned again from it.
+  let base = state;
+  let current = order;
+  const lookAgain = async (refusedAt: number): Promise<AfterRateLimit<PbxState>> => {
+    let reconciled: PbxState;
+    try {
+      reconciled = await reconcileWithPortal(api, deps, id, base, news, deadline(), { since: refusedAt });
+    } catch (err) {
+      if (err instanceof PartialError) throw err;
+      throw new RateLimitedError(
+        `PBX ${state.pbxUrl}: the order for ${current.summary} was refused with HTTP 429 (rate limited; nothing was bought for it), and reading the PBX again before sending it again failed, so it was not sent again: ${messageOf(err)}`,
+      );
+    }
+    base = reconciled;
+    const next = followUpOrders(reconciled, news).find((o) => o.field === current.field);
+    if (!next) return { done: reconciled };
+    if (next.summary !== current.summary) {
+      deps.report.info(`PBX ${state.pbxUrl}: after reading it again, ordering ${next.summary} instead`);
+    }
+    current = next;
+    return { send: next.request };
+  };
   try {
-    result = await api.createOrder(order.request);
+    const sent = await sendOrder(
+      api,
+      deps,
+      `PBX ${state.pbxUrl}: order for ${order.summary}`,
+      order.request,
+      lookAgain,
+    );
+    if ("done" in sent) return sent.done;
+    result = sent.result;
   } catch (err) {
-    const partial = (msg: string) => new PartialError(msg, id, state, [msg]);
+    const partial = (msg: string) => new PartialError(msg, id, base, [msg]);
+    if (err instanceof PartialError) throw err;
+    if (err instanceof RateLimitedError) throw partial(err.message);
     if (!isAmbiguous(err)) {
       throw partial(
-        `PBX ${state.pbxUrl}: order for ${order.summary} was rejected; nothing was bought for it. ${messageOf(err)}`,
+        `PBX ${base.pbxUrl}: order for ${current.summary} was rejected; nothing was bought for it. ${messageOf(err)}`,
       );
     }
-    const product = await api.getProduct(state.productNo);
-    if (!product || !orderVisibleIn(order, news, portalFacts(product))) {
+    const product = await api.getProduct(base.productNo);
+    if (!product || !orderVisibleIn(current, news, portalFacts(product))) {
       throw partial(
-        `PBX ${state.pbxUrl}: the outcome of the order for ${order.summary} is unknown (${messageOf(err)}) and the PBX does not show it, so it was most likely not placed. Nothing was retried. Check the Partner Portal, run \`pulumi refresh\`, then \`pulumi up\`.`,
+        `PBX ${base.pbxUrl}: the outcome of the order for ${current.summary} is unknown (${messageOf(err)}) and the PBX does not show it, so it was most likely not placed. Nothing was retried. Check the Partner Portal, run \`pulumi refresh\`, then \`pulumi up\`.`,
       );
     }
-    deps.report.warn(`PBX ${state.pbxUrl}: the order reply was lost, but the PBX shows ${order.summary}; recorded it.`);
+    deps.report.warn(
+      `PBX ${base.pbxUrl}: the order reply was lost, but the PBX shows ${current.summary}; recorded it.`,
+    );
   }
   let status = result?.orderStatus ?? "succeed";
   if (result && status === "pending") status = await waitForOrder(api, deps, result.orderNo, deadline());
   const recorded: PbxState = {
-    ...state,
+    ...base,
     orders: [
-      ...state.orders,
+      ...base.orders,
       {
         orderNo: result?.orderNo ?? "",
-        operationType: order.request.operationType,
+        operationType: current.request.operationType,
         orderStatus: status,
-        summary: order.summary,
+        summary: current.summary,
       },
     ],
   };
   if (status === "failed" || status === "invalid" || status === "cancelled") {
-    throw new PartialError(failedOrderMessage(`PBX ${state.pbxUrl}`, result?.orderNo ?? "", status), id, recorded);
+    throw new PartialError(failedOrderMessage(`PBX ${base.pbxUrl}`, result?.orderNo ?? "", status), id, recorded);
   }
-  const applied = applyOrder(recorded, order.field, news);
+  const applied = applyOrder(recorded, current.field, news);
   if (status === "pending") {
     throw new PartialError(
-      `PBX ${state.pbxUrl}: order ${result?.orderNo} for ${order.summary} is still pending; it is recorded in state, run \`pulumi up\` again later.`,
+      `PBX ${base.pbxUrl}: order ${result?.orderNo} for ${current.summary} is still pending; it is recorded in state, run \`pulumi up\` again later.`,
       id,
       { ...applied, orderStatus: "pending", orderNo: result?.orderNo ?? state.orderNo },
     );
@@ -169,12 +214,13 @@ async function reconcileWithPortal(
   state: PbxState,
   news: ResolvedInputs,
   deadline: number,
+  opts: { since?: number } = {},
 ): Promise<PbxState> {
   const where = `PBX ${state.pbxUrl} (serial ${state.productNo})`;
   const nothing = "nothing new was ordered and the stack's state is unchanged";
   let earlier;
   try {
-    earlier = await pendingOrdersOf(api, state.productNo);
+    earlier = await pendingOrdersOf(api, state.productNo, opts);
   } catch (err) {
     throw new Error(
       `${where}: could not read its pending orders from the Partner Portal (${messageOf(err)}); ${nothing}.`,

@@ -107,16 +107,42 @@ describe("faults, bad input and secrets", function () {
       });
     }
 
-    it("429 on the order: not retried, nothing bought; the next up buys once", async function () {
+    it("429 on the order: waits as told, looks the URL up, sends it again; bought once in one up", async function () {
       const { project } = await fresh();
       fault({ endpoint: "orderSave", status: 429, retryAfterSeconds: 1, times: 1 });
       const first = await project.up();
+      assert.equal(first.code, 0, first.output);
+      assert.match(first.output, /refused the order with HTTP 429 \(rate limited; nothing was bought\)/);
+      assert.equal(sandbox.admin.stats().requests.orderSave, 2, "sent again once, after the 429");
+      assert.equal(sandbox.admin.stats().requests.pbxUrlExisted, 2, "the URL looked up again before sending again");
+      const again = await project.up();
+      assert.equal(again.code, 0, again.output);
+      await settle("order POST: 429, then sent again", project, 1, [first, again]);
+    });
+
+    it("429 after commit (against our assumption): the lookup before sending again finds the PBX, bought once", async function () {
+      const { project, url } = await fresh();
+      fault({ endpoint: "orderSave", afterCommit: true, status: 429, retryAfterSeconds: 1, times: 1 });
+      const first = await project.up();
+      assert.equal(first.code, 0, first.output);
+      assert.match(first.output, /refused with HTTP 429, but a PBX of yours with this URL exists/);
+      assert.equal(sandbox.admin.stats().requests.orderSave, 1, "not sent again: the lookup found it");
+      const [res] = await project.resourcesOfType(TYPE);
+      assert.equal((res.outputs as { pbxUrl: string }).pbxUrl, url);
+      await settle("order POST: 429 after commit", project, 1, [first]);
+    });
+
+    it("429 on every order: gives up after 5 sends, nothing bought; the next up buys once", async function () {
+      const { project } = await fresh();
+      fault({ endpoint: "orderSave", status: 429, retryAfterSeconds: 0, times: 5 });
+      const first = await project.up();
       assert.notEqual(first.code, 0);
-      assert.equal(sandbox.admin.stats().requests.orderSave, 1);
+      assert.match(first.output, /refused the order 5 times with HTTP 429 \(rate limited\)/);
+      assert.equal(sandbox.admin.stats().requests.orderSave, 5);
       assert.equal(sandbox.admin.stats().orders.length, 0);
       const second = await project.up();
       assert.equal(second.code, 0, second.output);
-      await settle("order POST: 429", project, 1, [first, second]);
+      await settle("order POST: 429 five times, then up", project, 1, [first, second]);
     });
 
     it("pending beyond the deadline: recorded as pending, the next up waits and buys nothing new", async function () {

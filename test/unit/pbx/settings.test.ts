@@ -3,7 +3,7 @@
  */
 import * as assert from "node:assert/strict";
 import { ConfigError, resetSharedClients } from "../../../provider/client";
-import { configure, resolveApi, SettingsError, type Reporter } from "../../../provider/pbx/settings";
+import { configure, currentSettings, resolveApi, SettingsError, type Reporter } from "../../../provider/pbx/settings";
 
 const ENV = "YEASTAR_ALLOW_INSECURE_HTTP_FOR_TESTING";
 
@@ -144,4 +144,49 @@ describe("settings: plain http to a non-loopback host", function () {
         e.message.includes('"yes"'),
     );
   });
+});
+
+describe("settings: yeastar:requestsPerSecond", function () {
+  const RATE_ENV = "YEASTAR_REQUESTS_PER_SECOND";
+  const saved = process.env[RATE_ENV];
+  beforeEach(() => {
+    delete process.env[RATE_ENV];
+    resetSharedClients();
+  });
+  after(() => {
+    if (saved === undefined) delete process.env[RATE_ENV];
+    else process.env[RATE_ENV] = saved;
+    resetSharedClients();
+    configure();
+  });
+
+  it("is off unless set", function () {
+    configure(configOf(CREDENTIALS));
+    assert.equal(currentSettings().requestsPerSecond, undefined);
+    assert.ok(resolveApi(recorder()));
+  });
+
+  it("comes from config, else from YEASTAR_REQUESTS_PER_SECOND; config wins", function () {
+    process.env[RATE_ENV] = "2.5";
+    configure(configOf(CREDENTIALS));
+    assert.equal(currentSettings().requestsPerSecond, 2.5);
+    configure(configOf({ ...CREDENTIALS, "yeastar:requestsPerSecond": "8" }));
+    assert.equal(currentSettings().requestsPerSecond, 8);
+    assert.ok(resolveApi(recorder()));
+  });
+
+  for (const bad of ["0", "-3", "fast", "1e9", "Infinity", " "]) {
+    it(`refuses ${JSON.stringify(bad)}, naming the setting, the value and the range`, function () {
+      configure(configOf({ ...CREDENTIALS, "yeastar:requestsPerSecond": bad }));
+      assert.throws(
+        () => resolveApi(recorder()),
+        (e: unknown) =>
+          e instanceof SettingsError &&
+          e.message.includes("yeastar:requestsPerSecond") &&
+          e.message.includes(RATE_ENV) &&
+          e.message.includes(JSON.stringify(bad)) &&
+          e.message.includes("greater than 0 and at most 1000"),
+      );
+    });
+  }
 });

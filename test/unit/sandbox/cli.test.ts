@@ -80,6 +80,29 @@ describe("sandbox: CLI", function () {
     }
   });
 
+  it("--rate-limit answers 429 with Retry-After beyond that many requests per second", async () => {
+    const { child, firstLine } = start(["--port", "0", "--rate-limit", "1"]);
+    try {
+      const url = /listening on (\S+)$/.exec(await firstLine)![1];
+      const get = () => fetch(url + PATHS.regionList, { headers: UA });
+      assert.equal((await get()).status, 401, "the first request passes (to the token check)");
+      const refused = await get();
+      assert.equal(refused.status, 429);
+      assert.equal(refused.headers.get("retry-after"), "1");
+      assert.equal(((await refused.json()) as { code: string }).code, "too_many_requests");
+    } finally {
+      child.kill("SIGKILL");
+    }
+  });
+
+  it("refuses a --rate-limit that is not a positive number", async () => {
+    const { child } = start(["--port", "0", "--rate-limit", "0"]);
+    let stderr = "";
+    child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    assert.equal((await exited(child)).code, 2);
+    assert.match(stderr, /--rate-limit must be a positive number of requests per second, got "0"/);
+  });
+
   it("exits with status 2 and the usage on a bad argument", async () => {
     const { child } = start(["--port", "eighty"]);
     let stderr = "";

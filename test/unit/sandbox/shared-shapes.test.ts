@@ -18,6 +18,7 @@ function store(): Store {
     rejectRefreshTokens: false,
     failOrdersForUrls: [],
     quirks: [],
+    rateLimitPerSecond: 0,
   });
 }
 
