@@ -20,7 +20,8 @@ import type { PbxState } from "../pbx/plan";
 import type { Reporter } from "../pbx/settings";
 import { packageSchema } from "./schema";
 
-type Log = (message: string, urn: string) => void;
+/** Sends one message; the promise settles when the engine has it. */
+type Log = (message: string, urn: string) => Promise<void> | void;
 
 export interface NativeOptions {
   version: string;
@@ -35,7 +36,7 @@ function engineLog(level: "info" | "warn"): Log {
   return (message, urn) => {
     const pulumiSdk = require("@pulumi/pulumi") as typeof pulumi;
     const resource = { urn: pulumiSdk.output(urn) } as unknown as pulumi.Resource;
-    void pulumiSdk.log[level](message, resource);
+    return pulumiSdk.log[level](message, resource);
   };
 }
 
@@ -47,24 +48,38 @@ function withoutMarkers(news: Record<string, unknown>): Record<string, unknown> 
 
 export function nativeProvider(options: NativeOptions): provider.Provider {
   const log = options.log ?? { info: engineLog("info"), warn: engineLog("warn") };
-  const depsFor = (urn: string): Deps => {
-    const report: Reporter = { info: (m) => log.info(m, urn), warn: (m) => log.warn(m, urn) };
-    return { ...(options.deps ?? defaultDeps)(), report };
+  /**
+   * Runs one engine call with messages attached to `urn`. The call returns only once the engine has every message:
+   * a message still on its way when the operation ends may be lost (the engine can stop the plugin right after
+   * the last step, as after a destroy).
+   */
+  const withDeps = async <T>(urn: string, run: (deps: Deps) => Promise<T>): Promise<T> => {
+    const sent: Array<Promise<void> | void> = [];
+    const report: Reporter = {
+      info: (m) => void sent.push(log.info(m, urn)),
+      warn: (m) => void sent.push(log.warn(m, urn)),
+    };
+    try {
+      return await run({ ...(options.deps ?? defaultDeps)(), report });
+    } finally {
+      await Promise.allSettled(sent);
+    }
   };
   const schema = JSON.stringify(packageSchema(options.version));
   return {
     version: options.version,
     schema,
-    check: (urn, olds, news) => engine.check(olds ?? {}, withoutMarkers(news), depsFor(urn)),
+    check: (urn, olds, news) => withDeps(urn, (d) => engine.check(olds ?? {}, withoutMarkers(news), d)),
     diff: (id, _urn, olds, news) => engine.diffWithPortal(id, olds as PbxState, news),
-    create: (urn, inputs) => engine.create(inputs, depsFor(urn)),
-    update: (id, urn, olds, news) => engine.update(id, olds as PbxState, news, depsFor(urn)),
-    read: async (id, urn, props) => {
-      const state = props && Object.keys(props).length > 0 ? (props as PbxState) : undefined;
-      const result = await engine.read(id, state, depsFor(urn));
-      // A PBX the portal no longer has: an empty id tells the engine it is gone.
-      return result.id ? result : { id: "", props: {} };
-    },
-    delete: (id, urn, props) => engine.remove(id, props as Partial<PbxState>, depsFor(urn)),
+    create: (urn, inputs) => withDeps(urn, (d) => engine.create(inputs, d)),
+    update: (id, urn, olds, news) => withDeps(urn, (d) => engine.update(id, olds as PbxState, news, d)),
+    read: (id, urn, props) =>
+      withDeps(urn, async (d) => {
+        const state = props && Object.keys(props).length > 0 ? (props as PbxState) : undefined;
+        const result = await engine.read(id, state, d);
+        // A PBX the portal no longer has: an empty id tells the engine it is gone.
+        return result.id ? result : { id: "", props: {} };
+      }),
+    delete: (id, urn, props) => withDeps(urn, (d) => engine.remove(id, props as Partial<PbxState>, d)),
   };
 }

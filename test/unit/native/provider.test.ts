@@ -19,8 +19,8 @@ function provider(api = fakeApi()) {
     version: "1.2.3",
     deps: () => deps(api).deps,
     log: {
-      info: (message, urn) => logged.push({ level: "info", message, urn }),
-      warn: (message, urn) => logged.push({ level: "warn", message, urn }),
+      info: (message, urn) => void logged.push({ level: "info", message, urn }),
+      warn: (message, urn) => void logged.push({ level: "warn", message, urn }),
     },
   });
   return { p, api, logged };
