@@ -99,11 +99,13 @@ export async function readById(rawId: string, deps: Deps): Promise<ImportResult>
     );
   }
   const owner = pbx.ownerEmail || undefined;
+  // The region's first suffix is what an omitted `domain` means: left out, so a program without it is no change.
+  const firstSuffix = regionList.find((r) => r.id === pbx.regionId)?.region[0]?.pbxSubDomain[0];
   const validated = validateInputs({
     pbxName: pbx.pbxName,
     subdomain: pbx.subdomain,
     region: pbx.regionName,
-    domain: pbx.domainSuffix,
+    ...(pbx.domainSuffix !== firstSuffix ? { domain: pbx.domainSuffix } : {}),
     plan: pbx.plan,
     extensions: pbx.extensions,
     billingCycle: pbx.billingCycle,

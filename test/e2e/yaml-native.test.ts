@@ -18,8 +18,8 @@ import { PulumiProject, REPO_ROOT } from "../helpers/pulumi";
 const PBX_TYPE = "yeastar:index:PSeriesCloudPbx";
 const PLUGIN_DIR = path.join(REPO_ROOT, "bin");
 const PO_CANARY = "PO-canary-5e1f";
-const HQ_URL = "acme-hq.eu.sandbox.yeastarcloud.com";
-const BRANCH_URL = "acme-branch.us.sandbox.yeastarcloud.com";
+const HQ_URL = "globex-hq.eu.sandbox.yeastarcloud.com";
+const BRANCH_URL = "globex-branch.us.sandbox.yeastarcloud.com";
 
 /** PATH without this repository's plugin directory, so only the project's `plugins` entry can find the plugin. */
 function pathWithoutPlugin(): string {
@@ -77,14 +77,14 @@ describe("native provider plugin: Pulumi YAML and pulumi import through the CLI"
       assert.equal(r.code, 0, r.output);
       assert.equal(orders().length, 0);
       assert.equal(sandbox.admin.stats().requests.orderSave ?? 0, 0);
-      assert.match(r.output, /\+ yeastar:index:PSeriesCloudPbx: \(create\)[^\n]*\n\s+\[urn=[^\]]*::acme-hq\]/);
+      assert.match(r.output, /\+ yeastar:index:PSeriesCloudPbx: \(create\)[^\n]*\n\s+\[urn=[^\]]*::globex-hq\]/);
       assert.match(
         r.output,
-        /PBX acme-hq\.eu\.sandbox\.yeastarcloud\.com: `pulumi up` will place 1 order: new PBX .*50 extensions.*High Availability for 50 extensions \[USD 2750\.00 per year\]/,
+        /PBX globex-hq\.eu\.sandbox\.yeastarcloud\.com: `pulumi up` will place 1 order: new PBX .*50 extensions.*High Availability for 50 extensions \[USD 2750\.00 per year\]/,
       );
       assert.match(
         r.output,
-        /acme-branch\.us\.sandbox\.yeastarcloud\.com: `pulumi up` will place 1 order: .*\[USD 130\.00 per month\]/,
+        /globex-branch\.us\.sandbox\.yeastarcloud\.com: `pulumi up` will place 1 order: .*\[USD 130\.00 per month\]/,
       );
       assert.match(r.output, /plannedOrders/);
     });
@@ -103,13 +103,13 @@ describe("native provider plugin: Pulumi YAML and pulumi import through the CLI"
         PO_CANARY,
         "the provider got the plain value",
       );
-      assert.match(r.output, /placing order: new PBX acme-hq/);
+      assert.match(r.output, /placing order: new PBX globex-hq/);
       const out = await project.outputs();
       const hq = sandbox.admin.products().find((p) => p.pbxUrl === HQ_URL)!;
       assert.equal(out.hqUrl, HQ_URL);
       assert.equal(out.hqSerialNumber, hq.productNo);
       const { resources } = await project.exportState();
-      nativeBytes = stateBytes(resources, PBX_TYPE, "acme-hq");
+      nativeBytes = stateBytes(resources, PBX_TYPE, "globex-hq");
     });
 
     it("raising extensions places 1 Extension Expansion order for the difference", async function () {
@@ -135,7 +135,7 @@ describe("native provider plugin: Pulumi YAML and pulumi import through the CLI"
       printed.push(r.output);
       assert.equal(r.code, 0, r.output);
       assert.equal(orders().length, 3);
-      const [pbx] = (await project.resourcesOfType(PBX_TYPE)).filter((x) => String(x.urn).endsWith("::acme-hq"));
+      const [pbx] = (await project.resourcesOfType(PBX_TYPE)).filter((x) => String(x.urn).endsWith("::globex-hq"));
       const outputs = pbx.outputs as Record<string, unknown>;
       assert.equal(outputs.expireDate, "2031-01-31");
       assert.equal(outputs.extensions, 60);
@@ -146,7 +146,7 @@ describe("native provider plugin: Pulumi YAML and pulumi import through the CLI"
       assert.ok(!everything.includes(CANARY_SECRET), "the client secret is in no state or file");
       assert.ok(!everything.includes(PO_CANARY), "the secret PO number is in no state or file");
       const { resources } = await project.exportState();
-      const [branch] = resources.filter((x) => String(x.urn).endsWith("::acme-branch"));
+      const [branch] = resources.filter((x) => String(x.urn).endsWith("::globex-branch"));
       assert.ok(JSON.stringify((branch.outputs as Record<string, unknown>).poNumber).includes("ciphertext"));
     });
 
@@ -308,13 +308,13 @@ describe("native provider plugin: Pulumi YAML and pulumi import through the CLI"
       const project = await pbxProject(sandbox, "dynamic-size");
       projects.push(project);
       await declare(project, [
-        { name: "acme-hq", args: pbxArgs({ subdomain: "size-hq", extensions: 50, highAvailability: true }) },
+        { name: "globex-hq", args: pbxArgs({ subdomain: "size-hq", extensions: 50, highAvailability: true }) },
       ]);
       const r = await project.up();
       printed.push(r.output);
       assert.equal(r.code, 0, r.output);
       const { resources } = await project.exportState();
-      const dynamicBytes = stateBytes(resources, "pulumi-nodejs:dynamic/yeastar:PSeriesCloudPbx", "acme-hq");
+      const dynamicBytes = stateBytes(resources, "pulumi-nodejs:dynamic/yeastar:PSeriesCloudPbx", "globex-hq");
       console.log(`      state bytes per PBX: native ${nativeBytes}, dynamic ${dynamicBytes}`);
       assert.ok(nativeBytes > 0 && nativeBytes < dynamicBytes, `native ${nativeBytes} < dynamic ${dynamicBytes}`);
     });

@@ -42,7 +42,6 @@ describe("engine: read by id (pulumi import)", function () {
           pbxName: "Acme HQ",
           subdomain: "acme-hq",
           region: "Europe",
-          domain: "eu.sandbox.yeastarcloud.com",
           plan: "ultimate",
           extensions: 40,
           billingCycle: "annually",
@@ -81,6 +80,15 @@ describe("engine: read by id (pulumi import)", function () {
     assert.deepEqual(c.failures ?? [], []);
     assert.equal(api.getProduct.callCount, calls, "no read for an unchanged PBX");
     assert.equal(diff("1275655", r.props!, c.inputs!).changes, false);
+  });
+
+  it("names the domain only when it is not the region's first suffix", async function () {
+    const api = apiWithPbx();
+    const de = { ...PRODUCT, pbxUrl: "acme-hq.de.sandbox.yeastarcloud.com", pbxSubDomainId: "21" };
+    api.getProduct.resolves(de);
+    const r = await read(`${de.productNo}/ap@acme.example`, undefined, deps(api).deps);
+    assert.equal(r.inputs?.domain, "de.sandbox.yeastarcloud.com");
+    assert.equal(r.inputs?.subdomain, "acme-hq");
   });
 
   it("uses the account's only billing contact, and with several says how to name one", async function () {
