@@ -82,8 +82,10 @@ async function serve(args: string[]): Promise<void> {
     Server: { prototype: { addService(service: unknown, implementation: Record<string, Handler>): void } };
   };
   const addService = grpc.Server.prototype.addService;
+  let wrapped = false;
   grpc.Server.prototype.addService = function (this: unknown, service, implementation) {
     wrapService(implementation);
+    wrapped = true;
     return addService.call(this, service, implementation);
   };
   const { main } = require("@pulumi/pulumi/provider") as typeof import("@pulumi/pulumi/provider");
@@ -94,6 +96,8 @@ async function serve(args: string[]): Promise<void> {
   } finally {
     grpc.Server.prototype.addService = addService;
   }
+  // Without the wrapper the configuration would never reach settings.ts: stop rather than run unconfigured.
+  if (!wrapped) throw new Error("internal error: the SDK's provider service was not found to configure it");
 }
 
 if (require.main === module) {
