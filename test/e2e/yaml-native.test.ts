@@ -189,6 +189,14 @@ describe("native provider plugin: Pulumi YAML and pulumi import through the CLI"
       if (source) fs.rmSync(source, { recursive: true, force: true });
     });
 
+    it("without a billing contact, in an account with two, import fails saying how to name one", async function () {
+      const r = await project.run(["import", PBX_TYPE, "legacy", legacy.instanceId, "--yes"]);
+      printed.push(r.output);
+      assert.notEqual(r.code, 0, r.output);
+      assert.match(r.output, /this account has 2: .*<name> \d+\/<billing contact email>/);
+      assert.equal((await project.resourcesOfType(PBX_TYPE)).length, 0);
+    });
+
     it("pulumi import records it with 0 orders and prints the program text", async function () {
       const before = orders().length;
       const generated = path.join(project.dir, "generated.yaml");
