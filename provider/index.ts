@@ -1,5 +1,6 @@
 export { PSeriesCloudPbx, type PSeriesCloudPbxArgs } from "./pbx/resource";
-export { pbxProvider } from "./pbx/provider";
+import pbxProvider = require("./pbx/provider");
+export { pbxProvider };
 export type { PlannedOrderView } from "./pbx/quotes";
 export type { OrderRecord } from "./pbx/plan";
 export * as catalog from "./api/catalog";

@@ -1,9 +1,22 @@
 /**
- * Benchmark program: a fleet of `bench:count` PBXs, each with `bench:extensions` extensions.
+ * Benchmark program: a fleet of `bench:count` PBXs, each with `bench:extensions` extensions. It uses the package
+ * from the project's node_modules when the bench installed it there (scripts/lib/bench.ts), as a user's program
+ * does, and this checkout's build otherwise.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { PSeriesCloudPbx } from "../provider";
+import type * as yeastar from "../provider";
 
+function providerPackage(): typeof yeastar {
+  let installed: string | undefined;
+  try {
+    installed = require.resolve("pulumi-yeastar-pseries", { paths: [process.cwd()] });
+  } catch {
+    installed = undefined;
+  }
+  return require(installed ?? "../provider");
+}
+
+const { PSeriesCloudPbx } = providerPackage();
 const config = new pulumi.Config("bench");
 const count = config.requireNumber("count");
 const extensions = config.requireNumber("extensions");

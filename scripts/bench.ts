@@ -10,129 +10,13 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { PCE_PRODUCT_ID, PATHS, PLANS } from "../provider/api/catalog";
-import { startSandbox, type Sandbox } from "../sandbox";
-import { PulumiProject, REPO_ROOT } from "./lib/pulumi-cli";
+import { startSandbox } from "../sandbox";
+import { baseline, benchProject, phase, stateBytesPerPbx, type Phase } from "./lib/bench";
+import { REPO_ROOT } from "./lib/pulumi-cli";
 
 const SIZES = (process.env.BENCH_SIZES ?? "1,25,100").split(",").map(Number);
 const LATENCIES = (process.env.BENCH_LATENCIES ?? "50,200").split(",").map(Number);
 const OUT = path.join(REPO_ROOT, "bench-results");
-
-interface Phase {
-  phase: string;
-  ms: number;
-  calls: Record<string, number>;
-  apiCallsExceptToken: number;
-  callsPerPbx: number;
-  tokenRequests: number;
-  orders: number;
-  providerPeakRssMb: number;
-}
-
-/**
- * Peak resident memory (VmHWM) of the dynamic-provider processes of a phase. /proc is scanned for new provider
- * processes only a few times a second and a found one is read by pid, so the sampling adds little load to the
- * machine, whose sandbox and CLI are what is being timed.
- */
-function watchProviderMemory() {
-  const peakKb = new Map<string, number>();
-  const readPeak = (pid: string) => {
-    try {
-      const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
-      if (m) peakKb.set(pid, Math.max(peakKb.get(pid) ?? 0, Number(m[1])));
-    } catch {
-      // the process has ended; its last reading stands
-    }
-  };
-  const scan = () => {
-    for (const pid of fs.readdirSync("/proc")) {
-      if (peakKb.has(pid) || !/^\d+$/.test(pid)) continue;
-      try {
-        if (fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("dynamic-provider")) peakKb.set(pid, 0);
-      } catch {
-        // the process ended between listing and reading
-      }
-    }
-  };
-  const scanTimer = setInterval(scan, 250);
-  const readTimer = setInterval(() => peakKb.forEach((_, pid) => readPeak(pid)), 100);
-  return () => {
-    clearInterval(scanTimer);
-    clearInterval(readTimer);
-    peakKb.forEach((_, pid) => readPeak(pid));
-    return Math.round(Math.max(0, ...peakKb.values()) / 102.4) / 10;
-  };
-}
-
-async function phase(
-  sandbox: Sandbox,
-  size: number,
-  name: string,
-  run: () => Promise<{ code: number | null; output: string }>,
-) {
-  sandbox.admin.resetCounters();
-  const ordersBefore = sandbox.admin.stats().orders.length;
-  const stop = watchProviderMemory();
-  const started = Date.now();
-  const r = await run();
-  const ms = Date.now() - started;
-  const providerPeakRssMb = stop();
-  if (r.code !== 0) throw new Error(`${name} failed:\n${r.output}`);
-  const stats = sandbox.admin.stats();
-  const calls = Object.fromEntries(Object.entries(stats.requests).filter(([, n]) => n > 0));
-  const apiCallsExceptToken = Object.entries(calls)
-    .filter(([k]) => k !== "token")
-    .reduce((a, [, n]) => a + n, 0);
-  const p: Phase = {
-    phase: name,
-    ms,
-    calls,
-    apiCallsExceptToken,
-    callsPerPbx: Math.round((apiCallsExceptToken / size) * 100) / 100,
-    tokenRequests: stats.requests.token ?? 0,
-    orders: stats.orders.length - ordersBefore,
-    providerPeakRssMb,
-  };
-  console.log(
-    `  ${name.padEnd(18)} ${String(ms).padStart(7)} ms  calls ${String(apiCallsExceptToken).padStart(4)} (+${p.tokenRequests} token)  per PBX ${p.callsPerPbx}  orders ${p.orders}  provider peak ${providerPeakRssMb} MB`,
-  );
-  return p;
-}
-
-/** The vendor tutorial, per PBX and in sequence: token, region list, URL check, billing contacts, order. */
-async function baseline(sandbox: Sandbox, size: number, prefix: string): Promise<number> {
-  const started = Date.now();
-  const ua = { "User-Agent": "OpenAPI" };
-  for (let i = 0; i < size; i++) {
-    const tokenRes = await fetch(sandbox.url + PATHS.token, {
-      method: "POST",
-      headers: { ...ua, "Content-Type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({
-        client_id: "sandbox-client",
-        client_secret: "sandbox-secret",
-        grant_type: "pp_credentials",
-      }),
-    });
-    const token = ((await tokenRes.json()) as { result: { token: string } }).result.token;
-    const auth = { ...ua, Authorization: `Bearer ${token}` };
-    const regions = await (await fetch(sandbox.url + PATHS.regionList, { headers: auth })).text();
-    const regionId = /"id":(\d+)/.exec(regions)![1];
-    const subDomainId = /"pbxSubDomainId":(\d+)/.exec(regions)![1];
-    const url = `${prefix}-${i}.eu.sandbox.yeastarcloud.com`;
-    await (await fetch(`${sandbox.url}${PATHS.pbxUrlExisted}?pbxUrl=${url}`, { headers: auth })).text();
-    const contacts = await (await fetch(sandbox.url + PATHS.billingContactList, { headers: auth })).text();
-    const billingId = /"billingContactId":(\d+)/.exec(contacts)![1];
-    // The body is written by hand so the 64-bit ids go out as exact integers, as the tutorial shows.
-    const body = `{"operationType":"purchase_plan","productId":${PCE_PRODUCT_ID},"billingId":${billingId},"serviceList":[{"serviceId":${PLANS.enterprise},"serviceType":"plan","quantity":10,"purchaseType":"purchase","billingModel":"recurring","billingCycle":"annually","multiCycle":0}],"orderPceSpecialRequest":{"pbxName":"Baseline ${i}","regionId":${regionId},"pbxSubDomainId":${subDomainId},"pbxUrl":"${url}"}}`;
-    const order = await fetch(sandbox.url + PATHS.orderSave, {
-      method: "POST",
-      headers: { ...auth, "Content-Type": "application/json" },
-      body,
-    });
-    if (order.status !== 200) throw new Error(`baseline order failed: ${await order.text()}`);
-  }
-  return Date.now() - started;
-}
 
 function svgPlot(results: Array<{ latencyMs: number; size: number; upMs: number; baselineMs: number }>): string {
   const W = 720;
@@ -189,26 +73,24 @@ ${lines}
 
 async function main() {
   fs.mkdirSync(OUT, { recursive: true });
-  const runs: Array<{ latencyMs: number; size: number; phases: Phase[]; baselineMs: number }> = [];
+  const runs: Array<{
+    latencyMs: number;
+    size: number;
+    phases: Phase[];
+    baselineMs: number;
+    stateBytesPerPbx: number;
+  }> = [];
   for (const latencyMs of LATENCIES) {
     for (const size of SIZES) {
       console.log(`\nfleet of ${size}, ${latencyMs} ms per API call`);
       const sandbox = await startSandbox({ latencyMs });
-      const project = await PulumiProject.create({
-        name: "bench",
-        program: path.join(__dirname, "bench-program.js"),
-        config: {
-          "yeastar:clientId": "sandbox-client",
-          "yeastar:baseUrl": sandbox.url,
-          "bench:count": String(size),
-          "bench:extensions": "20",
-        },
-        secrets: { "yeastar:clientSecret": "sandbox-secret" },
-      });
+      const project = await benchProject(sandbox, size);
       try {
         const phases: Phase[] = [];
         phases.push(await phase(sandbox, size, "preview (new)", () => project.preview()));
         phases.push(await phase(sandbox, size, "up", () => project.up()));
+        const state = await stateBytesPerPbx(project);
+        console.log(`  state: ${state.perPbx} bytes per PBX, ${state.total} bytes in all`);
         phases.push(await phase(sandbox, size, "preview (no change)", () => project.preview()));
         await project.setConfig("bench:extensions", "30");
         phases.push(await phase(sandbox, size, "up (expand all)", () => project.up()));
@@ -216,7 +98,7 @@ async function main() {
         console.log(
           `  ${"tutorial baseline".padEnd(18)} ${String(baselineMs).padStart(7)} ms (5 calls per PBX, in sequence)`,
         );
-        runs.push({ latencyMs, size, phases, baselineMs });
+        runs.push({ latencyMs, size, phases, baselineMs, stateBytesPerPbx: state.perPbx });
       } finally {
         project.cleanup();
         await sandbox.close();

@@ -18,7 +18,7 @@ import { INPUT_KEYS, UNKNOWN } from "./inputs";
 import { PartialError } from "./orders";
 import { changedInputFields, replacementFields, transitionFailures, type PbxState } from "./plan";
 import { portalFacts } from "./reconcile";
-import { clean, newInputsOf, pickKeys, stateOf } from "./state";
+import { clean, newInputsOf, outputsOf, pickKeys, resolvedOf, stateOf, withResolved } from "./state";
 import { updateImpl, type UpdateResult } from "./update";
 
 export type { Deps } from "./deps";
@@ -32,7 +32,8 @@ export type ReadResult = pulumi.dynamic.ReadResult<PbxState>;
  * the code only loads this engine (provider.ts), so an upgrade, or the same stack used from another checkout,
  * must preview as no change.
  */
-export function diff(_id: string, olds: PbxState, rawNews: Record<string, unknown>): DiffResult {
+export function diff(_id: string, rawOlds: PbxState, rawNews: Record<string, unknown>): DiffResult {
+  const olds = withResolved(rawOlds);
   const news = newInputsOf(rawNews);
   if (olds.orderStatus === "pending") return { changes: true }; // resume an order that was still pending
   const replaces = replacementFields(olds, news);
@@ -50,7 +51,9 @@ const ORDER_FIELDS = new Set(["extensions", "highAvailability", "recordingMinute
 export async function diffWithPortal(id: string, olds: PbxState, news: Record<string, unknown>): Promise<DiffResult> {
   const result = diff(id, olds, news);
   if (result.changes && !result.replaces && isPreviewing() && olds.orderStatus !== "pending") {
-    const failures = transitionFailures(olds, newInputsOf(news)).filter((f) => ORDER_FIELDS.has(f.property));
+    const failures = transitionFailures(withResolved(olds), newInputsOf(news)).filter((f) =>
+      ORDER_FIELDS.has(f.property),
+    );
     if (failures.length > 0) throw new Error(failures.map((f) => f.reason).join("; "));
   }
   return result;
@@ -93,7 +96,7 @@ async function readImpl(id: string, props: PbxState | undefined, deps: Deps): Pr
   } satisfies PbxState;
   // The refreshed inputs: what the program would have to say for no diff. The SDK types ReadResult.inputs as the
   // outputs type, but the host takes any property bag; only the inputs and resolved values are returned.
-  const inputs = pickKeys(next, [...INPUT_KEYS, "resolved", "priceEstimate"]) as PbxState;
+  const inputs = { ...pickKeys(next, [...INPUT_KEYS, "priceEstimate"]), resolved: resolvedOf(next) } as PbxState;
   return { id, props: next, inputs };
 }
 
@@ -116,12 +119,19 @@ export { UNKNOWN };
 
 export { configure } from "./settings";
 
-/** Errors carrying a partial state are cleaned like any other result before they reach the host. */
+/**
+ * Results reach the host cleaned (no undefined values) and with outputs as stored (`outputsOf`: no duplicated
+ * resolved values); errors carrying a partial state likewise.
+ */
 async function cleaned<T>(run: () => Promise<T>): Promise<T> {
   try {
-    return clean(await run());
+    const result = await run();
+    const r = result as { outs?: PbxState; props?: PbxState };
+    if (r && typeof r === "object" && r.outs) r.outs = outputsOf(r.outs);
+    if (r && typeof r === "object" && r.props) r.props = outputsOf(r.props);
+    return clean(result);
   } catch (err) {
-    if (err instanceof PartialError) err.properties = clean(err.properties);
+    if (err instanceof PartialError) err.properties = clean(outputsOf(err.properties));
     throw err;
   }
 }

@@ -8,7 +8,7 @@ import type { OrderRequest, ServiceItem } from "../api/schemas";
 import { isUnknown, type CheckFailure, type MaybeInputs, type PbxInputs } from "./inputs";
 import type { PlannedOrderView } from "./quotes";
 
-/** Values check resolved against the API; kept in inputs and state so later runs need no lookups. */
+/** Values check resolved against the API; kept in inputs (and as outputs) so later runs need no lookups. */
 export interface Resolved {
   regionId: string;
   regionName: string;
@@ -40,7 +40,6 @@ export interface OrderRecord {
 
 /** State of a PBX: its inputs plus everything the API told us. */
 export interface PbxState extends CheckedInputs {
-  resolved: Resolved;
   instanceId: string;
   orderNo: string;
   orderStatus: string;

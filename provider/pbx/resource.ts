@@ -6,7 +6,7 @@ import type { BillingCycle, PlanName } from "../api/catalog";
 import { DRY_RUN_KEY, OUTPUT_KEYS } from "./inputs";
 import type { OrderRecord } from "./plan";
 import type { PlannedOrderView } from "./quotes";
-import { pbxProvider } from "./provider";
+import pbxProvider = require("./provider");
 
 export interface PSeriesCloudPbxArgs {
   /** Display name on Yeastar Central Management (1..64 characters). Changing it needs a new PBX. */

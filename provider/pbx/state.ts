@@ -72,9 +72,20 @@ export function checkedInputsOf(raw: Record<string, unknown>): ResolvedInputs {
   return viewOf<ResolvedInputs>(raw, ["pbxName", "extensions", "plan", "resolved"], "the checked inputs");
 }
 
-/** A PBX's state as the engine stored it. */
+/** A PBX's state as the engine stored it, with its resolved values (rebuilt from its outputs when not stored). */
 export function stateOf(raw: Record<string, unknown>): PbxState {
-  return viewOf<PbxState>(raw, ["pbxUrl", "productNo", "extensions", "plan"], "the stored state");
+  return withResolved(viewOf<PbxState>(raw, ["pbxUrl", "productNo", "extensions", "plan"], "the stored state"));
+}
+
+/** A state with `resolved` filled in: states written since the state-size cut keep those values only once. */
+export function withResolved(state: PbxState): PbxState {
+  return state.resolved ? state : { ...state, resolved: resolvedOf(state) };
+}
+
+/** The outputs to store: `resolved` is left out, its values are the outputs `pbxUrl`, `regionId` and so on. */
+export function outputsOf(state: PbxState): PbxState {
+  const { resolved: _derivable, ...outs } = state;
+  return outs;
 }
 
 export function stateFrom(
@@ -82,10 +93,10 @@ export function stateFrom(
   order: Pick<OrderResult, "instanceId" | "orderNo" | "orderStatus" | "productNo" | "transactionNo">,
   extra: Partial<PbxState>,
 ): PbxState {
+  // The resolved values are stored once, as the outputs below; `resolvedOf` rebuilds them for `read`.
   const { adoptProductNo: _drop, ...resolved } = inputs.resolved;
   return {
     ...inputsOf(inputs),
-    resolved,
     ...(inputs.priceEstimate ? { priceEstimate: inputs.priceEstimate } : {}),
     instanceId: order.instanceId,
     orderNo: order.orderNo,
@@ -106,6 +117,20 @@ export function stateFrom(
     orders: [],
     ...extra,
   };
+}
+
+/** The values check resolved, rebuilt from a state's outputs (a state keeps them once, not twice). */
+export function resolvedOf(state: PbxState): Resolved {
+  return pickKeys(state, [
+    "regionId",
+    "regionName",
+    "pbxSubDomainId",
+    "domainSuffix",
+    "pbxUrl",
+    "planId",
+    "billingContactId",
+    "assignId",
+  ]);
 }
 
 export function adoptedState(inputs: ResolvedInputs, product: ProductInfo, why: string): PbxState {

@@ -46,7 +46,6 @@ export async function updateImpl(
   const outs = {
     ...state,
     ...inputsOf(news),
-    resolved,
     billingContactId: resolved.billingContactId,
     assignId: resolved.assignId,
     planId: PLANS[news.plan],

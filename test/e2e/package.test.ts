@@ -298,6 +298,17 @@ describe("the packed package, installed into a scratch TypeScript project outsid
     assert.equal(out.pbxUrl, "scratch-pbx.eu.sandbox.yeastarcloud.com");
     assert.match(String(out.orderNo), /\S/);
     assert.deepEqual(out.lookedUp, { serialNumber: out.productNo, extensions: 5, plan: "enterprise" });
+    // Installed, the provider is stored in state as a reference to its module, not as its code (State size).
+    const exported = JSON.parse(
+      (await mustRun("pulumi", ["stack", "export", "--stack", "dev"], project, env)).stdout,
+    ) as {
+      deployment: { resources: Array<{ type: string; outputs?: Record<string, unknown> }> };
+    };
+    const pbx = exported.deployment.resources.find((r) => r.type.endsWith(":PSeriesCloudPbx"));
+    const stored = String(pbx?.outputs?.__provider);
+    assert.match(stored, /require\("pulumi-yeastar-pseries\/dist\/provider\/pbx\/provider\.js"\)/);
+    assert.ok(stored.length < 400, `the stored provider is ${stored.length} bytes`);
+    assert.equal(pbx?.outputs?.resolved, undefined, "resolved values are stored once, as outputs");
 
     const destroy = await pulumi(["destroy", "--yes", "--skip-preview"]);
     assert.equal(destroy.code, 0, destroy.output);

@@ -1,0 +1,164 @@
+/**
+ * What both benchmarks (scripts/bench.ts and scripts/bench-fleet.ts) measure a phase with: wall time, API calls by
+ * endpoint (sandbox counters), orders, token requests, the provider process's peak memory; the vendor tutorial's
+ * sequential flow as a baseline; and a bench project that uses this package as a user installs it.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { PCE_PRODUCT_ID, PATHS, PLANS } from "../../provider/api/catalog";
+import type { Sandbox } from "../../sandbox";
+import { PulumiProject, REPO_ROOT } from "./pulumi-cli";
+
+export interface Phase {
+  phase: string;
+  ms: number;
+  calls: Record<string, number>;
+  apiCallsExceptToken: number;
+  callsPerPbx: number;
+  tokenRequests: number;
+  orders: number;
+  providerPeakRssMb: number;
+}
+
+/**
+ * Peak resident memory (VmHWM) of the dynamic-provider processes of a phase. /proc is scanned for new provider
+ * processes only a few times a second and a found one is read by pid, so the sampling adds little load to the
+ * machine, whose sandbox and CLI are what is being timed.
+ */
+export function watchProviderMemory() {
+  const peakKb = new Map<string, number>();
+  const readPeak = (pid: string) => {
+    try {
+      const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
+      if (m) peakKb.set(pid, Math.max(peakKb.get(pid) ?? 0, Number(m[1])));
+    } catch {
+      // the process has ended; its last reading stands
+    }
+  };
+  const scan = () => {
+    for (const pid of fs.readdirSync("/proc")) {
+      if (peakKb.has(pid) || !/^\d+$/.test(pid)) continue;
+      try {
+        if (fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("dynamic-provider")) peakKb.set(pid, 0);
+      } catch {
+        // the process ended between listing and reading
+      }
+    }
+  };
+  const scanTimer = setInterval(scan, 250);
+  const readTimer = setInterval(() => peakKb.forEach((_, pid) => readPeak(pid)), 100);
+  return () => {
+    clearInterval(scanTimer);
+    clearInterval(readTimer);
+    peakKb.forEach((_, pid) => readPeak(pid));
+    return Math.round(Math.max(0, ...peakKb.values()) / 102.4) / 10;
+  };
+}
+
+/** Runs one CLI phase against a sandbox and measures it; a failed phase throws with the CLI's output. */
+export async function phase(
+  sandbox: Sandbox,
+  size: number,
+  name: string,
+  run: () => Promise<{ code: number | null; output: string }>,
+): Promise<Phase> {
+  sandbox.admin.resetCounters();
+  const ordersBefore = sandbox.admin.stats().orders.length;
+  const stop = watchProviderMemory();
+  const started = Date.now();
+  const r = await run();
+  const ms = Date.now() - started;
+  const providerPeakRssMb = stop();
+  if (r.code !== 0) throw new Error(`${name} failed:\n${r.output.slice(-4000)}`);
+  const stats = sandbox.admin.stats();
+  const calls = Object.fromEntries(Object.entries(stats.requests).filter(([, n]) => n > 0));
+  const apiCallsExceptToken = Object.entries(calls)
+    .filter(([k]) => k !== "token")
+    .reduce((a, [, n]) => a + n, 0);
+  const p: Phase = {
+    phase: name,
+    ms,
+    calls,
+    apiCallsExceptToken,
+    callsPerPbx: Math.round((apiCallsExceptToken / size) * 100) / 100,
+    tokenRequests: stats.requests.token ?? 0,
+    orders: stats.orders.length - ordersBefore,
+    providerPeakRssMb,
+  };
+  console.log(
+    `  ${name.padEnd(22)} ${String(ms).padStart(7)} ms  calls ${String(apiCallsExceptToken).padStart(5)} (+${p.tokenRequests} token)  per PBX ${p.callsPerPbx}  orders ${String(p.orders).padStart(4)}  provider peak ${providerPeakRssMb} MB`,
+  );
+  return p;
+}
+
+/** The vendor tutorial, per PBX and in sequence: token, region list, URL check, billing contacts, order. */
+export async function baseline(sandbox: Sandbox, size: number, prefix: string): Promise<number> {
+  const started = Date.now();
+  const ua = { "User-Agent": "OpenAPI" };
+  for (let i = 0; i < size; i++) {
+    const tokenRes = await fetch(sandbox.url + PATHS.token, {
+      method: "POST",
+      headers: { ...ua, "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({
+        client_id: "sandbox-client",
+        client_secret: "sandbox-secret",
+        grant_type: "pp_credentials",
+      }),
+    });
+    const token = ((await tokenRes.json()) as { result: { token: string } }).result.token;
+    const auth = { ...ua, Authorization: `Bearer ${token}` };
+    const regions = await (await fetch(sandbox.url + PATHS.regionList, { headers: auth })).text();
+    const regionId = /"id":(\d+)/.exec(regions)![1];
+    const subDomainId = /"pbxSubDomainId":(\d+)/.exec(regions)![1];
+    const url = `${prefix}-${i}.eu.sandbox.yeastarcloud.com`;
+    await (await fetch(`${sandbox.url}${PATHS.pbxUrlExisted}?pbxUrl=${url}`, { headers: auth })).text();
+    const contacts = await (await fetch(sandbox.url + PATHS.billingContactList, { headers: auth })).text();
+    const billingId = /"billingContactId":(\d+)/.exec(contacts)![1];
+    // The body is written by hand so the 64-bit ids go out as exact integers, as the tutorial shows.
+    const body = `{"operationType":"purchase_plan","productId":${PCE_PRODUCT_ID},"billingId":${billingId},"serviceList":[{"serviceId":${PLANS.enterprise},"serviceType":"plan","quantity":10,"purchaseType":"purchase","billingModel":"recurring","billingCycle":"annually","multiCycle":0}],"orderPceSpecialRequest":{"pbxName":"Baseline ${i}","regionId":${regionId},"pbxSubDomainId":${subDomainId},"pbxUrl":"${url}"}}`;
+    const order = await fetch(sandbox.url + PATHS.orderSave, {
+      method: "POST",
+      headers: { ...auth, "Content-Type": "application/json" },
+      body,
+    });
+    if (order.status !== 200) throw new Error(`baseline order failed: ${await order.text()}`);
+  }
+  return Date.now() - started;
+}
+
+/**
+ * A bench project running scripts/bench-program.ts with this package installed in its node_modules, as `npm
+ * install` puts it for a user (a copy, not a link): what a user's state holds is what is measured.
+ */
+export async function benchProject(
+  sandbox: Sandbox,
+  size: number,
+  extra: { name?: string; env?: Record<string, string>; config?: Record<string, string> } = {},
+): Promise<PulumiProject> {
+  const project = await PulumiProject.create({
+    name: extra.name ?? "bench",
+    program: path.join(REPO_ROOT, "dist", "scripts", "bench-program.js"),
+    config: {
+      "yeastar:clientId": "sandbox-client",
+      "yeastar:baseUrl": sandbox.url,
+      "bench:count": String(size),
+      "bench:extensions": "20",
+      ...extra.config,
+    },
+    secrets: { "yeastar:clientSecret": "sandbox-secret" },
+    env: extra.env,
+  });
+  const pkg = path.join(project.dir, "node_modules", "pulumi-yeastar-pseries");
+  fs.mkdirSync(pkg, { recursive: true });
+  fs.copyFileSync(path.join(REPO_ROOT, "package.json"), path.join(pkg, "package.json"));
+  fs.cpSync(path.join(REPO_ROOT, "dist", "provider"), path.join(pkg, "dist", "provider"), { recursive: true });
+  return project;
+}
+
+/** Bytes each PBX adds to the stack's checkpoint: its resource entry in the exported state. */
+export async function stateBytesPerPbx(project: PulumiProject): Promise<{ total: number; perPbx: number }> {
+  const { text, resources } = await project.exportState();
+  const pbxs = resources.filter((r) => String(r.type).endsWith(":PSeriesCloudPbx"));
+  const bytes = pbxs.reduce((a, r) => a + JSON.stringify(r).length, 0);
+  return { total: text.length, perPbx: pbxs.length ? Math.round(bytes / pbxs.length) : 0 };
+}
