@@ -16,7 +16,7 @@ import { billingContacts, describePbx, unimportable } from "../inventory";
 import type { Deps } from "./deps";
 import { INPUT_KEYS, validateInputs } from "./inputs";
 import type { PbxState } from "./plan";
-import { adoptedState, pickKeys, type ResolvedInputs } from "./state";
+import { adoptedState, pickKeys, resolvedOf, type ResolvedInputs } from "./state";
 
 export interface ImportResult {
   id: string;
@@ -119,7 +119,7 @@ export async function readById(rawId: string, deps: Deps): Promise<ImportResult>
       `import: PBX ${pbx.pbxUrl} cannot be declared with its current values: ${validated.failures.map((f) => f.reason).join("; ")}`,
     );
   }
-  const inputs = {
+  const checked = {
     ...validated.inputs,
     resolved: {
       regionId: pbx.regionId,
@@ -132,7 +132,9 @@ export async function readById(rawId: string, deps: Deps): Promise<ImportResult>
       assignId: owner ? pbx.ownerId : "",
     },
   } as ResolvedInputs;
-  const props = adoptedState(inputs, product, `imported by \`pulumi import\` (id ${rawId.trim()})`);
-  const keys = [...INPUT_KEYS.filter((k) => !DEFAULTED.has(k)), "resolved"] as const;
-  return { id: product.instanceId, props, inputs: pickKeys(props, keys as readonly (keyof PbxState)[]) as PbxState };
+  const props = adoptedState(checked, product, `imported by \`pulumi import\` (id ${rawId.trim()})`);
+  const keys = INPUT_KEYS.filter((k) => !DEFAULTED.has(k));
+  // Inputs as check returns them: with the resolved values, so the next check needs no lookup.
+  const inputs = { ...pickKeys(props, keys), resolved: resolvedOf(props) } as PbxState;
+  return { id: product.instanceId, props, inputs };
 }
