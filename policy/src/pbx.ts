@@ -10,8 +10,15 @@ import { UnknownValueError } from "@pulumi/policy";
  */
 export const PBX_TYPE = "pulumi-nodejs:dynamic/yeastar:PSeriesCloudPbx";
 
-/** Tokens treated as a PBX: the real one, and the spelling without "dynamic/" in case the resource ever registers it. */
-export const PBX_TYPES: readonly string[] = [PBX_TYPE, "pulumi-nodejs:yeastar:PSeriesCloudPbx"];
+/**
+ * Tokens treated as a PBX: the real one, the spelling without "dynamic/" in case the resource ever registers it,
+ * and the native provider plugin's (Pulumi YAML programs, imported PBXs).
+ */
+export const PBX_TYPES: readonly string[] = [
+  PBX_TYPE,
+  "pulumi-nodejs:yeastar:PSeriesCloudPbx",
+  "yeastar:index:PSeriesCloudPbx",
+];
 
 export function isPbxType(type: string): boolean {
   return PBX_TYPES.includes(type);

@@ -14,7 +14,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { minimatch } from "minimatch";
 import type { PartnerApi } from "../api/partner-api";
-import { billingContacts, listPbxs, type PbxResult } from "../inventory";
+import { billingContacts, listPbxs, unimportable, type PbxResult } from "../inventory";
 import { validateInputs } from "../pbx/inputs";
 import { packageVersion } from "../client/transport";
 import {
@@ -244,18 +244,6 @@ export async function runImport(
     );
   }
   return 0;
-}
-
-/** Why a PBX cannot be declared with its current values, or undefined when it can. */
-function unimportable(p: PbxResult): string | undefined {
-  if (p.status !== "active") {
-    return `status is "${p.status}"; only active PBXs are imported (run again once its order has settled)`;
-  }
-  if (!p.plan) return `plan id ${p.planId} is not a plan this package knows (enterprise or ultimate)`;
-  if (!p.regionName) return `region id ${p.regionId} is not in the region list`;
-  if (!p.domainSuffix) return `its URL does not end with a domain suffix of region "${p.regionName}"`;
-  if (p.pendingPlan) return `a plan switch to "${p.pendingPlan}" is waiting for the end of the term`;
-  return undefined;
 }
 
 function programFiles(dir: string): string[] {

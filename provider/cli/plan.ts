@@ -13,6 +13,8 @@
 import type { PlannedOrderView } from "../pbx/quotes";
 
 export const PBX_TYPE = "pulumi-nodejs:dynamic/yeastar:PSeriesCloudPbx";
+/** The same PBX served by the native provider plugin (Pulumi YAML, imports; provider/native/schema.ts). */
+export const NATIVE_PBX_TYPE = "yeastar:index:PSeriesCloudPbx";
 
 /** One order `pulumi up` would place, as the provider's `check` reports it in `plannedOrders` (the same type). */
 export type PlannedOrder = PlannedOrderView;
@@ -371,7 +373,7 @@ export function summarize(input: PreviewInput): PurchaseSummary {
     project ??= urn.project;
     stack ??= urn.stack;
     const type = step.new?.type ?? step.old?.type ?? urn.type;
-    if (type !== PBX_TYPE) continue;
+    if (type !== PBX_TYPE && type !== NATIVE_PBX_TYPE) continue;
     if (NO_ORDER_OPS.has(step.op)) {
       unchangedUrns.add(step.urn);
       continue;

@@ -13,6 +13,7 @@ import { PLANS } from "../api/catalog";
 import { checkImpl, isPreviewing, type CheckResult } from "./check";
 import { createImpl, type CreateResult } from "./create";
 import { defaultDeps, type Deps } from "./deps";
+import { readById } from "./import";
 import { INPUT_KEYS, UNKNOWN } from "./inputs";
 import { PartialError } from "./orders";
 import { changedInputFields, replacementFields, transitionFailures, type PbxState } from "./plan";
@@ -156,6 +157,7 @@ export function update(
   return cleaned(() => updateImpl(id, olds, news, deps));
 }
 
+/** A refresh reads the PBX by the serial number in its state; an import (no state yet) finds it by the id alone. */
 export function read(id: string, props: PbxState | undefined, deps: Deps = defaultDeps()): Promise<ReadResult> {
-  return cleaned(() => readImpl(id, props, deps));
+  return cleaned(() => (props?.productNo ? readImpl(id, props, deps) : readById(id, deps)));
 }

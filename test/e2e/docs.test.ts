@@ -30,6 +30,7 @@ const DOCS = [
   "examples/expand-ha/README.md",
   "examples/policy-pack/README.md",
   "examples/ci/README.md",
+  "examples/yaml/README.md",
 ];
 const DOCUMENTED_SANDBOX_URL = "http://127.0.0.1:8787";
 

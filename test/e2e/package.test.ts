@@ -144,6 +144,8 @@ describe("the packed package, installed into a scratch TypeScript project outsid
       "dist/provider/lookups.js",
       "dist/provider/cli/main.js",
       "dist/provider/pbx/engine.js",
+      "dist/provider/native/main.js",
+      "bin/pulumi-resource-yeastar",
       "dist/sandbox/cli.js",
       "dist/sandbox/index.js",
       "dist/policy/src/index.js",
@@ -196,11 +198,38 @@ describe("the packed package, installed into a scratch TypeScript project outsid
     await mustRun("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"], project);
     const installed = path.join(project, "node_modules", "pulumi-yeastar-pseries");
     assert.ok(!fs.lstatSync(installed).isSymbolicLink(), "installed from the tarball, not linked");
-    for (const bin of ["yeastar-sandbox", "yeastar-pseries"]) {
+    for (const bin of ["yeastar-sandbox", "yeastar-pseries", "pulumi-resource-yeastar"]) {
       assert.ok(fs.existsSync(path.join(project, "node_modules", ".bin", bin)), `${bin} on the project's bin path`);
     }
     // The program type-checks against the installed declarations.
     await mustRun(path.join(project, "node_modules", ".bin", "tsc"), ["--noEmit", "-p", "."], project);
+  });
+
+  it("the installed native provider plugin starts through its bin link and announces its port", async function () {
+    const plugin = spawn(path.join(project, "node_modules", ".bin", "pulumi-resource-yeastar"), ["127.0.0.1:1"], {
+      cwd: project,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    try {
+      const port = await new Promise<string>((resolve, reject) => {
+        let out = "";
+        let err = "";
+        const timer = setTimeout(() => reject(new Error(`the plugin did not start:\n${out}${err}`)), 20_000);
+        plugin.stderr.on("data", (d: Buffer) => (err += d));
+        plugin.stdout.on("data", (d: Buffer) => {
+          out += d;
+          const line = /^(\d+)\n/.exec(out);
+          if (line) {
+            clearTimeout(timer);
+            resolve(line[1]);
+          }
+        });
+        plugin.on("exit", (code) => reject(new Error(`the plugin exited (${code}):\n${out}${err}`)));
+      });
+      assert.ok(Number(port) > 0);
+    } finally {
+      plugin.kill("SIGKILL");
+    }
   });
 
   it("starts the sandbox from the installed bin", async function () {

@@ -42,6 +42,21 @@ function emptySummary(overrides: Partial<PurchaseSummary> = {}): PurchaseSummary
   };
 }
 
+describe("plan: PBXs of the native provider plugin (Pulumi YAML)", function () {
+  it("summarizes them like the dynamic resource's", function () {
+    const text = fs.readFileSync(fixture("expand-and-add.jsonl"), "utf8");
+    const native = text.replaceAll("pulumi-nodejs:dynamic/yeastar:PSeriesCloudPbx", "yeastar:index:PSeriesCloudPbx");
+    assert.notEqual(native, text);
+    const summary = summarize(parsePreview(native));
+    const dynamic = load("expand-and-add.jsonl");
+    assert.deepEqual(
+      { ...summary, pbxs: summary.pbxs.map((p) => ({ ...p, urn: "" })) },
+      { ...dynamic, pbxs: dynamic.pbxs.map((p) => ({ ...p, urn: "" })) },
+    );
+    assert.equal(summary.orderCount, 3);
+  });
+});
+
 describe("plan: reading pulumi preview --json", function () {
   for (const [what, text, message] of [
     ["empty input", "  \n", /input is empty/],

@@ -29,6 +29,7 @@ describe("policy: pack layout", () => {
     // The SDK builds `pulumi-nodejs:dynamic/<module>:<type>`; a real preview shows this token.
     assert.strictEqual(PBX_TYPE, "pulumi-nodejs:dynamic/yeastar:PSeriesCloudPbx");
     assert.ok(PBX_TYPES.includes("pulumi-nodejs:yeastar:PSeriesCloudPbx"));
+    assert.ok(PBX_TYPES.includes("yeastar:index:PSeriesCloudPbx"), "the native plugin's PBXs too");
   });
 
   it("leaves the enforcement level to the pack default and its config", () => {

@@ -1,0 +1,108 @@
+/**
+ * Entry point of the native provider plugin `pulumi-resource-yeastar` (bin/pulumi-resource-yeastar runs it with
+ * node). The Pulumi engine starts it with its own address as the last argument; it serves the engine through the
+ * SDK's `@pulumi/pulumi/provider` server (provider.ts holds the methods).
+ *
+ * Two things the SDK's server leaves out are added around it, on its service object only:
+ * - `configure`: the SDK answers without looking at the configuration. Here the configuration (stack config
+ *   `yeastar:*`, or the arguments of an explicit provider resource) goes to provider/pbx/settings.ts exactly as
+ *   the dynamic provider hands it over, and the reply says the plugin does not accept secrets, like the dynamic
+ *   provider's: the engine then sends plain values and marks as secret every output whose input was secret.
+ * - `create` and `update` refuse a request marked as a preview. The engine never sends one (the plugin does not
+ *   announce preview support); this only makes "a preview never buys" hold even if that changed.
+ */
+import * as path from "node:path";
+
+type Callback = (err: unknown, value?: unknown) => void;
+type Handler = (call: { request: Record<string, () => unknown> }, callback: Callback) => void;
+
+interface ConfigureRequest {
+  getVariablesMap(): { forEach(fn: (value: string, key: string) => void): void };
+}
+
+/** Settings from the Configure request's variables (`yeastar:config:clientId`, ...), as settings.ts reads them. */
+export function configFromVariables(request: ConfigureRequest): { get(key: string): string | undefined } {
+  const values = new Map<string, string>();
+  request.getVariablesMap().forEach((value, key) => {
+    // `<package>:config:<name>` (how the engine names provider configuration) -> `<package>:<name>`.
+    values.set(key.replace(/^([^:]+):config:/, "$1:"), value);
+  });
+  return { get: (key) => values.get(key) };
+}
+
+/** The engine address: the first argument that is not one of the flags the engine may pass before it. */
+export function engineAddress(args: string[]): string | undefined {
+  const rest: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === "--logtostderr" || args[i].startsWith("-v=")) continue;
+    if (args[i] === "--tracing") {
+      i++;
+      continue;
+    }
+    rest.push(args[i]);
+  }
+  return rest[0];
+}
+
+/** Wraps the SDK server's service object (see the module comment). */
+export function wrapService(service: Record<string, Handler>): void {
+  const configure = service.configure.bind(service);
+  service.configure = (call, callback) => {
+    try {
+      const { configure: configureSettings } = require("../pbx/settings") as typeof import("../pbx/settings");
+      configureSettings(configFromVariables(call.request as unknown as ConfigureRequest));
+    } catch (err) {
+      callback(err);
+      return;
+    }
+    configure(call, (err, response) => {
+      (response as { setAcceptsecrets?(v: boolean): void } | undefined)?.setAcceptsecrets?.(false);
+      callback(err, response);
+    });
+  };
+  for (const method of ["create", "update"] as const) {
+    const original = service[method].bind(service);
+    service[method] = (call, callback) => {
+      if (call.request.getPreview?.() === true) {
+        callback(new Error(`internal error: ${method} was called in a preview; nothing was ordered`));
+        return;
+      }
+      original(call, callback);
+    };
+  }
+}
+
+async function serve(args: string[]): Promise<void> {
+  // pulumi.log sends messages to the engine at this address (the SDK reads it from the environment).
+  const address = engineAddress(args);
+  if (address) process.env.PULUMI_NODEJS_ENGINE = address;
+  const sdkDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
+  // The same gRPC module the SDK's server registers its service with.
+  const grpc = require(require.resolve("@grpc/grpc-js", { paths: [sdkDir] })) as {
+    Server: { prototype: { addService(service: unknown, implementation: Record<string, Handler>): void } };
+  };
+  const addService = grpc.Server.prototype.addService;
+  let wrapped = false;
+  grpc.Server.prototype.addService = function (this: unknown, service, implementation) {
+    wrapService(implementation);
+    wrapped = true;
+    return addService.call(this, service, implementation);
+  };
+  const { main } = require("@pulumi/pulumi/provider") as typeof import("@pulumi/pulumi/provider");
+  const { nativeProvider } = require("./provider") as typeof import("./provider");
+  const { packageVersion } = require("../client/transport") as typeof import("../client/transport");
+  try {
+    await main(nativeProvider({ version: packageVersion() }), args);
+  } finally {
+    grpc.Server.prototype.addService = addService;
+  }
+  // Without the wrapper the configuration would never reach settings.ts: stop rather than run unconfigured.
+  if (!wrapped) throw new Error("internal error: the SDK's provider service was not found to configure it");
+}
+
+if (require.main === module) {
+  serve(process.argv.slice(2)).catch((err: unknown) => {
+    process.stderr.write(`pulumi-resource-yeastar: ${(err as Error)?.stack ?? String(err)}\n`);
+    process.exit(1);
+  });
+}

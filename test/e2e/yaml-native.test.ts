@@ -1,0 +1,339 @@
+/**
+ * The native provider plugin (bin/pulumi-resource-yeastar) through the real CLI against the sandbox: a Pulumi
+ * YAML program (examples/yaml, plugin found through a `plugins` entry in Pulumi.yaml) previewed, bought, expanded,
+ * refreshed and destroyed; then `pulumi import` of a PBX bought outside any stack (plugin found on PATH) and a
+ * change ordered on it. The sandbox's order log is the evidence of what was bought. Also measures the state bytes
+ * of one PBX held by the native resource against the dynamic one.
+ */
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { SERVICES } from "../../provider/api/catalog";
+import { startSandbox, type Sandbox } from "../../sandbox";
+import { buyFleet, fleetOf } from "../helpers/fleet";
+import { CANARY_SECRET, declare, pbxArgs, pbxProject } from "../helpers/pbx";
+import { PulumiProject, REPO_ROOT } from "../helpers/pulumi";
+
+const PBX_TYPE = "yeastar:index:PSeriesCloudPbx";
+const PLUGIN_DIR = path.join(REPO_ROOT, "bin");
+const PO_CANARY = "PO-canary-5e1f";
+const HQ_URL = "globex-hq.eu.sandbox.yeastarcloud.com";
+const BRANCH_URL = "globex-branch.us.sandbox.yeastarcloud.com";
+
+/** PATH without this repository's plugin directory, so only the project's `plugins` entry can find the plugin. */
+function pathWithoutPlugin(): string {
+  return (process.env.PATH ?? "")
+    .split(path.delimiter)
+    .filter((p) => path.resolve(p) !== PLUGIN_DIR)
+    .join(path.delimiter);
+}
+
+/** Bytes of one resource in the exported state. */
+function stateBytes(resources: Array<Record<string, unknown>>, type: string, name: string): number {
+  const r = resources.find((x) => x.type === type && String(x.urn).endsWith(`::${name}`));
+  assert.ok(r, `${type} ${name} is in the state`);
+  return JSON.stringify(r).length;
+}
+
+describe("native provider plugin: Pulumi YAML and pulumi import through the CLI", function () {
+  let sandbox: Sandbox;
+  const projects: PulumiProject[] = [];
+  const orders = () => sandbox.admin.stats().orders;
+  let nativeBytes = 0;
+  let nativeState = "";
+  /** What every CLI run printed: the client secret must be in none of it. */
+  const printed: string[] = [];
+
+  before(async function () {
+    sandbox = await startSandbox({ clientSecret: CANARY_SECRET });
+  });
+  after(async function () {
+    for (const p of projects) p.cleanup();
+    await sandbox?.close();
+  });
+  afterEach(function () {
+    for (const text of printed) assert.ok(!text.includes(CANARY_SECRET), "the client secret is in no CLI output");
+  });
+
+  describe("examples/yaml: two PBXs in a YAML program", function () {
+    let project: PulumiProject;
+
+    before(async function () {
+      project = await PulumiProject.create({
+        name: "yaml",
+        sourceDir: path.join(REPO_ROOT, "examples", "yaml"),
+        config: { "yeastar:clientId": "sandbox-client", "yeastar:baseUrl": sandbox.url },
+        secrets: { "yeastar:clientSecret": CANARY_SECRET, poNumber: PO_CANARY },
+        env: { PATH: pathWithoutPlugin() },
+      });
+      projects.push(project);
+      const file = path.join(project.dir, "Pulumi.yaml");
+      fs.appendFileSync(file, `\nplugins:\n  providers:\n    - name: yeastar\n      path: ${PLUGIN_DIR}\n`);
+    });
+
+    it("preview places 0 orders and shows each PBX's order with its price", async function () {
+      const r = await project.preview();
+      printed.push(r.output);
+      assert.equal(r.code, 0, r.output);
+      assert.equal(orders().length, 0);
+      assert.equal(sandbox.admin.stats().requests.orderSave ?? 0, 0);
+      assert.match(r.output, /\+ yeastar:index:PSeriesCloudPbx: \(create\)[^\n]*\n\s+\[urn=[^\]]*::globex-hq\]/);
+      assert.match(
+        r.output,
+        /PBX globex-hq\.eu\.sandbox\.yeastarcloud\.com: `pulumi up` will place 1 order: new PBX .*50 extensions.*High Availability for 50 extensions \[USD 2750\.00 per year\]/,
+      );
+      assert.match(
+        r.output,
+        /globex-branch\.us\.sandbox\.yeastarcloud\.com: `pulumi up` will place 1 order: .*\[USD 130\.00 per month\]/,
+      );
+      assert.match(r.output, /plannedOrders/);
+    });
+
+    it("up places exactly 1 order per PBX, with the secret PO number unwrapped", async function () {
+      const r = await project.up();
+      printed.push(r.output);
+      assert.equal(r.code, 0, r.output);
+      const placed = orders();
+      assert.deepEqual(placed.map((o) => [o.operationType, o.pbxUrl]).sort(), [
+        ["purchase_plan", BRANCH_URL],
+        ["purchase_plan", HQ_URL],
+      ]);
+      assert.equal(
+        placed.find((o) => o.pbxUrl === BRANCH_URL)?.poNumber,
+        PO_CANARY,
+        "the provider got the plain value",
+      );
+      assert.match(r.output, /placing order: new PBX globex-hq/);
+      const out = await project.outputs();
+      const hq = sandbox.admin.products().find((p) => p.pbxUrl === HQ_URL)!;
+      assert.equal(out.hqUrl, HQ_URL);
+      assert.equal(out.hqSerialNumber, hq.productNo);
+      const { resources } = await project.exportState();
+      nativeBytes = stateBytes(resources, PBX_TYPE, "globex-hq");
+      nativeState = JSON.stringify(resources.find((x) => String(x.urn).endsWith("::globex-hq")));
+    });
+
+    it("raising extensions places 1 Extension Expansion order for the difference", async function () {
+      await project.setConfig("hqExtensions", "60");
+      const r = await project.up();
+      printed.push(r.output);
+      assert.equal(r.code, 0, r.output);
+      const placed = orders();
+      assert.equal(placed.length, 3);
+      const last = placed[2];
+      assert.equal(last.operationType, "purchase_service");
+      assert.equal(last.pbxUrl, HQ_URL);
+      assert.deepEqual(
+        last.serviceList.map((s) => [s.serviceId, s.quantity]),
+        [[SERVICES.extensionExpansion, 10]],
+      );
+    });
+
+    it("refresh reads the PBXs and records drift made in the portal, ordering nothing", async function () {
+      const hq = sandbox.admin.products().find((p) => p.pbxUrl === HQ_URL)!;
+      sandbox.admin.updateProduct(hq.productNo, { expireDate: "2031-01-31" });
+      const r = await project.refresh();
+      printed.push(r.output);
+      assert.equal(r.code, 0, r.output);
+      assert.equal(orders().length, 3);
+      const [pbx] = (await project.resourcesOfType(PBX_TYPE)).filter((x) => String(x.urn).endsWith("::globex-hq"));
+      const outputs = pbx.outputs as Record<string, unknown>;
+      assert.equal(outputs.expireDate, "2031-01-31");
+      assert.equal(outputs.extensions, 60);
+    });
+
+    it("the secrets are in no state, file or output: client secret and the secret PO number", async function () {
+      const everything = await project.everything();
+      assert.ok(!everything.includes(CANARY_SECRET), "the client secret is in no state or file");
+      assert.ok(!everything.includes(PO_CANARY), "the secret PO number is in no state or file");
+      const { resources } = await project.exportState();
+      const [branch] = resources.filter((x) => String(x.urn).endsWith("::globex-branch"));
+      assert.ok(JSON.stringify((branch.outputs as Record<string, unknown>).poNumber).includes("ciphertext"));
+    });
+
+    it("destroy places 0 orders and warns, per PBX, that nothing was cancelled", async function () {
+      await project.mustRun(["state", "unprotect", "--all", "--yes"]);
+      const r = await project.destroy();
+      printed.push(r.output);
+      assert.equal(r.code, 0, r.output);
+      assert.equal(orders().length, 3);
+      assert.equal(sandbox.admin.products().length, 2, "the PBXs stay in the portal");
+      for (const url of [HQ_URL, BRANCH_URL]) {
+        assert.match(r.output, new RegExp(`PBX ${url.replace(/\./g, "\\.")} .*NOT cancelled`));
+      }
+      assert.ok(!r.output.includes(CANARY_SECRET));
+    });
+  });
+
+  describe("pulumi import of a PBX bought outside the stack", function () {
+    let project: PulumiProject;
+    let legacy: { productNo: string; instanceId: string };
+    let source: string;
+    const header = "name: imported\nruntime: yaml\n";
+
+    before(async function () {
+      await buyFleet(sandbox.url, CANARY_SECRET, fleetOf(1, "legacy"));
+      legacy = sandbox.admin.products().find((p) => p.pbxUrl.startsWith("legacy-01."))!;
+      source = fs.mkdtempSync(path.join(os.tmpdir(), "yeastar-import-src-"));
+      fs.writeFileSync(path.join(source, "Pulumi.yaml"), `${header}resources: {}\n`);
+      project = await PulumiProject.create({
+        name: "import",
+        sourceDir: source,
+        config: { "yeastar:clientId": "sandbox-client", "yeastar:baseUrl": sandbox.url },
+        secrets: { "yeastar:clientSecret": CANARY_SECRET },
+        // The plugin on PATH, as `npm install` of this package (node_modules/.bin) or the toolchain puts it.
+        env: { PATH: `${PLUGIN_DIR}${path.delimiter}${pathWithoutPlugin()}` },
+      });
+      projects.push(project);
+    });
+    after(function () {
+      if (source) fs.rmSync(source, { recursive: true, force: true });
+    });
+
+    it("without a billing contact, in an account with two, import fails saying how to name one", async function () {
+      const r = await project.run(["import", PBX_TYPE, "legacy", legacy.instanceId, "--yes"]);
+      printed.push(r.output);
+      assert.notEqual(r.code, 0, r.output);
+      assert.match(r.output, /this account has 2: .*<name> \d+\/<billing contact email>/);
+      assert.equal((await project.resourcesOfType(PBX_TYPE)).length, 0);
+    });
+
+    it("pulumi import records it with 0 orders and prints the program text", async function () {
+      const before = orders().length;
+      const generated = path.join(project.dir, "generated.yaml");
+      const r = await project.run([
+        "import",
+        PBX_TYPE,
+        "legacy",
+        `${legacy.instanceId}/ap@acme.example`,
+        "--yes",
+        "--out",
+        generated,
+      ]);
+      printed.push(r.output);
+      assert.equal(r.code, 0, r.output);
+      assert.equal(orders().length, before);
+      const text = fs.readFileSync(generated, "utf8");
+      assert.match(text, /legacy:\n\s+type: yeastar:PSeriesCloudPbx/);
+      assert.match(text, /subdomain: legacy-01\n/);
+      assert.match(text, /extensions: 5\n/);
+      assert.match(text, /billingContact: ap@acme\.example\n/);
+      assert.doesNotMatch(text, /resolved|orderTimeoutSeconds/);
+      const [pbx] = await project.resourcesOfType(PBX_TYPE);
+      assert.equal(pbx.id, legacy.instanceId);
+      assert.equal((pbx.outputs as Record<string, unknown>).productNo, legacy.productNo);
+      fs.writeFileSync(path.join(project.dir, "Pulumi.yaml"), `${header}${text}`);
+    });
+
+    it("with the printed program a preview shows no change", async function () {
+      const r = await project.preview(["--expect-no-changes"]);
+      printed.push(r.output);
+      assert.equal(r.code, 0, r.output);
+    });
+
+    it("raising extensions on the imported PBX places 1 order on its serial number", async function () {
+      const file = path.join(project.dir, "Pulumi.yaml");
+      fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace("extensions: 5\n", "extensions: 15\n"));
+      const before = orders().length;
+      const r = await project.up();
+      printed.push(r.output);
+      assert.equal(r.code, 0, r.output);
+      const placed = orders().slice(before);
+      assert.equal(placed.length, 1);
+      assert.equal(placed[0].productNo, legacy.productNo);
+      assert.deepEqual(
+        placed[0].serviceList.map((s) => [s.serviceId, s.quantity]),
+        [[SERVICES.extensionExpansion, 10]],
+      );
+      assert.ok(!(await project.everything()).includes(CANARY_SECRET));
+    });
+  });
+
+  describe("an explicit provider resource with its own arguments", function () {
+    it("buys with the provider's arguments, with no yeastar:* config and no YEASTAR_* variables", async function () {
+      const source = fs.mkdtempSync(path.join(os.tmpdir(), "yeastar-explicit-src-"));
+      fs.writeFileSync(
+        path.join(source, "Pulumi.yaml"),
+        [
+          "name: explicit",
+          "runtime: yaml",
+          "config:",
+          "  sandboxUrl:",
+          "    type: string",
+          "  sandboxSecret:",
+          "    type: string",
+          "resources:",
+          "  partner:",
+          "    type: pulumi:providers:yeastar",
+          "    properties:",
+          "      clientId: sandbox-client",
+          "      clientSecret: ${sandboxSecret}",
+          "      baseUrl: ${sandboxUrl}",
+          "  branch:",
+          `    type: ${PBX_TYPE}`,
+          "    properties:",
+          "      pbxName: Explicit Branch",
+          "      subdomain: explicit-branch",
+          "      region: Asia Pacific",
+          "      plan: enterprise",
+          "      extensions: 10",
+          "      billingCycle: monthly",
+          "      billingContact: billing@globex.example",
+          "    options:",
+          "      provider: ${partner}",
+          "",
+        ].join("\n"),
+      );
+      const env: Record<string, string | undefined> = {
+        PATH: `${PLUGIN_DIR}${path.delimiter}${pathWithoutPlugin()}`,
+      };
+      for (const k of Object.keys(process.env)) if (k.startsWith("YEASTAR_")) env[k] = undefined;
+      const project = await PulumiProject.create({
+        name: "explicit",
+        sourceDir: source,
+        config: { sandboxUrl: sandbox.url },
+        secrets: { sandboxSecret: CANARY_SECRET },
+        env,
+      });
+      projects.push(project);
+      fs.rmSync(source, { recursive: true, force: true });
+      const before = orders().length;
+      const r = await project.up();
+      printed.push(r.output);
+      assert.equal(r.code, 0, r.output);
+      const placed = orders().slice(before);
+      assert.deepEqual(
+        placed.map((o) => [o.operationType, o.pbxUrl]),
+        [["purchase_plan", "explicit-branch.ap.sandbox.yeastarcloud.com"]],
+      );
+      const [provider] = await project.resourcesOfType("pulumi:providers:yeastar");
+      assert.match(JSON.stringify((provider.inputs as Record<string, unknown>).clientSecret), /ciphertext/);
+      assert.ok(!(await project.everything()).includes(CANARY_SECRET), "the provider's secret argument is encrypted");
+    });
+  });
+
+  describe("state size: one PBX, native against dynamic", function () {
+    it("the native resource stores no provider code", async function () {
+      const project = await pbxProject(sandbox, "dynamic-size");
+      projects.push(project);
+      await declare(project, [
+        { name: "globex-hq", args: pbxArgs({ subdomain: "size-hq", extensions: 50, highAvailability: true }) },
+      ]);
+      const r = await project.up();
+      assert.equal(r.code, 0, r.output);
+      const { resources } = await project.exportState();
+      const dynamicType = "pulumi-nodejs:dynamic/yeastar:PSeriesCloudPbx";
+      const dynamicBytes = stateBytes(resources, dynamicType, "globex-hq");
+      const dynamic = resources.find((x) => x.type === dynamicType)!;
+      const code = ["inputs", "outputs"]
+        .map((k) => JSON.stringify((dynamic[k] as Record<string, unknown>).__provider ?? "").length)
+        .reduce((a, b) => a + b, 0);
+      console.log(
+        `      state bytes per PBX: native ${nativeBytes}; dynamic ${dynamicBytes}, of which ${code} are its provider (inputs and outputs)`,
+      );
+      assert.ok(nativeBytes > 0 && dynamicBytes > 0);
+      assert.ok(!nativeState.includes("__provider"), "no provider code in the native resource's state");
+    });
+  });
+});
