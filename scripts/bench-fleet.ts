@@ -12,7 +12,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { startSandbox } from "../sandbox";
-import { baseline, benchProject, phase, stateBytesPerPbx, type Phase } from "./lib/bench";
+import { baseline, benchProject, fleetPhases, lineChart, phase, type ChartSeries, type Phase } from "./lib/bench";
 import { REPO_ROOT } from "./lib/pulumi-cli";
 
 const SIZES = (process.env.FLEET_SIZES ?? "100,1000").split(",").map(Number);
@@ -44,15 +44,7 @@ async function fleetRun(mode: Mode, size: number): Promise<Run> {
   const env = MODE_ENV[mode];
   const project = await benchProject(sandbox, size, { name: `fleet-${mode}`, env });
   try {
-    const phases: Phase[] = [];
-    phases.push(await phase(sandbox, size, "preview (new)", () => project.preview()));
-    phases.push(await phase(sandbox, size, "up", () => project.up()));
-    const state = await stateBytesPerPbx(project);
-    console.log(`  state: ${state.perPbx} bytes per PBX, ${state.total} bytes in all`);
-    phases.push(await phase(sandbox, size, "preview (no change)", () => project.preview()));
-    await project.setConfig("bench:extensions", "30");
-    phases.push(await phase(sandbox, size, "up (expand all)", () => project.up()));
-    phases.push(await phase(sandbox, size, "refresh", () => project.refresh()));
+    const { phases, state } = await fleetPhases(sandbox, project, size, { refresh: true });
     return { mode, size, phases, stateBytesPerPbx: state.perPbx, stateBytes: state.total };
   } finally {
     project.cleanup();
@@ -89,10 +81,7 @@ async function limitedRun(size: number, clientRate?: number): Promise<Limited> {
 type Limited = Phase & { clientRate: number | null; rateLimited: number; purchases: number };
 
 function svgPlot(runs: Run[], baselines: Array<{ size: number; ms: number }>): string {
-  const W = 720;
-  const H = 420;
-  const m = { l: 70, r: 230, t: 40, b: 50 };
-  const series: Array<{ label: string; pts: Array<[number, number]>; color: string; dash: boolean }> = [];
+  const series: ChartSeries[] = [];
   const colors: Record<Mode, string> = { default: "#d62728", "large-fleet": "#1f77b4" };
   for (const mode of MODES) {
     for (const [name, dash] of [
@@ -109,44 +98,12 @@ function svgPlot(runs: Run[], baselines: Array<{ size: number; ms: number }>): s
     color: "#555",
     dash: true,
   });
-  const maxX = Math.max(...SIZES);
-  const maxY = Math.max(...series.flatMap((s) => s.pts.map((p) => p[1]))) * 1.05;
-  const x = (v: number) => m.l + (v / maxX) * (W - m.l - m.r);
-  const y = (v: number) => H - m.b - (v / maxY) * (H - m.t - m.b);
-  const lines = series
-    .map((s, i) => {
-      const pts = s.pts.map(([a, b]) => `${x(a).toFixed(1)},${y(b).toFixed(1)}`).join(" ");
-      const ly = m.t + 20 * i;
-      const dash = s.dash ? 'stroke-dasharray="6 4"' : "";
-      return (
-        `<polyline fill="none" stroke="${s.color}" stroke-width="2" ${dash} points="${pts}"/>` +
-        s.pts
-          .map(([a, b]) => `<circle cx="${x(a).toFixed(1)}" cy="${y(b).toFixed(1)}" r="3" fill="${s.color}"/>`)
-          .join("") +
-        `<line x1="${W - m.r + 10}" y1="${ly}" x2="${W - m.r + 30}" y2="${ly}" stroke="${s.color}" stroke-width="2" ${dash}/>` +
-        `<text x="${W - m.r + 35}" y="${ly + 4}" font-size="11">${s.label}</text>`
-      );
-    })
-    .join("\n");
-  const ticksX = SIZES.map(
-    (v) => `<text x="${x(v)}" y="${H - m.b + 18}" font-size="11" text-anchor="middle">${v}</text>`,
-  ).join("");
-  const ticksY = [0, 0.25, 0.5, 0.75, 1]
-    .map((f) => {
-      const v = maxY * f;
-      return `<text x="${m.l - 8}" y="${y(v) + 4}" font-size="11" text-anchor="end">${(v / 1000).toFixed(0)} s</text><line x1="${m.l}" x2="${W - m.r}" y1="${y(v)}" y2="${y(v)}" stroke="#ddd"/>`;
-    })
-    .join("");
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif">
-<rect width="100%" height="100%" fill="white"/>
-<text x="${m.l}" y="22" font-size="14">Large fleets at ${LATENCY} ms per API call: default vs large-fleet mode</text>
-${ticksY}${ticksX}
-<line x1="${m.l}" y1="${H - m.b}" x2="${W - m.r}" y2="${H - m.b}" stroke="black"/>
-<line x1="${m.l}" y1="${m.t}" x2="${m.l}" y2="${H - m.b}" stroke="black"/>
-<text x="${(m.l + W - m.r) / 2}" y="${H - 12}" font-size="12" text-anchor="middle">PBXs in the stack</text>
-${lines}
-</svg>
-`;
+  return lineChart(
+    `Large fleets at ${LATENCY} ms per API call: default vs large-fleet mode`,
+    "PBXs in the stack",
+    series,
+    230,
+  );
 }
 
 async function main() {

@@ -11,7 +11,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { startSandbox } from "../sandbox";
-import { baseline, benchProject, phase, stateBytesPerPbx, type Phase } from "./lib/bench";
+import { baseline, benchProject, fleetPhases, lineChart, type ChartSeries, type Phase } from "./lib/bench";
 import { REPO_ROOT } from "./lib/pulumi-cli";
 
 const SIZES = (process.env.BENCH_SIZES ?? "1,25,100").split(",").map(Number);
@@ -19,56 +19,20 @@ const LATENCIES = (process.env.BENCH_LATENCIES ?? "50,200").split(",").map(Numbe
 const OUT = path.join(REPO_ROOT, "bench-results");
 
 function svgPlot(results: Array<{ latencyMs: number; size: number; upMs: number; baselineMs: number }>): string {
-  const W = 720;
-  const H = 420;
-  const m = { l: 70, r: 180, t: 40, b: 50 };
-  const maxX = Math.max(...results.map((r) => r.size));
-  const maxY = Math.max(...results.flatMap((r) => [r.upMs, r.baselineMs])) * 1.05;
-  const x = (v: number) => m.l + (v / maxX) * (W - m.l - m.r);
-  const y = (v: number) => H - m.b - (v / maxY) * (H - m.t - m.b);
   const colors = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd"];
-  const series: Array<{ label: string; pts: Array<[number, number]>; dash: boolean }> = [];
-  for (const lat of [...new Set(results.map((r) => r.latencyMs))]) {
+  const series: ChartSeries[] = [];
+  [...new Set(results.map((r) => r.latencyMs))].forEach((lat, i) => {
     const rows = results.filter((r) => r.latencyMs === lat).sort((a, b) => a.size - b.size);
-    series.push({ label: `pulumi up, ${lat} ms/call`, pts: rows.map((r) => [r.size, r.upMs]), dash: false });
+    const color = colors[i % colors.length];
+    series.push({ label: `pulumi up, ${lat} ms/call`, pts: rows.map((r) => [r.size, r.upMs]), color, dash: false });
     series.push({
       label: `tutorial baseline, ${lat} ms/call`,
       pts: rows.map((r) => [r.size, r.baselineMs]),
+      color,
       dash: true,
     });
-  }
-  const lines = series
-    .map((s, i) => {
-      const c = colors[Math.floor(i / 2) % colors.length];
-      const pts = s.pts.map(([a, b]) => `${x(a).toFixed(1)},${y(b).toFixed(1)}`).join(" ");
-      const legendY = m.t + 20 * i;
-      return (
-        `<polyline fill="none" stroke="${c}" stroke-width="2" ${s.dash ? 'stroke-dasharray="6 4"' : ""} points="${pts}"/>` +
-        s.pts.map(([a, b]) => `<circle cx="${x(a).toFixed(1)}" cy="${y(b).toFixed(1)}" r="3" fill="${c}"/>`).join("") +
-        `<line x1="${W - m.r + 10}" y1="${legendY}" x2="${W - m.r + 30}" y2="${legendY}" stroke="${c}" stroke-width="2" ${s.dash ? 'stroke-dasharray="6 4"' : ""}/>` +
-        `<text x="${W - m.r + 35}" y="${legendY + 4}" font-size="11">${s.label}</text>`
-      );
-    })
-    .join("\n");
-  const ticksX = [...new Set(results.map((r) => r.size))]
-    .map((v) => `<text x="${x(v)}" y="${H - m.b + 18}" font-size="11" text-anchor="middle">${v}</text>`)
-    .join("");
-  const ticksY = [0, 0.25, 0.5, 0.75, 1]
-    .map((f) => {
-      const v = maxY * f;
-      return `<text x="${m.l - 8}" y="${y(v) + 4}" font-size="11" text-anchor="end">${(v / 1000).toFixed(1)} s</text><line x1="${m.l}" x2="${W - m.r}" y1="${y(v)}" y2="${y(v)}" stroke="#ddd"/>`;
-    })
-    .join("");
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif">
-<rect width="100%" height="100%" fill="white"/>
-<text x="${m.l}" y="22" font-size="14">Time to buy a fleet: pulumi up vs the tutorial's sequential calls</text>
-${ticksY}${ticksX}
-<line x1="${m.l}" y1="${H - m.b}" x2="${W - m.r}" y2="${H - m.b}" stroke="black"/>
-<line x1="${m.l}" y1="${m.t}" x2="${m.l}" y2="${H - m.b}" stroke="black"/>
-<text x="${(m.l + W - m.r) / 2}" y="${H - 12}" font-size="12" text-anchor="middle">PBXs in the fleet</text>
-${lines}
-</svg>
-`;
+  });
+  return lineChart("Time to buy a fleet: pulumi up vs the tutorial's sequential calls", "PBXs in the fleet", series);
 }
 
 async function main() {
@@ -86,14 +50,7 @@ async function main() {
       const sandbox = await startSandbox({ latencyMs });
       const project = await benchProject(sandbox, size);
       try {
-        const phases: Phase[] = [];
-        phases.push(await phase(sandbox, size, "preview (new)", () => project.preview()));
-        phases.push(await phase(sandbox, size, "up", () => project.up()));
-        const state = await stateBytesPerPbx(project);
-        console.log(`  state: ${state.perPbx} bytes per PBX, ${state.total} bytes in all`);
-        phases.push(await phase(sandbox, size, "preview (no change)", () => project.preview()));
-        await project.setConfig("bench:extensions", "30");
-        phases.push(await phase(sandbox, size, "up (expand all)", () => project.up()));
+        const { phases, state } = await fleetPhases(sandbox, project, size);
         const baselineMs = await baseline(sandbox, size, `baseline-${latencyMs}`);
         console.log(
           `  ${"tutorial baseline".padEnd(18)} ${String(baselineMs).padStart(7)} ms (5 calls per PBX, in sequence)`,

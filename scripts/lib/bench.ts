@@ -162,3 +162,79 @@ export async function stateBytesPerPbx(project: PulumiProject): Promise<{ total:
   const bytes = pbxs.reduce((a, r) => a + JSON.stringify(r).length, 0);
   return { total: text.length, perPbx: pbxs.length ? Math.round(bytes / pbxs.length) : 0 };
 }
+
+export interface ChartSeries {
+  label: string;
+  color: string;
+  dash: boolean;
+  /** [x, y in ms] points. */
+  pts: Array<[number, number]>;
+}
+
+/** A line chart of times (ms) against fleet size, as SVG text, with a legend on the right. */
+export function lineChart(title: string, xLabel: string, series: ChartSeries[], legendWidth = 180): string {
+  const W = 720;
+  const H = 420;
+  const m = { l: 70, r: legendWidth, t: 40, b: 50 };
+  const xs = [...new Set(series.flatMap((s) => s.pts.map((p) => p[0])))].sort((a, b) => a - b);
+  const maxX = Math.max(...xs);
+  const maxY = Math.max(...series.flatMap((s) => s.pts.map((p) => p[1]))) * 1.05;
+  const x = (v: number) => m.l + (v / maxX) * (W - m.l - m.r);
+  const y = (v: number) => H - m.b - (v / maxY) * (H - m.t - m.b);
+  const lines = series
+    .map((s, i) => {
+      const pts = s.pts.map(([a, b]) => `${x(a).toFixed(1)},${y(b).toFixed(1)}`).join(" ");
+      const ly = m.t + 20 * i;
+      const dash = s.dash ? 'stroke-dasharray="6 4"' : "";
+      return (
+        `<polyline fill="none" stroke="${s.color}" stroke-width="2" ${dash} points="${pts}"/>` +
+        s.pts
+          .map(([a, b]) => `<circle cx="${x(a).toFixed(1)}" cy="${y(b).toFixed(1)}" r="3" fill="${s.color}"/>`)
+          .join("") +
+        `<line x1="${W - m.r + 10}" y1="${ly}" x2="${W - m.r + 30}" y2="${ly}" stroke="${s.color}" stroke-width="2" ${dash}/>` +
+        `<text x="${W - m.r + 35}" y="${ly + 4}" font-size="11">${s.label}</text>`
+      );
+    })
+    .join("\n");
+  const ticksX = xs
+    .map((v) => `<text x="${x(v)}" y="${H - m.b + 18}" font-size="11" text-anchor="middle">${v}</text>`)
+    .join("");
+  const ticksY = [0, 0.25, 0.5, 0.75, 1]
+    .map((f) => {
+      const v = maxY * f;
+      return `<text x="${m.l - 8}" y="${y(v) + 4}" font-size="11" text-anchor="end">${(v / 1000).toFixed(1)} s</text><line x1="${m.l}" x2="${W - m.r}" y1="${y(v)}" y2="${y(v)}" stroke="#ddd"/>`;
+    })
+    .join("");
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif">
+<rect width="100%" height="100%" fill="white"/>
+<text x="${m.l}" y="22" font-size="14">${title}</text>
+${ticksY}${ticksX}
+<line x1="${m.l}" y1="${H - m.b}" x2="${W - m.r}" y2="${H - m.b}" stroke="black"/>
+<line x1="${m.l}" y1="${m.t}" x2="${m.l}" y2="${H - m.b}" stroke="black"/>
+<text x="${(m.l + W - m.r) / 2}" y="${H - 12}" font-size="12" text-anchor="middle">${xLabel}</text>
+${lines}
+</svg>
+`;
+}
+
+/**
+ * The phases both benchmarks run on a bench project: a preview of the new fleet, `up`, the state's size, a
+ * no-change preview, an expansion of every PBX (20 -> 30 extensions) and, when asked, `refresh`.
+ */
+export async function fleetPhases(
+  sandbox: Sandbox,
+  project: PulumiProject,
+  size: number,
+  opts: { refresh?: boolean } = {},
+): Promise<{ phases: Phase[]; state: { total: number; perPbx: number } }> {
+  const phases: Phase[] = [];
+  phases.push(await phase(sandbox, size, "preview (new)", () => project.preview()));
+  phases.push(await phase(sandbox, size, "up", () => project.up()));
+  const state = await stateBytesPerPbx(project);
+  console.log(`  state: ${state.perPbx} bytes per PBX, ${state.total} bytes in all`);
+  phases.push(await phase(sandbox, size, "preview (no change)", () => project.preview()));
+  await project.setConfig("bench:extensions", "30");
+  phases.push(await phase(sandbox, size, "up (expand all)", () => project.up()));
+  if (opts.refresh) phases.push(await phase(sandbox, size, "refresh", () => project.refresh()));
+  return { phases, state };
+}
