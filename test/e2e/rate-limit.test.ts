@@ -8,7 +8,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { EndpointName } from "../../provider/api/catalog";
-import { startSandbox, type Sandbox } from "../../sandbox";
+import { startSandbox, type Sandbox, type SandboxStats } from "../../sandbox";
 import { CANARY_SECRET, declare, pbxArgs, pbxProject } from "../helpers/pbx";
 import { REPO_ROOT, type PulumiProject } from "../helpers/pulumi";
 
@@ -33,6 +33,16 @@ function fleet(n: number, prefix: string) {
 
 function total(counts: Record<EndpointName, number>): number {
   return Object.values(counts).reduce((a, b) => a + b, 0);
+}
+
+/** The request counters of one run, for the results table. */
+function requestCounts(stats: SandboxStats) {
+  return {
+    requests: total(stats.requests),
+    byEndpoint: Object.fromEntries(Object.entries(stats.requests).filter(([, n]) => n > 0)),
+    rateLimited: total(stats.rateLimited),
+    ordersRateLimited: stats.rateLimited.orderSave,
+  };
 }
 
 describe("a fleet under the portal's rate limit", function () {
@@ -64,10 +74,7 @@ describe("a fleet under the portal's rate limit", function () {
       pbxs: specs.length,
       exitCode: up.code,
       seconds: Math.round(up.ms / 100) / 10,
-      requests: total(stats.requests),
-      byEndpoint: Object.fromEntries(Object.entries(stats.requests).filter(([, n]) => n > 0)),
-      rateLimited: total(stats.rateLimited),
-      ordersRateLimited: stats.rateLimited.orderSave,
+      ...requestCounts(stats),
       ordersSentAgainAfter429: resentAfter429,
       purchaseOrders: purchases.length,
       distinctUrls: new Set(urls).size,
@@ -117,10 +124,7 @@ describe("a fleet under the portal's rate limit", function () {
         scenario: `expand each of ${FLEET} by 5, no client rate`,
         exitCode: expand.code,
         seconds: Math.round(expand.ms / 100) / 10,
-        requests: total(after.requests),
-        byEndpoint: Object.fromEntries(Object.entries(after.requests).filter(([, n]) => n > 0)),
-        rateLimited: total(after.rateLimited),
-        ordersRateLimited: after.rateLimited.orderSave,
+        ...requestCounts(after),
         followUpOrders: expansions.length,
       });
       console.log(`      ${JSON.stringify(rows.at(-1))}`);

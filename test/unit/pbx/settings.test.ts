@@ -18,18 +18,23 @@ function recorder(): Reporter & { warnings: string[] } {
 
 const CREDENTIALS = { "yeastar:clientId": "sandbox-client", "yeastar:clientSecret": "settings-test-secret" };
 
-describe("settings: plain http to a non-loopback host", function () {
-  const savedEnv = process.env[ENV];
+/** Each test starts without `name` in the environment and with no shared client; the suite restores both. */
+function isolateEnv(name: string) {
+  const saved = process.env[name];
   beforeEach(() => {
-    delete process.env[ENV];
+    delete process.env[name];
     resetSharedClients();
   });
   after(() => {
-    if (savedEnv === undefined) delete process.env[ENV];
-    else process.env[ENV] = savedEnv;
+    if (saved === undefined) delete process.env[name];
+    else process.env[name] = saved;
     resetSharedClients();
     configure();
   });
+}
+
+describe("settings: plain http to a non-loopback host", function () {
+  isolateEnv(ENV);
 
   it("is refused without the opt-in, and the error names the field, the value and the opt-in", function () {
     configure(configOf({ ...CREDENTIALS, "yeastar:baseUrl": "http://sandbox:8787" }));
@@ -148,17 +153,7 @@ describe("settings: plain http to a non-loopback host", function () {
 
 describe("settings: yeastar:requestsPerSecond", function () {
   const RATE_ENV = "YEASTAR_REQUESTS_PER_SECOND";
-  const saved = process.env[RATE_ENV];
-  beforeEach(() => {
-    delete process.env[RATE_ENV];
-    resetSharedClients();
-  });
-  after(() => {
-    if (saved === undefined) delete process.env[RATE_ENV];
-    else process.env[RATE_ENV] = saved;
-    resetSharedClients();
-    configure();
-  });
+  isolateEnv(RATE_ENV);
 
   it("is off unless set", function () {
     configure(configOf(CREDENTIALS));
