@@ -40,6 +40,11 @@ export interface Total {
   /** Decimal string, e.g. "4200.00". */
   amount: string;
   orders: number;
+  /**
+   * "term-end": the new recurring prices of plan downgrades, which apply from the end of the current term in place
+   * of the current plan's; they are not added to what is charged now.
+   */
+  startsAt?: "term-end";
 }
 
 export type WarningKind =
@@ -164,6 +169,16 @@ function plannedOrders(resource: string, inputs: Record<string, unknown> | undef
       summary: o.summary as string,
       price: o.price as string,
     };
+    if (o.startsAt !== undefined) {
+      if (o.startsAt !== "term-end") {
+        throw new PlanInputError(`${where}.startsAt is ${JSON.stringify(o.startsAt)}, not "term-end"`);
+      }
+      if (o.termEnd !== undefined && typeof o.termEnd !== "string") {
+        throw new PlanInputError(`${where}.termEnd is not a string`);
+      }
+      order.startsAt = o.startsAt;
+      if (o.termEnd) order.termEnd = o.termEnd;
+    }
     if (o.amount !== undefined) {
       if (typeof o.amount !== "string" || parseAmount(o.amount) === undefined) {
         throw new PlanInputError(
@@ -279,7 +294,10 @@ export function summarize(input: PreviewInput): PurchaseSummary {
   for (const urn of unchangedUrns) if (!rows.has(urn)) unchanged++;
   const pbxs = [...rows.values()];
 
-  const sums = new Map<string, { currency: string; period: BillingPeriod; amount: bigint; orders: number }>();
+  const sums = new Map<
+    string,
+    { currency: string; period: BillingPeriod; amount: bigint; orders: number; startsAt?: "term-end" }
+  >();
   let orderCount = 0;
   let unpricedOrders = 0;
   const warnings: Warning[] = [];
@@ -301,8 +319,14 @@ export function summarize(input: PreviewInput): PurchaseSummary {
         if (order.price !== "no charge") unpricedOrders++;
         continue;
       }
-      const key = `${order.currency} ${order.period}`;
-      const sum = sums.get(key) ?? { currency: order.currency, period: order.period, amount: 0n, orders: 0 };
+      const key = `${order.currency} ${order.period} ${order.startsAt ?? "now"}`;
+      const sum = sums.get(key) ?? {
+        currency: order.currency,
+        period: order.period,
+        amount: 0n,
+        orders: 0,
+        ...(order.startsAt ? { startsAt: order.startsAt } : {}),
+      };
       sum.amount += parseAmount(order.amount) as bigint;
       sum.orders++;
       sums.set(key, sum);
@@ -370,8 +394,19 @@ export function summarize(input: PreviewInput): PurchaseSummary {
   }
 
   const totals = [...sums.values()]
-    .sort((a, b) => a.currency.localeCompare(b.currency) || a.period.localeCompare(b.period))
-    .map((s) => ({ currency: s.currency, period: s.period, amount: formatAmount(s.amount), orders: s.orders }));
+    .sort(
+      (a, b) =>
+        Number(a.startsAt !== undefined) - Number(b.startsAt !== undefined) ||
+        a.currency.localeCompare(b.currency) ||
+        a.period.localeCompare(b.period),
+    )
+    .map((s) => ({
+      currency: s.currency,
+      period: s.period,
+      amount: formatAmount(s.amount),
+      orders: s.orders,
+      ...(s.startsAt ? { startsAt: s.startsAt } : {}),
+    }));
   return {
     project,
     stack,
@@ -441,7 +476,7 @@ export function checkGates(summary: PurchaseSummary, options: GateOptions): stri
     for (const t of summary.totals) {
       if ((parseAmount(t.amount) as bigint) > limit) {
         failures.push(
-          `--max-total ${formatAmount(limit)}: the total ${t.currency} ${formatAmount(parseAmount(t.amount) as bigint)} per ${t.period} is above it`,
+          `--max-total ${formatAmount(limit)}: the total ${t.currency} ${formatAmount(parseAmount(t.amount) as bigint)} per ${t.period}${t.startsAt ? ` ${FROM_TERM_END}` : ""} is above it`,
         );
       }
     }
@@ -499,6 +534,17 @@ function money(currency: string, amount: string, period: BillingPeriod): string 
   return `${currency} ${formatAmount(parseAmount(amount) as bigint, true)} per ${period}`;
 }
 
+/** How a price that applies later (a plan downgrade's) is labelled, so it never reads as an extra charge. */
+const FROM_TERM_END = "from the end of the current term";
+
+/** The price cell of one order: a downgrade's reads as the new plan's price from the end of the term. */
+function orderPrice(o: PlannedOrder): string {
+  if (o.amount === undefined || !o.currency || !o.period) return escapeMarkdown(o.price);
+  const price = money(o.currency, o.amount, o.period);
+  if (o.startsAt !== "term-end") return price;
+  return `new plan's price ${FROM_TERM_END}${o.termEnd ? ` (${escapeMarkdown(o.termEnd)})` : ""}: ${price}, in place of the current plan's`;
+}
+
 function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
@@ -528,7 +574,9 @@ export function headline(summary: PurchaseSummary): string {
     return `preview failed or incomplete · what up would buy is not known${listed}`;
   }
   const pbxPart = parts.length ? parts.join(", ") : "no PBX";
-  const cost = summary.totals.map((t) => money(t.currency, t.amount, t.period));
+  const cost = summary.totals.map(
+    (t) => `${money(t.currency, t.amount, t.period)}${t.startsAt ? ` ${FROM_TERM_END} (new plan price)` : ""}`,
+  );
   if (summary.unpricedOrders) cost.push(`${summary.unpricedOrders} unpriced`);
   const unknown = summary.pbxs.some((p) => p.orders === null && p.action !== "delete");
   const orders =
@@ -593,13 +641,7 @@ export function renderMarkdown(summary: PurchaseSummary, gateFailures: string[] 
         priceCell = "no charge";
       } else {
         orderCell = orders.map((o) => escapeMarkdown(o.summary)).join("<br>");
-        priceCell = orders
-          .map((o) =>
-            o.amount !== undefined && o.currency && o.period
-              ? money(o.currency, o.amount, o.period)
-              : escapeMarkdown(o.price),
-          )
-          .join("<br>");
+        priceCell = orders.map(orderPrice).join("<br>");
       }
       const url = p.url ? escapeMarkdown(p.url) : "not known yet";
       const action = p.orders?.some((o) => o.operation === "adopt") ? "adopt existing PBX" : ACTION_LABEL[p.action];
@@ -611,7 +653,7 @@ export function renderMarkdown(summary: PurchaseSummary, gateFailures: string[] 
     out.push("| Total | Billing period | Orders |", "| ---: | --- | ---: |");
     for (const t of summary.totals) {
       out.push(
-        `| ${escapeMarkdown(t.currency)} ${formatAmount(parseAmount(t.amount) as bigint, true)} | per ${t.period} | ${t.orders} |`,
+        `| ${escapeMarkdown(t.currency)} ${formatAmount(parseAmount(t.amount) as bigint, true)} | per ${t.period}${t.startsAt ? ` ${FROM_TERM_END} (new plan price, in place of the current plan's)` : ""} | ${t.orders} |`,
       );
     }
     out.push("");

@@ -578,6 +578,92 @@ describe("plan: a preview that is empty, cut off or failed is never a plan", fun
   });
 });
 
+describe("plan: a plan downgrade's price is the new plan's from the end of the term", function () {
+  const TYPE = "pulumi-nodejs:dynamic/yeastar:PSeriesCloudPbx";
+  const downgrade = {
+    operation: "switch_plan",
+    item: "plan switch",
+    quantity: 100,
+    summary:
+      "plan switch (downgrade): ultimate -> enterprise, billed monthly (takes effect when the current term ends)",
+    price:
+      "the enterprise plan's price from the end of the current term (2027-11-28): USD 240.00 per month, in place of the current plan's",
+    amount: "240.00",
+    currency: "USD",
+    period: "month",
+    startsAt: "term-end",
+    termEnd: "2027-11-28",
+  };
+  const expansion = {
+    operation: "purchase_service",
+    item: "Extension Expansion",
+    quantity: 20,
+    summary: "Extension Expansion: +20 (100 -> 120)",
+    price: "USD 40.00 per month",
+    amount: "40.00",
+    currency: "USD",
+    period: "month",
+  };
+  const preview = (orders: object[]) =>
+    JSON.stringify({
+      steps: [
+        {
+          op: "update",
+          urn: `urn:pulumi:dev::acme::${TYPE}::hq`,
+          oldState: { type: TYPE, inputs: { plan: "ultimate" }, outputs: { pbxUrl: "acme-hq.eu.example" } },
+          newState: {
+            type: TYPE,
+            inputs: { plan: "enterprise", resolved: { pbxUrl: "acme-hq.eu.example" }, plannedOrders: orders },
+          },
+        },
+      ],
+      diagnostics: [],
+    });
+
+  it("is a total of its own, from the end of the term, not added to what is charged now", function () {
+    const s = summarize(parsePreview(preview([expansion, downgrade])));
+    assert.deepEqual(s.totals, [
+      { currency: "USD", period: "month", amount: "40.00", orders: 1 },
+      { currency: "USD", period: "month", amount: "240.00", orders: 1, startsAt: "term-end" },
+    ]);
+    assert.equal(
+      headline(s),
+      "1 changed · 2 orders · USD 40.00 per month + USD 240.00 per month from the end of the current term (new plan price)",
+    );
+  });
+
+  it("the Markdown says what the price is, in the row and in the totals", function () {
+    const md = renderMarkdown(summarize(parsePreview(preview([downgrade]))));
+    assert.match(
+      md,
+      /\| `hq` \| acme-hq\.eu\.example \| change \| plan switch \(downgrade\): ultimate -> enterprise, .* \| new plan's price from the end of the current term \(2027-11-28\): USD 240\.00 per month, in place of the current plan's \|/,
+    );
+    assert.match(
+      md,
+      /\| USD 240\.00 \| per month from the end of the current term \(new plan price, in place of the current plan's\) \| 1 \|/,
+    );
+    assert.doesNotMatch(md, /\| USD 240\.00 \| per month \| 1 \|/);
+  });
+
+  it("--json carries startsAt and termEnd; --max-total names the later total it is above", async function () {
+    const t = commandIo(preview([downgrade]));
+    assert.equal(await main(["--json", "--max-total", "100"], t.io), 1);
+    const data = JSON.parse(t.out());
+    assert.equal(data.pbxs[0].orders[0].startsAt, "term-end");
+    assert.equal(data.pbxs[0].orders[0].termEnd, "2027-11-28");
+    assert.deepEqual(data.gateFailures, [
+      "--max-total 100.00: the total USD 240.00 per month from the end of the current term is above it",
+    ]);
+  });
+
+  it("refuses a startsAt the contract does not have", function () {
+    assert.throws(
+      () => summarize(parsePreview(preview([{ ...downgrade, startsAt: "tomorrow" }]))),
+      /resource hq: plannedOrders\[0\]\.startsAt is "tomorrow", not "term-end"/,
+    );
+  });
+});
+
 describe("plan: an update without plannedOrders", function () {
   const fleet = () => JSON.parse(fs.readFileSync(fixture("fleet.json"), "utf8"));
   const step = (doc: { steps: Array<{ urn: string }> }, name: string) =>
