@@ -4,6 +4,7 @@
  */
 import * as assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { INSTALL_COMMAND, runtimeProblem } from "../../../policy/src/runtime";
 import { packWithoutPolicyRuntime } from "../../helpers/policy-pack";
@@ -29,6 +30,18 @@ describe("policy: a project without @pulumi/policy", function () {
       throw Object.assign(new Error("EACCES: permission denied"), { code: "EACCES" });
     };
     assert.throws(() => runtimeProblem(broken), /EACCES/);
+  });
+
+  it("the README's purchase review section says to install it for --policy-pack, with the command", function () {
+    const readme = fs.readFileSync(path.resolve(__dirname, "..", "..", "..", "..", "README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("## Reviewing purchases"), readme.indexOf("### In CI"));
+    assert.ok(section.length > 100, "no Reviewing purchases section");
+    assert.match(section, /--policy-pack/);
+    assert.ok(section.includes(INSTALL_COMMAND), "the section does not give the install command");
+    assert.match(
+      section,
+      /policy pack yeastar-guardrails cannot start: the package\s+@pulumi\/policy is not installed/,
+    );
   });
 
   it("the pack's entry point, installed without it, prints that one line and exits 1 (no require stack)", function () {
