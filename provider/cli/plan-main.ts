@@ -114,7 +114,8 @@ function summarizeText(text: string, previewExitCode: number | undefined): Purch
     return summarize(input);
   } catch (error) {
     if (!(error instanceof PlanInputError)) throw error;
-    return summarize({ ...unreadablePreview(error.message), problems: [error.message, ...input.problems] });
+    const problem = `the planned orders cannot be read (from another version of this package?): ${error.message}`;
+    return summarize({ ...unreadablePreview(problem), problems: [problem, ...input.problems] });
   }
 }
 

@@ -232,12 +232,15 @@ function oneLine(text: string, max = 600): string {
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
+/** One frame of a Node.js stack trace: `at fn (file:1:7)`, `at file:1:7`, `at async Promise.all (index 0)`. */
+const STACK_FRAME = /^at .*(\(.*\)|:\d+:\d+)$/;
+
 /** A message without the stack frames (`at ...` lines) of a program's or policy pack's exception. */
 function withoutFrames(message: string): string {
   return message
     .split("\n")
     .map((line) => line.trim())
-    .filter((line) => line !== "" && !/^at /.test(line.replace(ANSI_COLOUR, "").trim()))
+    .filter((line) => line !== "" && !STACK_FRAME.test(line.replace(ANSI_COLOUR, "").trim()))
     .join(" ");
 }
 
@@ -374,8 +377,7 @@ export function summarize(input: PreviewInput): PurchaseSummary {
   }
   const previewFailed = input.problems.length > 0;
   const seen = new Set<string>();
-  const failureOutput = previewFailed && !input.diagnostics.some((d) => d.severity === "error");
-  if (failureOutput) {
+  if (previewFailed && !input.diagnostics.some((d) => d.severity === "error")) {
     // No error diagnostic (a policy pack that could not start reports only its stderr): show that output.
     const text = errorOutput(input.diagnostics);
     if (text) warnings.push({ kind: "preview-error", message: oneLine(`the preview's error output: ${text}`) });
