@@ -232,6 +232,9 @@ function oneLine(text: string, max = 600): string {
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
+/** Node's error when a policy pack's `require("@pulumi/policy")` finds nothing. */
+const MISSING_POLICY_RUNTIME = /Cannot find module '@pulumi\/policy'/;
+
 /** One frame of a Node.js stack trace: `at fn (file:1:7)`, `at file:1:7`, `at async Promise.all (index 0)`. */
 const STACK_FRAME = /^at .*(\(.*\)|:\d+:\d+)$/;
 
@@ -381,6 +384,14 @@ export function summarize(input: PreviewInput): PurchaseSummary {
     // No error diagnostic (a policy pack that could not start reports only its stderr): show that output.
     const text = errorOutput(input.diagnostics);
     if (text) warnings.push({ kind: "preview-error", message: oneLine(`the preview's error output: ${text}`) });
+  }
+  if (input.diagnostics.some((d) => MISSING_POLICY_RUNTIME.test(d.message))) {
+    // A pack that loads the runtime without saying so itself (another pack, an older version of this one).
+    warnings.push({
+      kind: "preview-error",
+      message:
+        "a policy pack could not load @pulumi/policy: install it in the Pulumi project with npm install --save-dev @pulumi/policy",
+    });
   }
   for (const d of input.diagnostics) {
     if (d.severity !== "error" && d.severity !== "warning") continue;

@@ -534,6 +534,19 @@ describe("plan: a preview that is empty, cut off or failed is never a plan", fun
     });
   }
 
+  it("a pack that fails on a missing @pulumi/policy gets the install command", function () {
+    const stream = text("failed-policy-pack.jsonl").replace(
+      "Error: pack cannot start",
+      "Error: Cannot find module '@pulumi/policy'",
+    );
+    const summary = summarize(parsePreview(stream));
+    assert.equal(summary.previewFailed, true);
+    assert.match(
+      renderMarkdown(summary),
+      /- \*\*Preview error\*\*: a policy pack could not load @pulumi\/policy: install it in the Pulumi project with npm install --save-dev @pulumi\/policy/,
+    );
+  });
+
   it("an empty file given by name exits 3 (not 2: the file was read, the preview printed nothing)", async function () {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-empty-"));
     const file = path.join(dir, "preview.json");
