@@ -94,7 +94,10 @@ describe("native provider plugin: Pulumi YAML and pulumi import through the CLI"
       assert.equal(r.code, 0, r.output);
       assert.doesNotMatch(r.output, AMBIENT_PLUGIN_WARNING);
       const file = fs.readFileSync(path.join(REPO_ROOT, "examples", "yaml", "Pulumi.yaml"), "utf8");
-      assert.match(file, /\nplugins:\n {2}providers:\n {4}- name: yeastar\n {6}path: node_modules\/pulumi-yeastar-pseries\/bin\n/);
+      assert.match(
+        file,
+        /\nplugins:\n {2}providers:\n {4}- name: yeastar\n {6}path: node_modules\/pulumi-yeastar-pseries\/bin\n/,
+      );
     });
 
     it("preview places 0 orders and shows each PBX's order with its price", async function () {

@@ -12,9 +12,11 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { REPO_ROOT } from "../helpers/pulumi";
 
-const scripts = (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as {
-  scripts: Record<string, string>;
-}).scripts;
+const scripts = (
+  JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as {
+    scripts: Record<string, string>;
+  }
+).scripts;
 
 /** The options an npm script gives scripts/toolchain.sh (`sh scripts/toolchain.sh --yaml npm ...` -> ["--yaml"]). */
 function toolchainOptions(script: string): string[] {

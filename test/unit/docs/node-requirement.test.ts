@@ -62,7 +62,10 @@ describe("docs: the Node.js requirement is the one @pulumi/pulumi declares", fun
 
   it("the README states that requirement for programs that use the package", function () {
     const text = fs.readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
-    const section = text.slice(text.indexOf("\n## Installation"), text.indexOf("\n## Running pulumi in your own shell"));
+    const section = text.slice(
+      text.indexOf("\n## Installation"),
+      text.indexOf("\n## Running pulumi in your own shell"),
+    );
     const stated = statedVersions(section).map((s) => s.version);
     assert.ok(stated.includes(required), `README's Installation names Node.js >= ${required} (found: ${stated})`);
   });
