@@ -4,6 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { BillingCycle, PlanName } from "../api/catalog";
 import { DRY_RUN_KEY, OUTPUT_KEYS } from "./inputs";
+import { FleetCounter } from "./large-fleet";
 import type { OrderRecord } from "./plan";
 import type { PlannedOrderView } from "./quotes";
 import pbxProvider = require("./provider");
@@ -38,6 +39,10 @@ export interface PSeriesCloudPbxArgs {
   /** How long `create`/`update` wait for an order to succeed before recording it as pending. Default 900. */
   orderTimeoutSeconds?: pulumi.Input<number>;
 }
+
+/** The PBXs this program declares: past the threshold without the large-fleet mode, one warning (large-fleet.ts). */
+const fleet = new FleetCounter(process.env);
+let declared = 0;
 
 export class PSeriesCloudPbx extends pulumi.dynamic.Resource {
   /** The instance id the order returned; also the resource id. */
@@ -85,6 +90,9 @@ export class PSeriesCloudPbx extends pulumi.dynamic.Resource {
     // which for a resource with this many properties costs more CPU than anything else in the program: ~13 ms
     // per PBX, 1.3 s for a 100-PBX stack. Frames are turned off for the synchronous registration only; the
     // resource's own source position is recorded as before (the SDK raises the limit for it).
+    const advice = fleet.add(String(++declared));
+    // Without a resource: one message for the stack, not one per PBX.
+    if (advice) void pulumi.log.warn(advice);
     const limit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
     try {

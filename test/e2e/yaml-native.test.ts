@@ -118,6 +118,20 @@ describe("native provider plugin: Pulumi YAML and pulumi import through the CLI"
       assert.match(r.output, /plannedOrders/);
     });
 
+    it("with the large-fleet threshold lowered to 1, the plugin advises the mode once per run; in the mode, not", async function () {
+      const advice = /runs without the CLI's large-fleet mode/g;
+      const r = await project.preview([], { YEASTAR_LARGE_FLEET_THRESHOLD: "1", PULUMI_SKIP_CHECKPOINTS: undefined });
+      printed.push(r.output);
+      assert.equal(r.code, 0, r.output);
+      assert.equal((r.output.match(advice) ?? []).length, 1, r.output);
+      assert.match(r.output, /more than 1 PBXs.*Set PULUMI_SKIP_CHECKPOINTS=true/);
+      const quiet = await project.preview([], { YEASTAR_LARGE_FLEET_THRESHOLD: "1", PULUMI_SKIP_CHECKPOINTS: "true" });
+      printed.push(quiet.output);
+      assert.equal(quiet.code, 0, quiet.output);
+      assert.equal((quiet.output.match(advice) ?? []).length, 0, quiet.output);
+      assert.equal(orders().length, 0);
+    });
+
     it("up places exactly 1 order per PBX, with the secret PO number unwrapped", async function () {
       const r = await project.up();
       printed.push(r.output);
