@@ -83,6 +83,9 @@ export class PSeriesCloudPbx extends pulumi.dynamic.Resource {
   declare public readonly recordingMinutes: pulumi.Output<number>;
 
   constructor(name: string, args: PSeriesCloudPbxArgs, opts?: pulumi.CustomResourceOptions) {
+    const advice = fleet.add(String(++declared));
+    // Without a resource: one message for the stack, not one per PBX.
+    if (advice) void pulumi.log.warn(advice);
     const outputs = Object.fromEntries(OUTPUT_KEYS.map((k) => [k, undefined]));
     // check looks a new PBX's URL up in a preview only; in an update, create looks it up right before buying.
     const dryRun = { [DRY_RUN_KEY]: pulumi.runtime.isDryRun() };
@@ -90,9 +93,6 @@ export class PSeriesCloudPbx extends pulumi.dynamic.Resource {
     // which for a resource with this many properties costs more CPU than anything else in the program: ~13 ms
     // per PBX, 1.3 s for a 100-PBX stack. Frames are turned off for the synchronous registration only; the
     // resource's own source position is recorded as before (the SDK raises the limit for it).
-    const advice = fleet.add(String(++declared));
-    // Without a resource: one message for the stack, not one per PBX.
-    if (advice) void pulumi.log.warn(advice);
     const limit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
     try {
