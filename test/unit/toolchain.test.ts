@@ -45,6 +45,13 @@ describe("toolchain: the Pulumi YAML language host is built only for what runs Y
   let goLog: string;
 
   before(function () {
+    // Setup would reinstall node_modules under the running tests if they were older than the lockfile.
+    const installed = path.join(REPO_ROOT, "node_modules", ".package-lock.json");
+    assert.ok(
+      fs.existsSync(installed) &&
+        fs.statSync(installed).mtimeMs >= fs.statSync(path.join(REPO_ROOT, "package-lock.json")).mtimeMs,
+      "node_modules is older than package-lock.json: run the tests through npm test (it installs them first)",
+    );
     const machinePath = (process.env.PATH ?? "").split(path.delimiter).filter(Boolean);
     const pulumi = onPath(machinePath, "pulumi");
     const langhost = onPath(machinePath, "pulumi-language-nodejs");
