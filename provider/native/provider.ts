@@ -16,6 +16,7 @@ import type * as provider from "@pulumi/pulumi/provider";
 import * as engine from "../pbx/engine";
 import { defaultDeps, type Deps } from "../pbx/deps";
 import { DRY_RUN_KEY } from "../pbx/inputs";
+import { FleetCounter } from "../pbx/large-fleet";
 import type { PbxState } from "../pbx/plan";
 import type { Reporter } from "../pbx/settings";
 import { packageSchema } from "./schema";
@@ -29,13 +30,18 @@ export interface NativeOptions {
   log?: { info: Log; warn: Log };
   /** The engine's dependencies (tests give a fake API); messages still go through `log`. */
   deps?: () => Deps;
+  /** Where PULUMI_SKIP_CHECKPOINTS and YEASTAR_LARGE_FLEET_THRESHOLD are read; by default the process's. */
+  env?: Record<string, string | undefined>;
 }
 
-/** Messages to the engine's log with the resource's URN (pulumi.log takes a resource; only its URN is used). */
+/**
+ * Messages to the engine's log with the resource's URN (pulumi.log takes a resource; only its URN is used), or for
+ * the whole stack when the URN is "".
+ */
 function engineLog(level: "info" | "warn"): Log {
   return (message, urn) => {
     const pulumiSdk = require("@pulumi/pulumi") as typeof pulumi;
-    const resource = { urn: pulumiSdk.output(urn) } as unknown as pulumi.Resource;
+    const resource = urn ? ({ urn: pulumiSdk.output(urn) } as unknown as pulumi.Resource) : undefined;
     return pulumiSdk.log[level](message, resource);
   };
 }
@@ -66,10 +72,20 @@ export function nativeProvider(options: NativeOptions): provider.Provider {
     }
   };
   const schema = JSON.stringify(packageSchema(options.version));
+  // The plugin checks every PBX of a run: past the threshold without the large-fleet mode, one warning for the
+  // stack (large-fleet.ts).
+  const fleet = new FleetCounter(options.env ?? process.env);
+  const adviseOnFleet = async (urn: string) => {
+    const advice = fleet.add(urn);
+    if (advice) await log.warn(advice, "");
+  };
   return {
     version: options.version,
     schema,
-    check: (urn, olds, news) => withDeps(urn, (d) => engine.check(olds ?? {}, withoutMarkers(news), d)),
+    check: async (urn, olds, news) => {
+      await adviseOnFleet(urn);
+      return withDeps(urn, (d) => engine.check(olds ?? {}, withoutMarkers(news), d));
+    },
     diff: (id, _urn, olds, news) => engine.diffWithPortal(id, olds as PbxState, news),
     create: (urn, inputs) => withDeps(urn, (d) => engine.create(inputs, d)),
     update: (id, urn, olds, news) => withDeps(urn, (d) => engine.update(id, olds as PbxState, news, d)),

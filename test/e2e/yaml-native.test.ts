@@ -1,11 +1,12 @@
 /**
  * The native provider plugin (bin/pulumi-resource-yeastar) through the real CLI against the sandbox: a Pulumi
- * YAML program (examples/yaml, plugin found through a `plugins` entry in Pulumi.yaml) previewed, bought, expanded,
- * refreshed and destroyed; then `pulumi import` of a PBX bought outside any stack (plugin found on PATH) and a
+ * YAML program (examples/yaml as it is, plugin found through its `plugins` entry, with no warning although the
+ * plugin is on PATH too) previewed, bought, expanded, refreshed and destroyed; then `pulumi import` of a PBX bought outside any stack (plugin found on PATH) and a
  * change ordered on it. The sandbox's order log is the evidence of what was bought. Also measures the state bytes
  * of one PBX held by the native resource against the dynamic one.
  */
 import * as assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -21,7 +22,13 @@ const PO_CANARY = "PO-canary-5e1f";
 const HQ_URL = "globex-hq.eu.sandbox.yeastarcloud.com";
 const BRANCH_URL = "globex-branch.us.sandbox.yeastarcloud.com";
 
-/** PATH without this repository's plugin directory, so only the project's `plugins` entry can find the plugin. */
+/**
+ * The CLI's warning when it takes a plugin from PATH instead of the project's `plugins` entry (the provider) or
+ * from beside itself (the YAML language host).
+ */
+const AMBIENT_PLUGIN_WARNING = /using \S+ from \$PATH/;
+
+/** PATH without this repository's plugin directory. */
 function pathWithoutPlugin(): string {
   return (process.env.PATH ?? "")
     .split(path.delimiter)
@@ -46,6 +53,12 @@ describe("native provider plugin: Pulumi YAML and pulumi import through the CLI"
   const printed: string[] = [];
 
   before(async function () {
+    const yamlHost = spawnSync("sh", ["-c", "command -v pulumi-language-yaml"], { encoding: "utf8" });
+    assert.equal(
+      yamlHost.status,
+      0,
+      "pulumi-language-yaml is not on PATH: run this file through `sh scripts/toolchain.sh --yaml ...` (npm test does)",
+    );
     sandbox = await startSandbox({ clientSecret: CANARY_SECRET });
   });
   after(async function () {
@@ -58,18 +71,33 @@ describe("native provider plugin: Pulumi YAML and pulumi import through the CLI"
 
   describe("examples/yaml: two PBXs in a YAML program", function () {
     let project: PulumiProject;
+    /** Where this example's runs start in `printed`: none of them may warn that the plugin came from PATH. */
+    let firstRun = 0;
 
     before(async function () {
+      // The example as it is, installed as its README says (node_modules/pulumi-yeastar-pseries), and the plugin
+      // on PATH as well, as `eval "$(sh scripts/toolchain.sh --env)"` puts it: the `plugins` entry must win.
       project = await PulumiProject.create({
         name: "yaml",
         sourceDir: path.join(REPO_ROOT, "examples", "yaml"),
         config: { "yeastar:clientId": "sandbox-client", "yeastar:baseUrl": sandbox.url },
         secrets: { "yeastar:clientSecret": CANARY_SECRET, poNumber: PO_CANARY },
-        env: { PATH: pathWithoutPlugin() },
+        env: { PATH: `${PLUGIN_DIR}${path.delimiter}${pathWithoutPlugin()}` },
       });
       projects.push(project);
-      const file = path.join(project.dir, "Pulumi.yaml");
-      fs.appendFileSync(file, `\nplugins:\n  providers:\n    - name: yeastar\n      path: ${PLUGIN_DIR}\n`);
+      firstRun = printed.length;
+    });
+
+    it("the example names the plugin in a plugins entry, so no run warns that it came from PATH", async function () {
+      const r = await project.preview();
+      printed.push(r.output);
+      assert.equal(r.code, 0, r.output);
+      assert.doesNotMatch(r.output, AMBIENT_PLUGIN_WARNING);
+      const file = fs.readFileSync(path.join(REPO_ROOT, "examples", "yaml", "Pulumi.yaml"), "utf8");
+      assert.match(
+        file,
+        /\nplugins:\n {2}providers:\n {4}- name: yeastar\n {6}path: node_modules\/pulumi-yeastar-pseries\/bin\n/,
+      );
     });
 
     it("preview places 0 orders and shows each PBX's order with its price", async function () {
@@ -88,6 +116,20 @@ describe("native provider plugin: Pulumi YAML and pulumi import through the CLI"
         /globex-branch\.us\.sandbox\.yeastarcloud\.com: `pulumi up` will place 1 order: .*\[USD 130\.00 per month\]/,
       );
       assert.match(r.output, /plannedOrders/);
+    });
+
+    it("with the large-fleet threshold lowered to 1, the plugin advises the mode once per run; in the mode, not", async function () {
+      const advice = /runs without the CLI's large-fleet mode/g;
+      const r = await project.preview([], { YEASTAR_LARGE_FLEET_THRESHOLD: "1", PULUMI_SKIP_CHECKPOINTS: undefined });
+      printed.push(r.output);
+      assert.equal(r.code, 0, r.output);
+      assert.equal((r.output.match(advice) ?? []).length, 1, r.output);
+      assert.match(r.output, /more than 1 PBXs.*Set PULUMI_SKIP_CHECKPOINTS=true/);
+      const quiet = await project.preview([], { YEASTAR_LARGE_FLEET_THRESHOLD: "1", PULUMI_SKIP_CHECKPOINTS: "true" });
+      printed.push(quiet.output);
+      assert.equal(quiet.code, 0, quiet.output);
+      assert.equal((quiet.output.match(advice) ?? []).length, 0, quiet.output);
+      assert.equal(orders().length, 0);
     });
 
     it("up places exactly 1 order per PBX, with the secret PO number unwrapped", async function () {
@@ -163,6 +205,15 @@ describe("native provider plugin: Pulumi YAML and pulumi import through the CLI"
         assert.match(r.output, new RegExp(`PBX ${url.replace(/\./g, "\\.")} .*NOT cancelled`));
       }
       assert.ok(!r.output.includes(CANARY_SECRET));
+    });
+
+    it("none of the example's runs (preview, up, refresh, destroy) warned that the plugin came from PATH", function () {
+      const runs = printed.slice(firstRun);
+      assert.ok(runs.length >= 6, `the runs were recorded (${runs.length})`);
+      assert.deepEqual(
+        runs.filter((text) => AMBIENT_PLUGIN_WARNING.test(text)),
+        [],
+      );
     });
   });
 

@@ -13,11 +13,12 @@ import { checked, deps, fakeApi, rawInputs, state } from "../pbx/fixtures";
 
 const URN = `urn:pulumi:dev::p::${PBX_TYPE}::acme-hq`;
 
-function provider(api = fakeApi()) {
+function provider(api = fakeApi(), env: Record<string, string | undefined> = {}) {
   const logged: Array<{ level: string; message: string; urn: string }> = [];
   const p = nativeProvider({
     version: "1.2.3",
     deps: () => deps(api).deps,
+    env,
     log: {
       info: (message, urn) => void logged.push({ level: "info", message, urn }),
       warn: (message, urn) => void logged.push({ level: "warn", message, urn }),
@@ -46,6 +47,28 @@ describe("native plugin: provider methods", function () {
       [["info", URN]],
     );
     assert.match(logged[0].message, /`pulumi up` will place 1 order/);
+  });
+
+  it("past the large-fleet threshold without the mode, check warns once, for the stack (no URN)", async function () {
+    const { p, logged } = provider(fakeApi(), { YEASTAR_LARGE_FLEET_THRESHOLD: "2" });
+    for (const name of ["a", "b", "a", "c", "d"]) {
+      await p.check!(`urn:pulumi:dev::p::${PBX_TYPE}::${name}`, {}, rawInputs({ subdomain: `fleet-${name}` }));
+    }
+    const advice = logged.filter((l) => /large-fleet mode/.test(l.message));
+    assert.deepEqual(
+      advice.map((l) => [l.level, l.urn]),
+      [["warn", ""]],
+    );
+    assert.match(advice[0].message, /more than 2 PBXs.*PULUMI_SKIP_CHECKPOINTS=true/);
+  });
+
+  it("in the large-fleet mode, check does not warn about the fleet", async function () {
+    const { p, logged } = provider(fakeApi(), { YEASTAR_LARGE_FLEET_THRESHOLD: "0", PULUMI_SKIP_CHECKPOINTS: "true" });
+    await p.check!(URN, {}, rawInputs());
+    assert.deepEqual(
+      logged.filter((l) => /large-fleet mode/.test(l.message)),
+      [],
+    );
   });
 
   it("create buys once; delete warns on the PBX and calls nothing", async function () {
