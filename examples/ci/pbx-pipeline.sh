@@ -17,8 +17,9 @@
 #   PLAN_FLAGS                  gates for the summary, e.g. "--max-total 5000" or "--fail-on-purchase" (optional)
 #   OUT_DIR                     where preview.json, preview.log and summary.md go (default: .pulumi-ci)
 #
-# Exit codes: preview: pulumi's when the preview failed, else the summary's (1 when a gate in PLAN_FLAGS failed,
-# 2 when the preview printed no plan); deploy: pulumi up's, else the drift gate's (non-zero: changes or errors).
+# Exit codes: preview: the summary's: 0 fine, 1 a gate in PLAN_FLAGS failed, 3 the preview failed, printed nothing
+# or was cut off (the comment says so, never "nothing to buy"), 2 or another the summary could not be made (a bad
+# flag in PLAN_FLAGS); deploy: pulumi up's, else the drift gate's (non-zero: changes or errors).
 set -u
 
 # Large-fleet mode (README, "Large fleets"), unless the job set PULUMI_SKIP_CHECKPOINTS itself: with a file, S3 or
@@ -49,18 +50,23 @@ preview)
   PULUMI_ENABLE_STREAMING_JSON_PREVIEW=true pulumi preview --json --non-interactive --stack "$PULUMI_STACK" \
     $(policy_args) >"$OUT_DIR/preview.json" 2>"$OUT_DIR/preview.log"
   preview=$?
+  # The summary is told pulumi's exit status: a failed preview is never summarized as a plan (exit 3).
   # shellcheck disable=SC2086 # PLAN_FLAGS holds several flags
-  $PLAN "$OUT_DIR/preview.json" ${PLAN_FLAGS:-} >"$OUT_DIR/summary.md"
+  $PLAN "$OUT_DIR/preview.json" --preview-exit-code "$preview" ${PLAN_FLAGS:-} >"$OUT_DIR/summary.md"
   plan=$?
-  if [ "$plan" -eq 2 ]; then
-    printf '%s\n### Yeastar PBX purchases\n\n**The preview printed no plan (pulumi exit %s); see the job log.**\n' \
-      "<!-- yeastar-pseries-plan -->" "$preview" >"$OUT_DIR/summary.md"
-  fi
+  case "$plan" in
+  0 | 1 | 3) ;; # the summary says what happened, a failed or unreadable preview included
+  *)
+    printf '%s\n### Yeastar PBX purchases\n\n**No purchase summary: the summary command failed (exit %s: a bad option in PLAN_FLAGS, or see the job log). What `pulumi up` would buy is not known.**\n' \
+      "<!-- yeastar-pseries-plan -->" "$plan" >"$OUT_DIR/summary.md"
+    ;;
+  esac
   cat "$OUT_DIR/summary.md"
   if [ "$preview" -ne 0 ]; then
     echo "pulumi preview failed (exit $preview):" >&2
     cat "$OUT_DIR/preview.log" >&2
-    exit "$preview"
+    # The job fails as a failed preview, whatever the summary said.
+    case "$plan" in 0 | 1) plan=3 ;; esac
   fi
   exit "$plan"
   ;;

@@ -162,11 +162,11 @@ async function previewFollowUps(
       views: [],
     };
   }
-  const { facts, pending } = await portalView(api, found.productNo, url);
+  const { facts, pending, termEnd } = await portalView(api, found.productNo, url);
   const reconciled = reconcile(stateOfInputs(olds, found.productNo), next, facts, pending.length);
   if (reconciled.failures.length > 0) return { failures: reconciled.failures, views: [] };
   for (const note of reconciled.notes) deps.report.warn(note);
-  return { failures: [], views: await viewsOf(api, followUpOrders(reconciled.base, next)) };
+  return { failures: [], views: await viewsOf(api, followUpOrders(reconciled.base, next), termEnd) };
 }
 
 export async function checkImpl(
