@@ -12,6 +12,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { SERVICES } from "../../provider/api/catalog";
+import { parsePreview, summarize } from "../../provider/cli/plan";
 import { GO_MODULE, PBX_TYPE } from "../../provider/native/schema";
 import { GO_SDK_DIR, generatedFiles, generateGoSdk } from "../../scripts/lib/go-sdk";
 import { startSandbox, type Sandbox } from "../../sandbox";
@@ -99,6 +100,19 @@ describe("Go SDK: a Go program through the CLI with the native plugin", function
       r.output,
       /PBX globex-branch\.us\.sandbox\.yeastarcloud\.com: `pulumi up` will place 1 order: .*\[USD 130\.00 per month\]/,
     );
+  });
+
+  it("the purchase summary of the preview's event stream lists the 2 purchases with their prices", async function () {
+    const r = await project.run(["preview", "--json"], { env: { PULUMI_ENABLE_STREAMING_JSON_PREVIEW: "true" } });
+    printed.push(r.output);
+    assert.equal(r.code, 0, r.output);
+    assert.equal(orders().length, 0);
+    const summary = summarize(parsePreview(r.stdout));
+    assert.deepEqual(summary.pbxs.map((p) => [p.name, p.orders?.map((o) => [o.operation, o.price])]).sort(), [
+      ["globex-branch", [["purchase_plan", "USD 130.00 per month"]]],
+      ["globex-hq", [["purchase_plan", "USD 2750.00 per year"]]],
+    ]);
+    assert.equal(summary.orderCount, 2);
   });
 
   it("up buys the 2 PBXs: 2 orders, and the program's outputs", async function () {
