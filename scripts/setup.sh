@@ -12,6 +12,7 @@
 #     from the Go module pinned in toolchain/yaml/go.mod (its own module: it pins an older pulumi SDK than
 #     toolchain/go.mod), unless a pulumi-language-yaml is already on PATH; a build already in the cache is used
 #     either way;
+#   - our Go language host, only when asked (scripts/toolchain.sh --go, which sets YP_WITH_GO; see yp_setup_go);
 #   - npm dependencies, installed from the lockfile when node_modules is missing or older than the lockfile.
 # Progress goes to stderr; on success PATH holds node >= 22, pulumi, pulumi-language-nodejs,
 # pulumi-resource-pulumi-nodejs, this package's own plugin, pulumi-resource-yeastar, and (with --yaml, or when
@@ -182,6 +183,42 @@ yp_setup_yaml() {
 	fi
 }
 
+# The Go language host (pulumi-language-go), which only Go programs need (examples/go, test/e2e/go-sdk.test.ts), so
+# it is built only when asked (YP_WITH_GO, from scripts/toolchain.sh --go); a build already in the cache is used
+# either way. One already on PATH (an upstream pulumi installation brings it) is used as is; otherwise our own
+# small host, toolchain/pulumi-language-go (the upstream one is a module the Go proxy here does not serve), built
+# into the cache keyed by its source and toolchain/go.mod and go.sum. Like the YAML host, a link beside the CLI
+# this setup built: the CLI looks there first and warns on every run when it finds a host anywhere else.
+yp_setup_go() {
+	yp_go_link="$YP_CACHE/pulumi-v$YP_PULUMI_VERSION/bin/pulumi-language-go"
+	yp_go_found=$(command -v pulumi-language-go 2>/dev/null || true)
+	if [ -z "${YEASTAR_FORCE_TOOLCHAIN_BUILD:-}" ] && [ -n "$yp_go_found" ] && [ "$yp_go_found" != "$yp_go_link" ]; then
+		return 0
+	fi
+	yp_go_bin="$YP_CACHE/pulumi-language-go-v$YP_PULUMI_VERSION/bin"
+	yp_go_key=$(cat "$YP_ROOT/toolchain/go.mod" "$YP_ROOT/toolchain/go.sum" \
+		"$YP_ROOT"/toolchain/pulumi-language-go/*.go | cksum | cut -d' ' -f1)
+	if [ ! -x "$yp_go_bin/pulumi-language-go" ] || [ "$(cat "$yp_go_bin/.key" 2>/dev/null)" != "$yp_go_key" ]; then
+		rm -f "$yp_go_link"
+		[ -n "${YP_WITH_GO:-}" ] || return 0
+		command -v go >/dev/null 2>&1 ||
+			yp_die "--go: there is no Go toolchain; Go programs need Go (>= 1.26) to build the program and its language host"
+		mkdir -p "$yp_go_bin"
+		yp_log "building pulumi-language-go (our own Go language host; first time only)"
+		(cd "$YP_ROOT/toolchain" && go build -trimpath -ldflags "-X main.version=$YP_PULUMI_VERSION" \
+			-o "$yp_go_bin/pulumi-language-go.tmp" ./pulumi-language-go >&2) ||
+			yp_die "building pulumi-language-go failed (see the go output above)"
+		mv "$yp_go_bin/pulumi-language-go.tmp" "$yp_go_bin/pulumi-language-go"
+		echo "$yp_go_key" >"$yp_go_bin/.key"
+	fi
+	if [ "$yp_bin" = "$YP_CACHE/pulumi-v$YP_PULUMI_VERSION/bin" ]; then
+		ln -sf "$yp_go_bin/pulumi-language-go" "$yp_go_link"
+	else
+		PATH="$yp_go_bin:$PATH"
+		export PATH
+	fi
+}
+
 # This package's native provider plugin (bin/pulumi-resource-yeastar), for Pulumi YAML programs and `pulumi import`.
 yp_setup_plugin() {
 	PATH="$PATH:$YP_ROOT/bin"
@@ -193,5 +230,6 @@ yp_setup_node
 yp_setup_npm
 yp_setup_pulumi
 yp_setup_yaml
+yp_setup_go
 yp_setup_plugin
 yp_unlock

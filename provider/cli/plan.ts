@@ -12,7 +12,7 @@ export const PBX_TYPE = "pulumi-nodejs:dynamic/yeastar:PSeriesCloudPbx";
 /** The same PBX served by the native provider plugin (Pulumi YAML, imports; provider/native/schema.ts). */
 export const NATIVE_PBX_TYPE = "yeastar:index:PSeriesCloudPbx";
 
-/** One order `pulumi up` would place, as the provider's `check` reports it in `plannedOrders` (the same type). */
+/** One order `pulumi up` would place, as the provider reports it in `plannedOrders` (the same type). */
 export type PlannedOrder = PlannedOrderView;
 export type OrderOperation = PlannedOrderView["operation"];
 export type BillingPeriod = NonNullable<PlannedOrderView["period"]>;
@@ -264,12 +264,14 @@ export function summarize(input: PreviewInput): PurchaseSummary {
   let project: string | undefined;
   let stack: string | undefined;
   const unchangedUrns = new Set<string>();
+  const nativeUrns = new Set<string>();
   for (const step of input.steps) {
     const urn = parseUrn(step.urn);
     project ??= urn.project;
     stack ??= urn.stack;
     const type = step.new?.type ?? step.old?.type ?? urn.type;
     if (type !== PBX_TYPE && type !== NATIVE_PBX_TYPE) continue;
+    if (type === NATIVE_PBX_TYPE) nativeUrns.add(step.urn);
     if (NO_ORDER_OPS.has(step.op)) {
       unchangedUrns.add(step.urn);
       continue;
@@ -284,7 +286,9 @@ export function summarize(input: PreviewInput): PurchaseSummary {
     if (action === "replace") row.action = "replace";
     if (step.op !== "delete-replaced" && step.op !== "delete" && step.new) {
       row.url = pbxUrl(step.new) ?? row.url;
-      row.orders = plannedOrders(urn.name, step.new.inputs) ?? row.orders;
+      // The dynamic resource's check lists them in the inputs; the native plugin's preview create and update
+      // return them as an output of the preview (docs/architecture.md, "Native provider plugin").
+      row.orders = plannedOrders(urn.name, step.new.inputs) ?? plannedOrders(urn.name, step.new.outputs) ?? row.orders;
       // The provider lists orders only for a change that needs some, so an update without the list orders
       // nothing (a billing contact, a PO number) when every value is known and no ordering input changed.
       if (row.orders === null && action === "update" && !mayOrder(step.old?.inputs, step.new.inputs)) row.orders = [];
@@ -309,13 +313,18 @@ export function summarize(input: PreviewInput): PurchaseSummary {
   const warnings: Warning[] = [];
   for (const row of pbxs) {
     if (row.orders === null) {
+      // The native plugin returns its planned orders as outputs of the preview, which only the event stream has.
+      const why =
+        input.source === "digest" && nativeUrns.has(row.urn)
+          ? "the `pulumi preview --json` document leaves out the planned orders of the native plugin: run the preview with PULUMI_ENABLE_STREAMING_JSON_PREVIEW=true"
+          : "values unknown until `up`";
       warnings.push({
         kind: "unknown-orders",
         resource: row.name,
         message:
           row.action === "update"
-            ? `\`${row.name}\` changes, but the preview does not say which orders \`up\` would place (values unknown until \`up\`); it may buy`
-            : `\`${row.name}\` would buy a PBX, but the preview does not say which orders or price (values unknown until \`up\`)`,
+            ? `\`${row.name}\` changes, but the preview does not say which orders \`up\` would place (${why}); it may buy`
+            : `\`${row.name}\` would buy a PBX, but the preview does not say which orders or price (${why})`,
       });
     }
     for (const order of row.orders ?? []) {

@@ -201,6 +201,15 @@ function parseEvents(events: Array<{ line: number; event: Record<string, unknown
         steps.push({ op: m.op, urn: m.urn, old: asState(m.old), new: asState(m.new) });
       }
     }
+    // The outputs a provider returned from the preview's create or update (the native plugin's plannedOrders)
+    // arrive after the step, in its outputs event; the digest leaves them out.
+    const outs = event.resOutputsEvent;
+    if (isObject(outs) && isObject(outs.metadata) && typeof outs.metadata.urn === "string") {
+      const urn = outs.metadata.urn;
+      const outputs = asState(outs.metadata.new)?.outputs;
+      const step = [...steps].reverse().find((s) => s.urn === urn);
+      if (step?.new && isObject(outputs)) step.new = { ...step.new, outputs };
+    }
     const diag = readDiagnostic(event.diagnosticEvent, true);
     if (diag) diagnostics.push(diag);
     const policy = event.policyEvent;

@@ -5,10 +5,11 @@
  * (docs/architecture.md, "Native provider plugin"). What differs is only the wire:
  *
  * - Messages are sent to the engine with the resource's URN, so the CLI shows them on the PBX.
- * - check cannot tell a preview from an update (the provider protocol gives check no such flag, and a YAML program
- *   cannot add the dynamic resource's hidden flag), so it always plans as in a preview: the safe side the engine
- *   takes without the flag. create and update are never called in a preview: the plugin does not announce
- *   preview support (main.ts), so the engine skips them.
+ * - The preview's plan is made where the protocol says a preview is: the plugin announces preview support (main.ts),
+ *   so the engine calls create and update with `preview: true`, and `previewCreate`/`previewUpdate` plan and price
+ *   what `up` will order, returned as the output `plannedOrders` of the preview only; they never order. check
+ *   (which the protocol does not tell a preview from an update) only validates and resolves, so the stored inputs
+ *   carry no `plannedOrders` and `up` prices each order shape once.
  * - read without state (an import) finds the PBX by the id alone (provider/pbx/import.ts).
  */
 import type * as pulumi from "@pulumi/pulumi";
@@ -52,7 +53,18 @@ function withoutMarkers(news: Record<string, unknown>): Record<string, unknown> 
   return rest;
 }
 
-export function nativeProvider(options: NativeOptions): provider.Provider {
+/** The SDK's provider interface plus create and update in a preview, which the SDK's server does not pass on. */
+export interface NativeProvider extends provider.Provider {
+  previewCreate(urn: string, inputs: Record<string, unknown>): Promise<{ id: string; outs: Record<string, unknown> }>;
+  previewUpdate(
+    id: string,
+    urn: string,
+    olds: Record<string, unknown>,
+    news: Record<string, unknown>,
+  ): Promise<{ outs: Record<string, unknown> }>;
+}
+
+export function nativeProvider(options: NativeOptions): NativeProvider {
   const log = options.log ?? { info: engineLog("info"), warn: engineLog("warn") };
   /**
    * Runs one engine call with messages attached to `urn`. The call returns only once the engine has every message:
@@ -84,11 +96,14 @@ export function nativeProvider(options: NativeOptions): provider.Provider {
     schema,
     check: async (urn, olds, news) => {
       await adviseOnFleet(urn);
-      return withDeps(urn, (d) => engine.check(olds ?? {}, withoutMarkers(news), d));
+      return withDeps(urn, (d) => engine.check(olds ?? {}, withoutMarkers(news), d, "preview-methods"));
     },
     diff: (id, _urn, olds, news) => engine.diffWithPortal(id, olds as PbxState, news),
     create: (urn, inputs) => withDeps(urn, (d) => engine.create(inputs, d)),
     update: (id, urn, olds, news) => withDeps(urn, (d) => engine.update(id, olds as PbxState, news, d)),
+    previewCreate: (urn, inputs) => withDeps(urn, (d) => engine.previewCreate(inputs, d)),
+    previewUpdate: (id, urn, olds, news) =>
+      withDeps(urn, (d) => engine.previewUpdate(id, olds as unknown as PbxState, news, d)),
     read: (id, urn, props) =>
       withDeps(urn, async (d) => {
         const state = props && Object.keys(props).length > 0 ? (props as PbxState) : undefined;

@@ -57,6 +57,64 @@ describe("plan: PBXs of the native provider plugin (Pulumi YAML)", function () {
     );
     assert.equal(summary.orderCount, 3);
   });
+
+  /** update-replace.json as the native plugin previews it: plannedOrders out of the inputs, into the outputs. */
+  function nativeSteps() {
+    type State = { type?: string; inputs?: Record<string, unknown>; outputs?: Record<string, unknown> };
+    const doc = JSON.parse(fs.readFileSync(fixture("update-replace.json"), "utf8")) as {
+      steps: Array<{ op: string; urn: string; oldState?: State; newState?: State }>;
+    };
+    let moved = 0;
+    for (const step of doc.steps) {
+      const state = step.newState;
+      step.urn = step.urn.replace("pulumi-nodejs:dynamic/yeastar:PSeriesCloudPbx", "yeastar:index:PSeriesCloudPbx");
+      for (const st of [step.oldState, state]) {
+        if (st?.type === "pulumi-nodejs:dynamic/yeastar:PSeriesCloudPbx") st.type = "yeastar:index:PSeriesCloudPbx";
+      }
+      if (!state?.inputs || state.inputs.plannedOrders === undefined) continue;
+      state.outputs = { ...state.outputs, plannedOrders: state.inputs.plannedOrders };
+      delete state.inputs.plannedOrders;
+      moved++;
+    }
+    assert.ok(moved > 0, "the fixture has planned orders to move");
+    return doc;
+  }
+
+  it("reads the planned orders from the event stream, where the plugin's preview create and update return them", function () {
+    const doc = nativeSteps();
+    let sequence = 0;
+    const lines: string[] = [];
+    for (const step of doc.steps) {
+      const { outputs, ...withoutOutputs } = step.newState ?? {};
+      const metadata = { op: step.op, urn: step.urn, type: step.newState?.type, old: step.oldState };
+      lines.push(
+        JSON.stringify({ sequence: sequence++, resourcePreEvent: { metadata: { ...metadata, new: withoutOutputs } } }),
+      );
+      if (outputs) {
+        lines.push(
+          JSON.stringify({ sequence: sequence++, resOutputsEvent: { metadata: { ...metadata, new: step.newState } } }),
+        );
+      }
+    }
+    lines.push(JSON.stringify({ sequence: sequence++, summaryEvent: {} }));
+    const summary = summarize(parsePreview(lines.join("\n")));
+    const dynamic = load("update-replace.json");
+    assert.deepEqual(
+      summary.pbxs.map((p) => [p.name, p.orders]),
+      dynamic.pbxs.map((p) => [p.name, p.orders]),
+    );
+    assert.ok(dynamic.orderCount > 0);
+    assert.equal(summary.orderCount, dynamic.orderCount);
+  });
+
+  it("in the plain document (which leaves out the preview's outputs) says the orders are unknown and how to get them", function () {
+    const doc = nativeSteps();
+    for (const step of doc.steps) if (step.newState) delete step.newState.outputs;
+    const summary = summarize(parsePreview(JSON.stringify(doc)));
+    const unknown = summary.warnings.filter((w) => w.kind === "unknown-orders");
+    assert.ok(unknown.length > 0);
+    for (const w of unknown) assert.match(w.message, /PULUMI_ENABLE_STREAMING_JSON_PREVIEW=true/);
+  });
 });
 
 describe("plan: reading pulumi preview --json", function () {
