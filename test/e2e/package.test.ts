@@ -316,6 +316,42 @@ describe("the packed package, installed into a scratch TypeScript project outsid
     assert.equal(await orders(), 1, "destroy orders nothing");
   });
 
+  it("import --program from the installed package: the program installs the same tarball, offline", async function () {
+    const r = await run(
+      path.join(project, "node_modules", ".bin", "yeastar-pseries"),
+      ["import", "--billing-contact", "ap@acme.example", "--program", "fleet"],
+      project,
+      {
+        ...process.env,
+        YEASTAR_BASE_URL: sandboxUrl,
+        YEASTAR_CLIENT_ID: "sandbox-client",
+        YEASTAR_CLIENT_SECRET: CANARY_SECRET,
+      },
+    );
+    assert.equal(r.code, 0, r.output);
+    assert.ok(!r.output.includes(CANARY_SECRET));
+    const fleet = path.join(project, "fleet");
+    const pkg = JSON.parse(fs.readFileSync(path.join(fleet, "package.json"), "utf8")) as {
+      dependencies: Record<string, string>;
+    };
+    const spec = pkg.dependencies["pulumi-yeastar-pseries"];
+    assert.match(spec, /^file:.*\.tgz$/, "the tarball the project was installed from, not a registry name");
+    assert.equal(path.resolve(fleet, spec.slice("file:".length)), tarball);
+    // --offline: a registry name that is not in the cache (an unpublished package) fails the install.
+    await mustRun("npm", ["install", "--offline", "--no-audit", "--no-fund", "--loglevel=error"], fleet);
+    const installed = path.join(fleet, "node_modules", "pulumi-yeastar-pseries");
+    assert.ok(!fs.lstatSync(installed).isSymbolicLink(), "installed from the tarball, not linked");
+    assert.equal(
+      (JSON.parse(fs.readFileSync(path.join(installed, "package.json"), "utf8")) as { version: string }).version,
+      repoVersion(),
+    );
+    await mustRun(path.join(fleet, "node_modules", ".bin", "tsc"), ["--noEmit", "-p", "."], fleet);
+  });
+
+  function repoVersion(): string {
+    return (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { version: string }).version;
+  }
+
   it("without the optional fastify, the sandbox bin says what is missing", async function () {
     const fastify = path.join(project, "node_modules", "fastify");
     fs.renameSync(fastify, `${fastify}.away`);
