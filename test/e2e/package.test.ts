@@ -155,6 +155,12 @@ describe("the packed package, installed into a scratch TypeScript project outsid
       assert.ok(files.includes(wanted), `${wanted} is in the package`);
     }
     assert.ok(!files.some((f) => f.startsWith("dist/test/") || f.startsWith("test/")), "no tests in the package");
+    // A source map points at the .ts sources, which are not shipped: stack traces would name files nobody has.
+    assert.deepEqual(
+      files.filter((f) => f.endsWith(".map")),
+      [],
+      "no source maps of unshipped sources",
+    );
   });
 
   it("installs into a scratch project with @pulumi/pulumi from the registry", async function () {

@@ -294,7 +294,15 @@ describe("yeastar-pseries CLI", function () {
         fs.realpathSync(path.resolve(__dirname, "..", "..", "..")),
       );
       assert.match(r.out, /the program depends on pulumi-yeastar-pseries file:.* \(the folder this command ran from/);
-      const bare = await cli(["import", "--billing-contact", "ap@acme.example", "--program", "bare", "--package-spec", "^0.1.0"]);
+      const bare = await cli([
+        "import",
+        "--billing-contact",
+        "ap@acme.example",
+        "--program",
+        "bare",
+        "--package-spec",
+        "^0.1.0",
+      ]);
       assert.equal(bare.code, 2);
       assert.match(bare.err, /--package-spec "\^0\.1\.0" would be looked up by name on a registry/);
       assert.ok(!fs.existsSync(path.join(tmp, "bare")), "nothing written");
