@@ -5,10 +5,12 @@
  * trace.
  */
 import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { startSandbox, type Sandbox } from "../../sandbox";
 import { CANARY_SECRET, declare, pbxArgs, pbxProject } from "../helpers/pbx";
 import { freePort } from "../helpers/ports";
-import type { PulumiProject, RunResult } from "../helpers/pulumi";
+import { REPO_ROOT, type PulumiProject, type RunResult } from "../helpers/pulumi";
 
 function count(text: string, needle: string): number {
   return text.split(needle).length - 1;
@@ -89,5 +91,29 @@ describe("errors a user can fix are shown once, without a stack trace", function
     sandbox.admin.addFault({ endpoint: "productDetail", status: 403, code: "forbidden" });
     const r = await project.run(["refresh", "--yes", "--skip-preview"]);
     assertShownOnce(r, 'code "forbidden"');
+  });
+
+  it("a second up on a locked stack says what the README's Troubleshooting quotes, and buys nothing", async function () {
+    sandbox.admin.addFault({ endpoint: "orderSave", afterCommit: true, latencyMs: 6000, times: 1 });
+    await declare(project, [
+      { name: "acme", args: pbxArgs({ subdomain: "error-output" }) },
+      { name: "second", args: pbxArgs({ subdomain: "error-output-2" }) },
+    ]);
+    const first = project.up();
+    const deadline = Date.now() + 60_000;
+    while (!sandbox.admin.stats().orders.some((o) => o.orderPceSpecialRequest?.pbxUrl?.startsWith("error-output-2"))) {
+      assert.ok(Date.now() < deadline, "the first up placed its order");
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const second = await project.run(["up", "--yes", "--skip-preview"]);
+    assert.notEqual(second.code, 0, second.output);
+    const said = /error: the stack is currently locked by 1 lock\(s\)\.[^\n]*/.exec(second.output)?.[0];
+    assert.ok(said, second.output);
+    const readme = fs.readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
+    assert.ok(readme.includes(said), `the README quotes the CLI's words: ${said}`);
+    assert.match(second.output, /created by .* \(pid \d+\)/, "the lock names its host and pid, as the README says");
+    const done = await first;
+    assert.equal(done.code, 0, done.output);
+    assert.equal(sandbox.admin.stats().orders.length, 2, "one purchase per PBX");
   });
 });
