@@ -5,6 +5,7 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { shellBlocks } from "../../helpers/markdown";
 
 const README = fs.readFileSync(path.resolve(__dirname, "..", "..", "..", "..", "README.md"), "utf8");
 
@@ -54,5 +55,26 @@ describe("README: when `pulumi cancel` is safe", function () {
     assert.doesNotMatch(money, /answer its question/);
     assert.match(money, /`pulumi refresh --clear-pending-creates --yes`/);
     assert.match(money, /when `pulumi cancel` is safe/);
+  });
+});
+
+describe("README: Installation sets up a brand-new Pulumi project", function () {
+  it("a block the docs test runs writes Pulumi.yaml with main, logs in, sets the passphrase, inits a stack and previews", function () {
+    const install = section(README, "Installation");
+    const blocks = shellBlocks(install, "README.md#installation").filter((b) => b.marker === undefined);
+    const project = blocks.find((b) => b.code.includes("Pulumi.yaml"));
+    assert.ok(project, "a shell block, not skipped, creates the Pulumi project");
+    for (const step of [
+      /npm pkg set main=index\.ts/, // npm init -y leaves "index.js": DEP0128 on every run
+      /runtime: nodejs\nmain: index\.ts/,
+      /pulumi login "file:\/\//,
+      /export PULUMI_CONFIG_PASSPHRASE=/,
+      /pulumi stack init dev/,
+      /pulumi config set --secret yeastar:clientSecret/,
+      /pulumi preview/,
+    ]) {
+      assert.match(project.code, step);
+    }
+    assert.match(install, /DEP0128/, "the prose says why main is set");
   });
 });
