@@ -84,6 +84,10 @@ export function billedNotice(pbxs: StatePbx[], expiry: Map<string, Expiry>): str
   return lines;
 }
 
+function firstLine(text: string): string {
+  return text.trim().split("\n")[0] || "no reason given";
+}
+
 /** The values of a flag given as `--flag value`, `--flag=value` or `-f value`. */
 function flagValues(argv: string[], long: string, short: string): string[] {
   const values: string[] = [];
@@ -152,7 +156,8 @@ export async function runDestroy(
       clientSecret: get("clientSecret", "YEASTAR_CLIENT_SECRET"),
     };
     if (!creds.clientId || !creds.clientSecret) {
-      why = "no yeastar:clientId / yeastar:clientSecret in the stack config or YEASTAR_* variables";
+      const unread = config.code === 0 ? "" : `; the stack config could not be read: ${firstLine(config.stderr)}`;
+      why = `no yeastar:clientId / yeastar:clientSecret in the stack config or YEASTAR_* variables${unread}`;
     } else {
       try {
         api = deps.api(creds);
