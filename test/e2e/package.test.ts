@@ -322,6 +322,30 @@ describe("the packed package, installed into a scratch TypeScript project outsid
     assert.equal(await orders(), 1, "destroy orders nothing");
   });
 
+  it("installed: a wrong client secret is one message, with no stack trace or dump of the error", async function () {
+    await mustRun(
+      "pulumi",
+      ["config", "set", "--stack", "dev", "--secret", "yeastar:clientSecret", "--", "wrong"],
+      project,
+      env,
+    );
+    try {
+      const r = await pulumi(["preview"]);
+      assert.notEqual(r.code, 0, r.output);
+      const diagnostics = r.output.slice(r.output.indexOf("Diagnostics:"));
+      assert.equal(diagnostics.split('code "invalid_client"').length - 1, 1, r.output);
+      assert.doesNotMatch(r.output, /\.(ts|js):\d+:\d+\)?$/m, "no stack frames");
+      assert.doesNotMatch(r.output, /ApiError: /);
+    } finally {
+      await mustRun(
+        "pulumi",
+        ["config", "set", "--stack", "dev", "--secret", "yeastar:clientSecret", "--", CANARY_SECRET],
+        project,
+        env,
+      );
+    }
+  });
+
   it("import --program from the installed package: the program installs the same tarball, offline", async function () {
     const r = await run(
       path.join(project, "node_modules", ".bin", "yeastar-pseries"),
