@@ -18,6 +18,7 @@ import type {
   SubordinateUserResult,
 } from "./inventory";
 import { configure, resolveApi } from "./pbx/settings";
+import { isExpected } from "./pbx/shown-once";
 
 export type { BillingContactResult, GetPbxArgs, PbxFilter, PbxResult, RegionResult, SubordinateUserResult };
 
@@ -27,9 +28,31 @@ function api(): PartnerApi {
   return resolveApi();
 }
 
+/**
+ * Runs one lookup. A failure the user can fix (refused credentials, an unreachable portal, a missing setting, an
+ * unknown PBX) ends the program with its message alone: as a `pulumi.RunError`, which the program host prints
+ * without a stack trace or a dump of the error's fields. The original error is its `cause`.
+ */
+async function lookup<T>(run: (client: PartnerApi) => Promise<T>): Promise<T> {
+  try {
+    return await run(api());
+  } catch (err) {
+    if (!isExpected(err)) throw err;
+    // Lookups that fail for one reason (one refused token request) end the program with one message: the program
+    // host reports each error object once.
+    let runError = asRunError.get(err);
+    if (!runError) {
+      runError = new pulumi.RunError(err.message, { cause: err });
+      asRunError.set(err, runError);
+    }
+    throw runError;
+  }
+}
+const asRunError = new WeakMap<Error, Error>();
+
 /** Regions and their domain suffixes. */
 export async function getRegions(): Promise<RegionResult[]> {
-  return inventory.regions(api());
+  return lookup((client) => inventory.regions(client));
 }
 export function getRegionsOutput(): pulumi.Output<RegionResult[]> {
   return pulumi.output(getRegions());
@@ -37,7 +60,7 @@ export function getRegionsOutput(): pulumi.Output<RegionResult[]> {
 
 /** Billing contacts of the partner account (`billingContact` takes an id or email from here). */
 export async function getBillingContacts(): Promise<BillingContactResult[]> {
-  return inventory.billingContacts(api());
+  return lookup((client) => inventory.billingContacts(client));
 }
 export function getBillingContactsOutput(): pulumi.Output<BillingContactResult[]> {
   return pulumi.output(getBillingContacts());
@@ -45,7 +68,7 @@ export function getBillingContactsOutput(): pulumi.Output<BillingContactResult[]
 
 /** Subordinate users (customers; `owner` takes a partner id or email from here). */
 export async function getSubordinateUsers(): Promise<SubordinateUserResult[]> {
-  return inventory.subordinateUsers(api());
+  return lookup((client) => inventory.subordinateUsers(client));
 }
 export function getSubordinateUsersOutput(): pulumi.Output<SubordinateUserResult[]> {
   return pulumi.output(getSubordinateUsers());
@@ -53,7 +76,7 @@ export function getSubordinateUsersOutput(): pulumi.Output<SubordinateUserResult
 
 /** One PBX of the account, by URL (`{ url }`) or serial number (`{ serialNumber }`); fails when there is none. */
 export async function getPbx(args: GetPbxArgs): Promise<PbxResult> {
-  return inventory.getPbx(api(), args);
+  return lookup((client) => inventory.getPbx(client, args));
 }
 export type GetPbxOutputArgs = { url: pulumi.Input<string> } | { serialNumber: pulumi.Input<string> };
 export function getPbxOutput(args: GetPbxOutputArgs): pulumi.Output<PbxResult> {
@@ -64,7 +87,7 @@ export function getPbxOutput(args: GetPbxOutputArgs): pulumi.Output<PbxResult> {
 
 /** Every PBX of the account, optionally of one region (name or id) or one owner (partner id or email). */
 export async function listPbxs(filter: PbxFilter = {}): Promise<PbxResult[]> {
-  return inventory.listPbxs(api(), filter);
+  return lookup((client) => inventory.listPbxs(client, filter));
 }
 export function listPbxsOutput(
   filter: { region?: pulumi.Input<string>; owner?: pulumi.Input<string> } = {},

@@ -16,7 +16,7 @@ import { minimatch } from "minimatch";
 import type { PartnerApi } from "../api/partner-api";
 import { billingContacts, listPbxs, unimportable, type PbxResult } from "../inventory";
 import { validateInputs } from "../pbx/inputs";
-import { packageVersion } from "../client/transport";
+import { PACKAGE_NAME, dependencySpec, givenSpecProblem, installFacts } from "./package-spec";
 import {
   CREDENTIAL_OPTIONS,
   CREDENTIAL_USAGE,
@@ -41,6 +41,8 @@ DIR/pbxs.json with --program). Read-only: places no order.
   --out FILE                  where to write the data file
   --program DIR               also write a starter Pulumi TypeScript program there that declares every PBX
   --project-name NAME         project name in DIR/Pulumi.yaml (default yeastar-fleet)
+  --package-spec SPEC         how DIR/package.json names this package: a tarball (file:...tgz), git URL or folder;
+                              default: what this command was installed from (the package is not on a registry)
   --force                     overwrite existing files
 ${CREDENTIAL_USAGE}`;
 
@@ -92,6 +94,7 @@ export async function runImport(
     out: { type: "string" },
     program: { type: "string" },
     "project-name": { type: "string" },
+    "package-spec": { type: "string" },
     force: { type: "boolean", default: false },
     help: { type: "boolean", short: "h", default: false },
   });
@@ -113,11 +116,24 @@ export async function runImport(
   if (values["project-name"] !== undefined && programDir === undefined) {
     throw new UsageError("--project-name needs --program DIR");
   }
+  if (values["package-spec"] !== undefined && programDir === undefined) {
+    throw new UsageError("--package-spec needs --program DIR");
+  }
   const outFile = path.resolve(
     cwd,
     nonEmpty("out", values.out) ?? (programDir ? path.join(programDir, "pbxs.json") : "yeastar-pbxs.json"),
   );
   const programPath = programDir ? path.resolve(cwd, programDir) : undefined;
+  // Decided before anything is read or written: a program nobody can `npm install` is not written at all.
+  let packageSpec: { spec: string; source: string } | undefined;
+  if (programPath) {
+    const given = nonEmpty("package-spec", values["package-spec"]);
+    const problem = given === undefined ? undefined : givenSpecProblem(given);
+    if (problem) throw new UsageError(problem);
+    const decided = given ? { spec: given, source: "--package-spec" } : dependencySpec(installFacts(), programPath);
+    if ("refuse" in decided) throw new UsageError(`--program: ${decided.refuse}`);
+    packageSpec = decided;
+  }
   const targets = [outFile, ...(programPath ? programFiles(programPath) : [])];
   if (!values.force) {
     const existing = targets.filter((f) => fs.existsSync(f));
@@ -216,7 +232,7 @@ export async function runImport(
     pbxs: imported,
   };
   writeFile(outFile, `${JSON.stringify(data, null, 2)}\n`);
-  if (programPath) writeProgram(programPath, outFile, projectName);
+  if (programPath && packageSpec) writeProgram(programPath, outFile, projectName, packageSpec.spec);
 
   if (imported.length > 0) {
     io.out(
@@ -238,7 +254,8 @@ export async function runImport(
   }
   for (const [url, why] of skipped) io.err(`skipped ${url}: ${why}`);
   io.out(`wrote ${imported.length} PBX${imported.length === 1 ? "" : "s"} to ${outFile}`);
-  if (programPath) {
+  if (programPath && packageSpec) {
+    io.out(`the program depends on ${PACKAGE_NAME} ${packageSpec.spec} (${packageSpec.source})`);
     io.out(
       `wrote a starter program to ${programPath}: run \`npm install\` there, set the credentials (see its index.ts), then \`pulumi preview\` shows every PBX as adopted, with no order`,
     );
@@ -263,7 +280,7 @@ function sdkRange(): string {
   }
 }
 
-function writeProgram(dir: string, dataFile: string, projectName: string): void {
+function writeProgram(dir: string, dataFile: string, projectName: string, packageSpec: string): void {
   let relative = path.relative(dir, dataFile).split(path.sep).join("/");
   if (!relative.startsWith(".")) relative = `./${relative}`;
   const [pulumiYaml, packageJson, tsconfig, index] = programFiles(dir);
@@ -278,7 +295,7 @@ function writeProgram(dir: string, dataFile: string, projectName: string): void 
         name: projectName.toLowerCase(),
         private: true,
         main: "index.ts",
-        dependencies: { "@pulumi/pulumi": sdkRange(), "pulumi-yeastar-pseries": `^${packageVersion()}` },
+        dependencies: { "@pulumi/pulumi": sdkRange(), [PACKAGE_NAME]: packageSpec },
         devDependencies: { "@types/node": "^22.0.0", typescript: "^5.9.0" },
       },
       null,

@@ -36,9 +36,7 @@ export async function createImpl(raw: Record<string, unknown>, deps: Deps): Prom
         `create PBX ${url}: the URL is taken by another Yeastar customer; nothing was bought. Choose another subdomain.`,
       );
     }
-    deps.report.warn(
-      `PBX ${url} already exists in your Partner Portal account (serial ${ours.productNo}); adopting it instead of buying a second one.`,
-    );
+    deps.report.warn(adoptionMessage(url, ours.productNo));
     return settleAdopted(api, deps, inputs, ours, `adopted existing PBX ${ours.productNo} found by URL before buying`);
   }
 
@@ -99,6 +97,20 @@ export async function createImpl(raw: Record<string, unknown>, deps: Deps): Prom
     throw new Error(failedOrderMessage(`create PBX ${url}`, result.orderNo, state.orderStatus, result.productNo));
   }
   return { id: result.instanceId, outs: state };
+}
+
+/**
+ * What `create` says when it records a PBX of ours found by URL. The usual cause is a run interrupted while it
+ * bought the PBX (Ctrl-C twice, a killed CI job): the CLI then keeps that run's create as a pending operation in
+ * the stack, and neither `pulumi up` nor a non-interactive `pulumi refresh` clears it. The message says, at the
+ * moment the PBX is recorded, the one command that does (it removes only the stale record; the PBX stays).
+ */
+export function adoptionMessage(url: string, serial: string): string {
+  return (
+    `PBX ${url} already exists in your Partner Portal account (serial ${serial}); adopting it instead of buying a second one. ` +
+    `If this run warned about pending operations (a run that bought this PBX was interrupted), that record is stale now: ` +
+    `after this run, clear it with \`pulumi refresh --clear-pending-creates --yes\` (the PBX stays in the stack and nothing is bought).`
+  );
 }
 
 /**

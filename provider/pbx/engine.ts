@@ -19,6 +19,7 @@ import { PartialError } from "./orders";
 import { changedInputFields, replacementFields, transitionFailures, type PbxState } from "./plan";
 import { previewCreate as previewCreateImpl, previewUpdate as previewUpdateImpl, type PreviewResult } from "./preview";
 import { portalFacts } from "./reconcile";
+import { expect } from "./shown-once";
 import { clean, newInputsOf, outputsOf, pickKeys, resolvedOf, stateOf, withResolved } from "./state";
 import { updateImpl, type UpdateResult } from "./update";
 
@@ -55,7 +56,7 @@ export async function diffWithPortal(id: string, olds: PbxState, news: Record<st
     const failures = transitionFailures(withResolved(olds), newInputsOf(news)).filter((f) =>
       ORDER_FIELDS.has(f.property),
     );
-    if (failures.length > 0) throw new Error(failures.map((f) => f.reason).join("; "));
+    if (failures.length > 0) throw expect(new Error(failures.map((f) => f.reason).join("; ")));
   }
   return result;
 }
@@ -122,7 +123,8 @@ export { configure } from "./settings";
 
 /**
  * Results reach the host cleaned (no undefined values) and with outputs as stored (`outputsOf`: no duplicated
- * resolved values); errors carrying a partial state likewise.
+ * resolved values); errors carrying a partial state likewise. Errors meant for the user are shown once, without a
+ * stack (shown-once.ts).
  */
 async function cleaned<T>(run: () => Promise<T>): Promise<T> {
   try {
@@ -133,7 +135,7 @@ async function cleaned<T>(run: () => Promise<T>): Promise<T> {
     return clean(result);
   } catch (err) {
     if (err instanceof PartialError) err.properties = clean(outputsOf(err.properties));
-    throw err;
+    throw expect(err);
   }
 }
 

@@ -9,6 +9,7 @@
  *   (its credentials are the sandbox defaults the docs use, sandbox-client and sandbox-secret).
  * - Markers before a block (see test/helpers/markdown.ts): `<!-- docs-test: skip (why) -->` is not run,
  *   `<!-- docs-test: expect-failure (why) -->` must fail.
+ * - Beyond each command's exit status: no run may print Node.js's DEP0128 warning (an invalid "main").
  * - The reader's machine: a fresh HOME; PATH without the project toolchain (the READMEs put it there); the npm
  *   cache and the toolchain cache of this machine reused; no update notices; `pulumi up` and `pulumi destroy`
  *   confirmed as a reader would confirm them (PULUMI_SKIP_CONFIRMATIONS); stdin closed.
@@ -185,6 +186,8 @@ describe("docs: every shell block of the READMEs runs as written", function () {
       const tail = r.output.split("\n").slice(-80).join("\n");
       assert.equal(r.code, 0, `a documented command failed (${doc}):\n${tail}`);
       assert.match(r.output, new RegExp(`@@docs-test: [\\d:]+ ${doc.replace(/\./g, "\\.")} done`));
+      // A project set up as the README says runs quietly: no Node.js warning about an invalid "main" (DEP0128).
+      assert.doesNotMatch(r.output, /DEP0128|Invalid 'main' field/, `${doc}: a run warned about "main"`);
       const left = processesMarkedBy([work], work);
       assert.deepEqual(
         left.map((p) => `${p.pid} ${p.cmdline}`),

@@ -205,4 +205,54 @@ describe("faults, bad input and secrets", function () {
     assert.equal((res.outputs as { pbxUrl: string }).pbxUrl, url);
     await settle("pulumi SIGKILLed mid-create, refresh, up", project, 1, [killed, stuck, refresh, recovered]);
   });
+
+  it("Ctrl-C twice during create: the next up adopts the PBX and says how to clear the stale pending create", async function () {
+    const { project, url } = await fresh();
+    fault({ endpoint: "orderSave", afterCommit: true, latencyMs: 20000, times: 1 });
+    let pid = 0;
+    // What a terminal does on Ctrl-C: SIGINT to the CLI's whole process group; the second one terminates it.
+    const interrupted = await new Promise<RunResult>((resolve) => {
+      const p = project.run(["up", "--yes", "--skip-preview"], { onSpawn: (child) => (pid = child) });
+      const timer = setInterval(() => {
+        if (sandbox.admin.stats().orders.length > 0 && pid) {
+          clearInterval(timer);
+          process.kill(-pid, "SIGINT");
+          setTimeout(() => process.kill(-pid, "SIGINT"), 500);
+        }
+      }, 100);
+      void p.then(resolve);
+    });
+    assert.notEqual(interrupted.code, 0, interrupted.output);
+    assert.match(interrupted.output, /\^C received; terminating/);
+    project.killLeftovers();
+    const pending = async () =>
+      (JSON.parse((await project.exportState()).text) as { deployment: { pending_operations?: unknown[] } }).deployment
+        .pending_operations ?? [];
+    assert.equal((await pending()).length, 1, "the interrupted create is pending in the stack");
+
+    const adopting = await project.up();
+    assert.equal(adopting.code, 0, adopting.output);
+    assert.match(adopting.output, /pending operations from previous deployment/);
+    assert.match(adopting.output, /adopting it instead of buying/);
+    // Said when the PBX is recorded: the exact command, which the CLI's own advice ("run refresh interactively")
+    // does not give a CI job.
+    const command = /`(pulumi refresh --clear-pending-creates --yes)`/.exec(adopting.output);
+    assert.ok(command, adopting.output);
+    assert.equal((await pending()).length, 1, "up alone leaves the pending create");
+
+    const cleared = await project.run(command[1].split(" ").slice(1));
+    assert.equal(cleared.code, 0, cleared.output);
+    assert.deepEqual(await pending(), [], "the command clears it");
+    const [res] = await project.resourcesOfType(TYPE);
+    assert.equal((res.outputs as { pbxUrl: string }).pbxUrl, url, "the PBX stays in the stack");
+    const again = await project.up();
+    assert.equal(again.code, 0, again.output);
+    assert.doesNotMatch(again.output, /pending operations/);
+    await settle("Ctrl-C twice mid-create, up, refresh --clear-pending-creates", project, 1, [
+      interrupted,
+      adopting,
+      cleared,
+      again,
+    ]);
+  });
 });

@@ -157,6 +157,12 @@ describe("the packed package, installed into a scratch TypeScript project outsid
       assert.ok(files.includes(wanted), `${wanted} is in the package`);
     }
     assert.ok(!files.some((f) => f.startsWith("dist/test/") || f.startsWith("test/")), "no tests in the package");
+    // A source map points at the .ts sources, which are not shipped: stack traces would name files nobody has.
+    assert.deepEqual(
+      files.filter((f) => f.endsWith(".map")),
+      [],
+      "no source maps of unshipped sources",
+    );
   });
 
   it("installs into a scratch project with @pulumi/pulumi from the registry", async function () {
@@ -317,6 +323,66 @@ describe("the packed package, installed into a scratch TypeScript project outsid
     assert.match(destroy.output, /NOT cancelled/);
     assert.equal(await orders(), 1, "destroy orders nothing");
   });
+
+  it("installed: a wrong client secret is one message, with no stack trace or dump of the error", async function () {
+    await mustRun(
+      "pulumi",
+      ["config", "set", "--stack", "dev", "--secret", "yeastar:clientSecret", "--", "wrong"],
+      project,
+      env,
+    );
+    try {
+      const r = await pulumi(["preview"]);
+      assert.notEqual(r.code, 0, r.output);
+      const diagnostics = r.output.slice(r.output.indexOf("Diagnostics:"));
+      assert.equal(diagnostics.split('code "invalid_client"').length - 1, 1, r.output);
+      assert.doesNotMatch(r.output, /\.(ts|js):\d+:\d+\)?$/m, "no stack frames");
+      assert.doesNotMatch(r.output, /ApiError: /);
+    } finally {
+      await mustRun(
+        "pulumi",
+        ["config", "set", "--stack", "dev", "--secret", "yeastar:clientSecret", "--", CANARY_SECRET],
+        project,
+        env,
+      );
+    }
+  });
+
+  it("import --program from the installed package: the program installs the same tarball, offline", async function () {
+    const r = await run(
+      path.join(project, "node_modules", ".bin", "yeastar-pseries"),
+      ["import", "--billing-contact", "ap@acme.example", "--program", "fleet"],
+      project,
+      {
+        ...process.env,
+        YEASTAR_BASE_URL: sandboxUrl,
+        YEASTAR_CLIENT_ID: "sandbox-client",
+        YEASTAR_CLIENT_SECRET: CANARY_SECRET,
+      },
+    );
+    assert.equal(r.code, 0, r.output);
+    assert.ok(!r.output.includes(CANARY_SECRET));
+    const fleet = path.join(project, "fleet");
+    const pkg = JSON.parse(fs.readFileSync(path.join(fleet, "package.json"), "utf8")) as {
+      dependencies: Record<string, string>;
+    };
+    const spec = pkg.dependencies["pulumi-yeastar-pseries"];
+    assert.match(spec, /^file:.*\.tgz$/, "the tarball the project was installed from, not a registry name");
+    assert.equal(path.resolve(fleet, spec.slice("file:".length)), tarball);
+    // --offline: a registry name that is not in the cache (an unpublished package) fails the install.
+    await mustRun("npm", ["install", "--offline", "--no-audit", "--no-fund", "--loglevel=error"], fleet);
+    const installed = path.join(fleet, "node_modules", "pulumi-yeastar-pseries");
+    assert.ok(!fs.lstatSync(installed).isSymbolicLink(), "installed from the tarball, not linked");
+    assert.equal(
+      (JSON.parse(fs.readFileSync(path.join(installed, "package.json"), "utf8")) as { version: string }).version,
+      repoVersion(),
+    );
+    await mustRun(path.join(fleet, "node_modules", ".bin", "tsc"), ["--noEmit", "-p", "."], fleet);
+  });
+
+  function repoVersion(): string {
+    return (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { version: string }).version;
+  }
 
   it("without the optional fastify, the sandbox bin says what is missing", async function () {
     const fastify = path.join(project, "node_modules", "fastify");

@@ -286,7 +286,26 @@ describe("yeastar-pseries CLI", function () {
       assert.match(index, /from "pulumi-yeastar-pseries"/);
       assert.match(index, /path\.join\(__dirname, "\.\/pbxs\.json"\)/);
       const pkg = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8"));
-      assert.ok(pkg.dependencies["pulumi-yeastar-pseries"]);
+      // Run from this checkout: the program depends on this folder, not on a registry name nobody published.
+      const spec = pkg.dependencies["pulumi-yeastar-pseries"] as string;
+      assert.match(spec, /^file:/);
+      assert.equal(
+        fs.realpathSync(path.resolve(dir, spec.slice("file:".length))),
+        fs.realpathSync(path.resolve(__dirname, "..", "..", "..")),
+      );
+      assert.match(r.out, /the program depends on pulumi-yeastar-pseries file:.* \(the folder this command ran from/);
+      const bare = await cli([
+        "import",
+        "--billing-contact",
+        "ap@acme.example",
+        "--program",
+        "bare",
+        "--package-spec",
+        "^0.1.0",
+      ]);
+      assert.equal(bare.code, 2);
+      assert.match(bare.err, /--package-spec "\^0\.1\.0" would be looked up by name on a registry/);
+      assert.ok(!fs.existsSync(path.join(tmp, "bare")), "nothing written");
       const again = await cli(["import", "--billing-contact", "ap@acme.example", "--program", "fleet"]);
       assert.equal(again.code, 2);
       assert.match(again.err, /would overwrite .*pbxs\.json.*add --force/);

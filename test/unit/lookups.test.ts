@@ -182,6 +182,9 @@ describe("lookups (getRegions, getBillingContacts, getSubordinateUsers, getPbx, 
     await assert.rejects(listPbxs(), (err: Error) => {
       assert.match(err.message, /HTTP 401, code "invalid_client"/);
       assert.doesNotMatch(err.message, /wrong-secret/);
+      // A RunError: the program host prints its message alone, no stack and no dump of the error's fields.
+      assert.ok(pulumi.RunError.isInstance(err), "a RunError");
+      assert.equal((err.cause as Error).name, "ApiError", "the client's error is its cause");
       return true;
     });
   });

@@ -168,6 +168,10 @@ describe("engine: create", function () {
     assert.equal(outs.adopted, true);
     assert.equal(outs.extensions, 80, "state records what exists, so the next up orders the difference");
     assert.ok(messages.some((m) => m.level === "warn" && /adopting/.test(m.message)));
+    // An interrupted run leaves its create pending in the stack; the message names the one command that clears it.
+    assert.ok(
+      messages.some((m) => m.level === "warn" && m.message.includes("`pulumi refresh --clear-pending-creates --yes`")),
+    );
   });
 
   it("refuses to buy a URL taken by someone else", async function () {
