@@ -16,6 +16,7 @@ import type {
 } from "@pulumi/policy";
 
 import { BILLING_CYCLES, MAX_EXTENSIONS, MIN_EXTENSIONS, PLAN_NAMES } from "../../provider/api/catalog";
+import { moneyBudget } from "./money-budget";
 import { describePbx, isPbxType, listOf, readKnown, readKnownNumber } from "./pbx";
 
 export const PACK_NAME = "yeastar-guardrails";
@@ -367,7 +368,7 @@ export const resourcePolicies: ResourceValidationPolicy[] = [
   noRepurchase,
 ];
 
-export const stackPolicies: StackValidationPolicy[] = [stackBudget];
+export const stackPolicies: StackValidationPolicy[] = [stackBudget, moneyBudget];
 
 /** Every policy of the pack, in the order the CLI lists them. */
 export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [...resourcePolicies, ...stackPolicies];

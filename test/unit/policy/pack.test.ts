@@ -20,6 +20,7 @@ describe("policy: pack layout", () => {
         "yeastar-protect-required",
         "yeastar-no-repurchase",
         "yeastar-stack-budget",
+        "yeastar-money-budget",
       ],
     );
     assert.strictEqual(policies.length, resourcePolicies.length + stackPolicies.length);
@@ -38,7 +39,8 @@ describe("policy: pack layout", () => {
     }
   });
 
-  it("makes every policy configurable, with a default for each setting but allowedRegions", () => {
+  it("makes every policy configurable, with a default for each setting but those whose unset means no limit", () => {
+    const unsetMeansNoLimit = new Set(["allowedRegions", "maxPerPbx", "maxPerStack"]);
     for (const p of policies) {
       assert.ok(p.description, `${p.name} has a description`);
       const properties = p.configSchema?.properties;
@@ -47,7 +49,7 @@ describe("policy: pack layout", () => {
       assert.ok(!("enforcementLevel" in properties), p.name);
       for (const [key, schema] of Object.entries(properties)) {
         assert.ok(schema.description, `${p.name}.${key} has a description`);
-        if (key !== "allowedRegions") {
+        if (!unsetMeansNoLimit.has(key)) {
           assert.notStrictEqual(schema.default, undefined, `${p.name}.${key} has a default`);
         }
       }
