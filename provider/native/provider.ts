@@ -18,6 +18,7 @@ import { defaultDeps, type Deps } from "../pbx/deps";
 import { DRY_RUN_KEY } from "../pbx/inputs";
 import type { PbxState } from "../pbx/plan";
 import type { Reporter } from "../pbx/settings";
+import { route } from "./customer";
 import { packageSchema } from "./schema";
 
 /** Sends one message; the promise settles when the engine has it. */
@@ -66,7 +67,7 @@ export function nativeProvider(options: NativeOptions): provider.Provider {
     }
   };
   const schema = JSON.stringify(packageSchema(options.version));
-  return {
+  const pbx: provider.Provider = {
     version: options.version,
     schema,
     check: (urn, olds, news) => withDeps(urn, (d) => engine.check(olds ?? {}, withoutMarkers(news), d)),
@@ -82,4 +83,6 @@ export function nativeProvider(options: NativeOptions): provider.Provider {
       }),
     delete: (id, urn, props) => withDeps(urn, (d) => engine.remove(id, props as Partial<PbxState>, d)),
   };
+  // Customer resources (yeastar:index:Customer) go to their own engine.
+  return route(pbx, withDeps);
 }

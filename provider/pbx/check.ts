@@ -5,8 +5,9 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { PLANS } from "../api/catalog";
 import type { PartnerApi } from "../api/partner-api";
+import type { SubordinateUser } from "../api/schemas";
 import type { Deps } from "./deps";
-import { show, validateInputs, DRY_RUN_KEY, type PbxInputs } from "./inputs";
+import { isUnknown, show, validateInputs, DRY_RUN_KEY, type PbxInputs } from "./inputs";
 import {
   describePurchase,
   followUpOrders,
@@ -74,9 +75,12 @@ async function resolve(
 
   let assignId = "";
   if (inputs.owner) {
-    const users = await api.listSubordinateUsers();
     const key = inputs.owner.trim().toLowerCase();
-    const user = users.find((u) => u.partnerId === inputs.owner!.trim() || (u.email ?? "").toLowerCase() === key);
+    const match = (u: SubordinateUser) => u.partnerId === inputs.owner!.trim() || (u.email ?? "").toLowerCase() === key;
+    let users = await api.listSubordinateUsers();
+    // A Customer created earlier in this run is not in a list read before it: read the list once more.
+    if (!users.some(match) && api.refreshSubordinateUsers) users = await api.refreshSubordinateUsers();
+    const user = users.find(match);
     if (!user) {
       failures.push({
         property: "owner",
@@ -185,12 +189,28 @@ export async function checkImpl(
   const olds = oldInputsOf(rawOlds);
   const failures: CheckFailure[] = olds ? transitionFailures(olds, maybe) : [];
   if (failures.length > 0) return { failures };
-  if (!allKnown(maybe)) {
+  // An owner not known yet (a Customer this run creates) changes no order: the preview still lists them.
+  const ownerPending = dryRun && isUnknown(maybe.owner) && allKnown({ ...maybe, owner: undefined });
+  const known = ownerPending ? { ...maybe, owner: undefined } : maybe;
+  if (!allKnown(known)) {
     // Preview with values not known yet: validate what is known, resolve nothing.
     return { inputs: { ...maybe } };
   }
-  const news: CheckedInputs = maybe;
+  const news: CheckedInputs = known;
+  if (ownerPending) {
+    const result = await checkKnown(olds, news, dryRun, deps, failures);
+    return result.inputs ? { inputs: { ...result.inputs, owner: maybe.owner } } : result;
+  }
+  return checkKnown(olds, news, dryRun, deps, failures);
+}
 
+async function checkKnown(
+  olds: ReturnType<typeof oldInputsOf>,
+  news: CheckedInputs,
+  dryRun: boolean,
+  deps: Deps,
+  failures: CheckFailure[],
+): Promise<CheckResult> {
   // Unchanged identity and contacts: reuse what an earlier check resolved, so a no-change preview calls nothing.
   const identityKeys = ["pbxName", "subdomain", "domain", "region", "billingContact", "owner", "plan"] as const;
   if (isResolved(olds) && identityKeys.every((k) => (olds[k] ?? null) === (news[k] ?? null))) {
