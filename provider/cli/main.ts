@@ -4,11 +4,13 @@
  *   import  list the account's PBXs and write a data file (and a starter program) to bring them under Pulumi
  *   doctor  check credentials, TLS and every read-only endpoint the provider uses against the real portal
  *   plan    summarize `pulumi preview --json` for a pull request: what `up` would buy, and its price
+ *   fleet   every PBX of the account with the stacks that manage it, its customer, expiry and cost
  * None ever places an order.
  */
 import { ConfigError, YeastarError } from "../client";
 import { UsageError, type Output } from "./common";
 import { runDoctor } from "./doctor";
+import { runFleet } from "./fleet";
 import { runImport } from "./import";
 import { main as runPlan, type PlanIo } from "./plan-main";
 
@@ -17,6 +19,7 @@ Commands:
   import   list the account's PBXs and write a data file (and with --program, a starter Pulumi program)
   doctor   check the base URL, TLS, token and every read-only endpoint against our assumptions
   plan     summarize \`pulumi preview --json\` (file or stdin) as Markdown for a pull request, with gates
+  fleet    every PBX of the account with its stacks, customer, expiry and cost (Markdown, JSON or CSV)
 Run \`yeastar-pseries <command> --help\` for a command's flags. No command places an order.`;
 
 export async function main(
@@ -35,6 +38,8 @@ export async function main(
         return await runImport(rest, io, env, cwd);
       case "doctor":
         return await runDoctor(rest, io, env);
+      case "fleet":
+        return await runFleet(rest, io, env, cwd);
       case undefined:
       case "help":
       case "--help":
@@ -42,7 +47,9 @@ export async function main(
         io.out(USAGE);
         return command === undefined ? 2 : 0;
       default:
-        io.err(`yeastar-pseries: unknown command ${JSON.stringify(command)}; valid commands: import, doctor, plan`);
+        io.err(
+          `yeastar-pseries: unknown command ${JSON.stringify(command)}; valid commands: import, doctor, plan, fleet`,
+        );
         io.err(USAGE);
         return 2;
     }
