@@ -34,6 +34,8 @@ export interface PbxRow {
   /** Serial number of the existing PBX, when state has one. */
   serialNumber?: string;
   action: PbxAction;
+  /** The customer (the PBX's `owner` as the program gives it): "" for none, "not known yet" in a preview. */
+  customer?: string;
   /** null when the preview does not say (values unknown until `up`, or a provider that does not report them). */
   orders: PlannedOrder[] | null;
 }
@@ -349,6 +351,12 @@ function mayOrder(olds: Record<string, unknown> | undefined, news: Record<string
   return ORDERING_INPUTS.some((k) => JSON.stringify(olds[k] ?? null) !== JSON.stringify(news[k] ?? null));
 }
 
+function customerOf(state: ResourceState): string {
+  const owner = str(state.inputs?.owner);
+  if (owner === undefined || owner === "") return "";
+  return owner.includes(UNKNOWN) ? "not known yet" : owner;
+}
+
 function pbxUrl(state: ResourceState | undefined): string | undefined {
   const resolved = state?.inputs?.resolved;
   const fromInputs = isObject(resolved) ? str(resolved.pbxUrl) : undefined;
@@ -388,6 +396,7 @@ export function summarize(input: PreviewInput): PurchaseSummary {
     if (action === "replace") row.action = "replace";
     if (step.op !== "delete-replaced" && step.op !== "delete" && step.new) {
       row.url = pbxUrl(step.new) ?? row.url;
+      row.customer = customerOf(step.new);
       row.orders = plannedOrders(urn.name, step.new.inputs) ?? row.orders;
       // The provider lists orders only for a change that needs some, so an update without the list orders
       // nothing (a billing contact, a PO number) when every value is known and no ordering input changed.
@@ -666,7 +675,7 @@ export function renderMarkdown(summary: PurchaseSummary, gateFailures: string[] 
     out.push("> The preview reported errors (below): what `pulumi up` would buy may be incomplete.", "");
   }
   if (summary.pbxs.length > 0) {
-    out.push("| PBX | URL | Action | Orders | Price |", "| --- | --- | --- | --- | --- |");
+    out.push("| PBX | URL | Customer | Action | Orders | Price |", "| --- | --- | --- | --- | --- | --- |");
     for (const p of summary.pbxs) {
       const orders = p.orders;
       let orderCell: string;
@@ -689,7 +698,9 @@ export function renderMarkdown(summary: PurchaseSummary, gateFailures: string[] 
       }
       const url = p.url ? escapeMarkdown(p.url) : "not known yet";
       const action = p.orders?.some((o) => o.operation === "adopt") ? "adopt existing PBX" : ACTION_LABEL[p.action];
-      out.push(`| ${code(p.name)} | ${url} | ${action} | ${orderCell} | ${priceCell} |`);
+      out.push(
+        `| ${code(p.name)} | ${url} | ${escapeMarkdown(p.customer || "-")} | ${action} | ${orderCell} | ${priceCell} |`,
+      );
     }
     out.push("");
   }

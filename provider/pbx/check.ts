@@ -18,7 +18,7 @@ import {
   type Resolved,
 } from "./plan";
 import { portalView } from "./portal";
-import { adoptionView, planLine, viewOf, viewsOf, type PlannedOrderView } from "./quotes";
+import { adoptionView, PENDING_CUSTOMER, planLine, viewOf, viewsOf, type PlannedOrderView } from "./quotes";
 import { reconcile } from "./reconcile";
 import { allKnown, isResolved, oldInputsOf, type ResolvedInputs } from "./state";
 
@@ -98,6 +98,15 @@ async function resolve(
     billingContactId: contact.billingContactId,
     assignId,
   };
+}
+
+/** Marks inputs whose owner is not known yet (a Customer this run creates); never returned to the engine. */
+const PENDING_OWNER = Symbol("pendingOwner");
+
+/** The customer a preview line names: the owner as written, or one the run creates. */
+function customerOf(inputs: CheckedInputs): string | undefined {
+  if ((inputs as unknown as Record<symbol, unknown>)[PENDING_OWNER]) return PENDING_CUSTOMER;
+  return inputs.owner || undefined;
 }
 
 /**
@@ -198,7 +207,7 @@ export async function checkImpl(
   }
   const news: CheckedInputs = known;
   if (ownerPending) {
-    const result = await checkKnown(olds, news, dryRun, deps, failures);
+    const result = await checkKnown(olds, { ...news, [PENDING_OWNER]: true } as CheckedInputs, dryRun, deps, failures);
     return result.inputs ? { inputs: { ...result.inputs, owner: maybe.owner } } : result;
   }
   return checkKnown(olds, news, dryRun, deps, failures);
@@ -261,13 +270,13 @@ async function checkKnown(
   // A new PBX (or, with allowRepurchase, a second one for a new URL): one purchase, or an adoption.
   if (resolved.adoptProductNo) {
     const views = [adoptionView(resolved.pbxUrl, resolved.adoptProductNo)];
-    if (dryRun) deps.report.info(planLine(resolved.pbxUrl, views));
+    if (dryRun) deps.report.info(planLine(resolved.pbxUrl, views, customerOf(checked)));
     return { inputs: { ...checked, ...(dryRun ? { plannedOrders: views } : {}) } };
   }
   const view = await purchaseView(api, checked);
   checked.priceEstimate = view.price;
   if (!dryRun) return { inputs: { ...checked } };
-  deps.report.info(planLine(resolved.pbxUrl, [view]));
+  deps.report.info(planLine(resolved.pbxUrl, [view], customerOf(checked)));
   return { inputs: { ...checked, plannedOrders: [view] } };
 }
 
@@ -292,7 +301,7 @@ async function existingPbx(
   if (failures.length > 0) return { failures };
   deps.report.info(
     views.length > 0
-      ? planLine(olds.resolved.pbxUrl, views)
+      ? planLine(olds.resolved.pbxUrl, views, customerOf(next))
       : `PBX ${olds.resolved.pbxUrl}: the PBX already has what the program asks for; \`pulumi up\` will record it and place no order`,
   );
   return { inputs: { ...next, plannedOrders: views } };

@@ -41,11 +41,11 @@ describe("Customer and its PBXs in one program", function () {
     assert.match(r.output, /Customer it@initech\.example: `pulumi up` will create this subordinate user/);
     assert.match(
       r.output,
-      /PBX initech-hq\.\S+: `pulumi up` will place 1 order: new PBX \S+: enterprise plan, 100 extensions/,
+      /PBX initech-hq\.\S+ \(customer created in this update\): `pulumi up` will place 1 order: new PBX \S+: enterprise plan, 100 extensions/,
     );
     assert.match(
       r.output,
-      /PBX initech-lab\.\S+: `pulumi up` will place 1 order: new PBX \S+: enterprise plan, 20 extensions/,
+      /PBX initech-lab\.\S+ \(customer created in this update\): `pulumi up` will place 1 order: new PBX \S+: enterprise plan, 20 extensions/,
     );
     assert.equal(sandbox.admin.stats().orders.length, 0);
     assert.equal(sandbox.admin.stats().requests.saveUser, 0);
