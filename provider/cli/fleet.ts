@@ -188,7 +188,7 @@ export async function runFleet(
 }
 
 /** The stack sources in command-line order; each --backend applies to the --stack flags after it. */
-export function sourcesFrom(argv: string[], files: string[]): StackSource[] {
+export function sourcesFrom(argv: string[], files: string[], defaultToCurrent = true): StackSource[] {
   const sources: StackSource[] = files.map((path) => {
     if (path.trim() === "") throw new UsageError("--state is empty; give a file written by `pulumi stack export`");
     return { kind: "file", path };
@@ -212,7 +212,7 @@ export function sourcesFrom(argv: string[], files: string[]): StackSource[] {
   if (sawBackend && !sources.some((s) => s.kind === "cli" && s.backend)) {
     throw new UsageError("--backend applies to the --stack flags after it; give --stack NAME after --backend URL");
   }
-  if (sources.length === 0) sources.push({ kind: "cli" });
+  if (sources.length === 0 && defaultToCurrent) sources.push({ kind: "cli" });
   return sources;
 }
 

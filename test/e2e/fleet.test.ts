@@ -29,11 +29,11 @@ describe("yeastar-pseries fleet over two stacks", function () {
   let north: PulumiProject;
   let south: PulumiProject;
 
-  async function fleet(args: string[], env: NodeJS.ProcessEnv = {}) {
+  async function fleet(args: string[], env: NodeJS.ProcessEnv = {}, command = "fleet") {
     try {
       const { stdout, stderr } = await promisify(execFile)(
         process.execPath,
-        [path.join(REPO_ROOT, "dist", "provider", "cli", "main.js"), "fleet", ...args],
+        [path.join(REPO_ROOT, "dist", "provider", "cli", "main.js"), command, ...args],
         {
           cwd: north.dir,
           env: {
@@ -178,5 +178,43 @@ describe("yeastar-pseries fleet over two stacks", function () {
     assert.equal(portal.code, 1);
     assert.match(portal.stderr, /cannot read the Partner Portal: .*invalid_client/);
     assert.equal(portal.stdout, "", "no report without the product list");
+  });
+
+  it("import leaves out the PBXs another stack manages, unless --include-managed", async function () {
+    sandbox.admin.resetCounters();
+    const out = path.join(north.dir, "import.json");
+    const common = ["--billing-contact", "ap@acme.example", "--out", out, "--force"];
+    const r = await fleet(
+      [...common, "--backend", north.env.PULUMI_BACKEND_URL!, "--stack", "organization/fleet-north/dev"],
+      {},
+      "import",
+    );
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(
+      r.stderr,
+      /skipped alpha\.\S+: already managed by stack fleet-north\/dev; --include-managed imports it anyway/,
+    );
+    assert.match(r.stderr, /skipped shared\.\S+: already managed by stack fleet-north\/dev/);
+    const urls = (file: string) =>
+      (JSON.parse(fs.readFileSync(file, "utf8")) as { pbxs: Array<{ pbxUrl: string }> }).pbxs
+        .map((p) => p.pbxUrl.split(".")[0])
+        .sort();
+    assert.deepEqual(urls(out), ["beta", "loose-01"]);
+    fs.writeFileSync(path.join(north.dir, "north.json"), (await north.exportState()).text);
+    const all = await fleet(
+      [...common, "--state", path.join(north.dir, "north.json"), "--include-managed"],
+      {},
+      "import",
+    );
+    assert.equal(all.code, 0, all.stderr);
+    assert.match(
+      all.stderr,
+      /warning: alpha\.\S+ is already managed by stack fleet-north\/dev; imported as --include-managed asks/,
+    );
+    assert.deepEqual(urls(out), ["alpha", "beta", "loose-01", "shared"]);
+    const broken = await fleet([...common, "--stack", "organization/nowhere/dev"], {}, "import");
+    assert.equal(broken.code, 1, "an unreadable stack stops the import");
+    assert.match(broken.stderr, /organization\/nowhere\/dev/);
+    assert.equal(sandbox.admin.stats().requests.orderSave, 0);
   });
 });
