@@ -161,7 +161,7 @@ describe("CI recipes: pull request preview and main-branch deploy, state in Post
     assert.equal(r.code, 1, r.output);
     assert.match(
       r.summary,
-      /\| `acme-hq` \| acme-hq\.eu\.sandbox\.yeastarcloud\.com \| change \| Extension Expansion: \+20 \(100 -> 120\)/,
+      /\| `acme-hq` \| acme-hq\.eu\.sandbox\.yeastarcloud\.com \| - \| change \| Extension Expansion: \+20 \(100 -> 120\)/,
     );
     assert.match(r.stderr, /plan: --fail-on-purchase: this change would place 1 order/);
     assert.equal(orders().length, 1);

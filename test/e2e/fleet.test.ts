@@ -12,6 +12,7 @@ import { promisify } from "node:util";
 import { startSandbox, type Sandbox } from "../../sandbox";
 import { buyFleet, fleetOf } from "../helpers/fleet";
 import { CANARY_SECRET, declare, pbxArgs, pbxProject } from "../helpers/pbx";
+import { startPostgres } from "../helpers/postgres";
 import { REPO_ROOT, type PulumiProject } from "../helpers/pulumi";
 
 interface Row {
@@ -216,5 +217,30 @@ describe("yeastar-pseries fleet over two stacks", function () {
     assert.equal(broken.code, 1, "an unreadable stack stops the import");
     assert.match(broken.stderr, /organization\/nowhere\/dev/);
     assert.equal(sandbox.admin.stats().requests.orderSave, 0);
+  });
+
+  it("reads a stack in a postgres:// backend through the real CLI", async function () {
+    const pg = await startPostgres();
+    let kept: PulumiProject | undefined;
+    try {
+      kept = await pbxProject(sandbox, "fleet-pg", { PULUMI_BACKEND_URL: pg.url });
+      // Takes over the PBX bought by hand: adopted by URL, no order.
+      const loose = fleetOf(1, "loose")[0];
+      await declare(kept, [
+        { name: "loose", args: pbxArgs({ subdomain: loose.subdomain, extensions: loose.extensions }) },
+      ]);
+      const orders = sandbox.admin.stats().orders.length;
+      const up = await kept.up();
+      assert.equal(up.code, 0, up.output);
+      assert.equal(sandbox.admin.stats().orders.length, orders, "adopted, not bought");
+      const r = await fleet([...bothStacks(), "--backend", pg.url, "--stack", "organization/fleet-pg/dev", "--json"]);
+      assert.equal(r.code, 0, r.stderr);
+      const row = (JSON.parse(r.stdout) as { rows: Row[] }).rows.find((x) => x.pbxUrl.startsWith("loose-01."))!;
+      assert.deepEqual(row.stacks, ["fleet-pg/dev"]);
+      assert.deepEqual(row.flags, []);
+    } finally {
+      kept?.cleanup();
+      await pg.stop();
+    }
   });
 });
