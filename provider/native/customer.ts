@@ -3,11 +3,12 @@
  * the same engine as the dynamic `Customer` (provider/customer/engine.ts). `route` sends each call of the
  * plugin to the PBX or the Customer methods by the resource's type token.
  */
-import type * as provider from "@pulumi/pulumi/provider";
 import { asCustomerApi } from "../api/customer-api";
 import * as customer from "../customer/engine";
 import { CUSTOMER_INPUT_KEYS, STORED_FIELDS, TAX_TYPES, type CustomerState } from "../customer/inputs";
 import type { Deps } from "../pbx/deps";
+import { UNKNOWN } from "../pbx/inputs";
+import type { NativeProvider } from "./provider";
 import type { PropertySpec } from "./schema";
 
 export const CUSTOMER_TYPE = "yeastar:index:Customer";
@@ -64,7 +65,7 @@ function isCustomerUrn(urn: string): boolean {
 type WithDeps = <T>(urn: string, run: (deps: Deps) => Promise<T>) => Promise<T>;
 
 /** The plugin's methods, with Customer calls sent to the Customer engine and everything else to `pbx`. */
-export function route(pbx: provider.Provider, withDeps: WithDeps): provider.Provider {
+export function route(pbx: NativeProvider, withDeps: WithDeps): NativeProvider {
   const deps = (d: Deps): customer.CustomerDeps => ({ api: () => asCustomerApi(d.api()), report: d.report });
   return {
     ...pbx,
@@ -78,6 +79,16 @@ export function route(pbx: provider.Provider, withDeps: WithDeps): provider.Prov
       isCustomerUrn(urn) ? withDeps(urn, (d) => customer.create(inputs, deps(d))) : pbx.create!(urn, inputs),
     update: (id, urn, olds, news) =>
       isCustomerUrn(urn) ? customer.update(id, olds as CustomerState, news) : pbx.update!(id, urn, olds, news),
+    // A preview creates nothing: the id the portal gives is not known until `up` (check said what `up` will do).
+    previewCreate: async (urn, inputs) =>
+      isCustomerUrn(urn)
+        ? { id: "", outs: { ...inputs, partnerId: UNKNOWN, userType: UNKNOWN, adopted: UNKNOWN } }
+        : pbx.previewCreate(urn, inputs),
+    // Update makes no call (only sendActivationEmail may change), so its preview is the update itself.
+    previewUpdate: async (id, urn, olds, news) =>
+      isCustomerUrn(urn)
+        ? { id, ...(await customer.update(id, olds as unknown as CustomerState, news)) }
+        : pbx.previewUpdate(id, urn, olds, news),
     read: (id, urn, props) =>
       isCustomerUrn(urn)
         ? withDeps(urn, async (d) => {
