@@ -1,6 +1,7 @@
 export { PSeriesCloudPbx, type PSeriesCloudPbxArgs } from "./pbx/resource";
 import pbxProvider = require("./pbx/provider");
 export { pbxProvider };
+export { Customer, type CustomerArgs } from "./customer/resource";
 export type { PlannedOrderView } from "./pbx/quotes";
 export type { OrderRecord } from "./pbx/plan";
 export * as catalog from "./api/catalog";
@@ -11,6 +12,8 @@ export {
   getBillingContactsOutput,
   getSubordinateUsers,
   getSubordinateUsersOutput,
+  getCustomer,
+  getCustomerOutput,
   getPbx,
   getPbxOutput,
   listPbxs,

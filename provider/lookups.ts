@@ -7,6 +7,7 @@
  * `pbx/settings.ts`), and the shared client with its token cache, retries and redaction. Nothing here orders.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { asCustomerApi } from "./api/customer-api";
 import type { PartnerApi } from "./api/partner-api";
 import * as inventory from "./inventory";
 import type {
@@ -72,6 +73,26 @@ export async function getSubordinateUsers(): Promise<SubordinateUserResult[]> {
 }
 export function getSubordinateUsersOutput(): pulumi.Output<SubordinateUserResult[]> {
   return pulumi.output(getSubordinateUsers());
+}
+
+/**
+ * One customer (subordinate user) by partner id or email, read afresh from the portal; fails when there is none.
+ * To manage one in a program, declare a `Customer` (with `import: <partner id or email>` for an existing one).
+ */
+export async function getCustomer(idOrEmail: string): Promise<SubordinateUserResult> {
+  const client = asCustomerApi(api());
+  const key = idOrEmail.trim();
+  const user = await client.getSubordinateUser(key);
+  if (!user) throw new Error(`getCustomer: no subordinate user with partner id or email ${JSON.stringify(key)}`);
+  return {
+    partnerId: user.partnerId,
+    email: user.email ?? "",
+    company: user.company ?? "",
+    userType: user.userType ?? "",
+  };
+}
+export function getCustomerOutput(idOrEmail: pulumi.Input<string>): pulumi.Output<SubordinateUserResult> {
+  return pulumi.output(idOrEmail).apply(getCustomer);
 }
 
 /** One PBX of the account, by URL (`{ url }`) or serial number (`{ serialNumber }`); fails when there is none. */

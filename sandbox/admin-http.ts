@@ -28,6 +28,7 @@ export function registerAdminRoutes(app: FastifyInstance, sim: Simulator): void 
   app.delete("/__admin/faults", (_req, reply) => run(reply, () => sim.clearFaults()));
   app.post("/__admin/config", (req, reply) => run(reply, () => sim.setConfig(req.body as ConfigPatch)));
   app.get("/__admin/products", (_req, reply) => run(reply, () => sim.products()));
+  app.get("/__admin/users", (_req, reply) => run(reply, () => sim.users()));
   app.patch("/__admin/products/:productNo", (req, reply) =>
     run(reply, () => {
       const { productNo } = req.params as { productNo: string };

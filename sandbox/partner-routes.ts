@@ -9,7 +9,8 @@ import { ApiError, validationError } from "./envelope";
 import { validateOrder, validatePriceRequest } from "./orders";
 import { lineAmount, sumAmounts } from "./pricing";
 import { orderDetail, orderInfo, orderResult, productInfo } from "./replies";
-import { BILLING_CONTACTS, REGIONS, SUBORDINATE_USERS } from "./seeds";
+import { registerCustomerRoutes } from "./customers";
+import { BILLING_CONTACTS, REGIONS } from "./seeds";
 import type { Simulator } from "./simulator";
 
 /** Registers one API endpoint with the server's wrapping (see `buildServer`). */
@@ -113,7 +114,7 @@ export function registerPartnerRoutes(api: ApiRoute, sim: Simulator, rawBody: (r
 
   api("GET", PATHS.billingContactList, "billingContactList", () => BILLING_CONTACTS);
 
-  api("GET", PATHS.subordinateUserList, "subordinateUserList", () => SUBORDINATE_USERS);
+  registerCustomerRoutes(api, sim);
 
   api("GET", PATHS.productList, "productList", (req) => {
     const productId = queryValue(req, "productId");

@@ -2,6 +2,7 @@
  * The sandbox without its HTTP layer: state, faults and counters, and the admin operations on them.
  */
 import { PATHS, type EndpointName } from "../provider/api/catalog";
+import type { StoredUser } from "./customers";
 import { FaultBook } from "./faults";
 import { isMoney } from "./pricing";
 import { RateLimiter } from "./rate-limit";
@@ -159,6 +160,10 @@ export class Simulator implements SandboxAdmin {
   products(): StoredProduct[] {
     this.store.settle(Date.now());
     return structuredClone(this.store.products);
+  }
+
+  users(): StoredUser[] {
+    return structuredClone(this.store.users);
   }
 
   updateProduct(productNo: string, patch: Partial<StoredProduct>): void {

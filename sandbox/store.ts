@@ -16,6 +16,7 @@ import {
   newTransactionNo,
   unique,
 } from "./ids";
+import { storedUser, type StoredUser } from "./customers";
 import type { OrderContext, ValidOrder } from "./orders";
 import { lineAmount, sumAmounts } from "./pricing";
 import { BILLING_CONTACTS, DEFAULT_PRICES, FOREIGN_URLS, SUBORDINATE_USERS } from "./seeds";
@@ -27,6 +28,11 @@ interface PersistedState {
   orders: StoredOrder[];
   prices: Record<string, Price>;
   tokens: TokenSnapshot;
+  users?: StoredUser[];
+}
+
+function seededUsers(): StoredUser[] {
+  return SUBORDINATE_USERS.map((u) => storedUser({ ...u }));
 }
 
 /** ISO date one billing cycle after `isoDate`, clamped to the month's last day (Jan 31 + 1 month = Feb 28). */
@@ -75,6 +81,8 @@ function applyOrder(product: StoredProduct, order: StoredOrder): void {
 export class Store {
   products: StoredProduct[] = [];
   orders: StoredOrder[] = [];
+  /** Subordinate users: the seeded ones and those `save_user` created (sandbox/customers.ts). */
+  users: StoredUser[] = seededUsers();
   prices: Record<string, Price> = structuredClone(DEFAULT_PRICES);
   config: SandboxConfig;
   readonly tokens = new TokenStore();
@@ -100,6 +108,7 @@ export class Store {
     this.orders = state.orders ?? [];
     this.prices = { ...structuredClone(DEFAULT_PRICES), ...(state.prices ?? {}) };
     if (state.tokens) this.tokens.restore(state.tokens);
+    this.users = state.users ?? seededUsers();
   }
 
   /** Writes a temporary file and renames it, so a crash never leaves half a state file. */
@@ -111,6 +120,7 @@ export class Store {
       orders: this.orders,
       prices: this.prices,
       tokens: this.tokens.snapshot(),
+      users: this.users,
     };
     const temporary = `${this.stateFile}.${process.pid}.tmp`;
     writeFileSync(temporary, `${JSON.stringify(state, null, 2)}\n`);
@@ -120,6 +130,7 @@ export class Store {
   reset(): void {
     this.products = [];
     this.orders = [];
+    this.users = seededUsers();
     this.prices = structuredClone(DEFAULT_PRICES);
     this.config = structuredClone(this.initialConfig);
     this.save();
@@ -143,7 +154,7 @@ export class Store {
   context(): OrderContext {
     return {
       billingContactIds: new Set(BILLING_CONTACTS.map((c) => c.billingContactId)),
-      partnerIds: new Set(SUBORDINATE_USERS.map((u) => u.partnerId)),
+      partnerIds: new Set(this.users.map((u) => u.partnerId)),
       isUrlTaken: (url) => this.isUrlTaken(url),
       projectedProduct: (productNo) => this.projectedProduct(productNo),
       hasPrice: (pricingId) => Object.hasOwn(this.prices, pricingId),
@@ -286,6 +297,11 @@ export class Store {
     if (this.products.length === before) return false;
     this.save();
     return true;
+  }
+
+  addUser(user: StoredUser): void {
+    this.users.push(user);
+    this.save();
   }
 
   setPrices(prices: Record<string, Price>): void {

@@ -3,6 +3,7 @@
  * our code; the HTTP layer writes them as bare JSON integers.
  */
 import type { BillingCycle, EndpointName } from "../provider/api/catalog";
+import type { StoredUser } from "./customers";
 import type { OperationType, PceSpecialRequest, ServiceItem } from "../provider/api/schemas";
 
 export type ProductStatus = "pending" | "active" | "failed";
@@ -165,6 +166,8 @@ export interface SandboxAdmin {
   clearFaults(): void;
   setConfig(c: ConfigPatch): void;
   products(): StoredProduct[];
+  /** Subordinate users: the seeded ones and those created through `save_user`. */
+  users(): StoredUser[];
   updateProduct(productNo: string, patch: Partial<StoredProduct>): void;
   deleteProduct(productNo: string): void;
   /** Every access token issued so far becomes expired (refresh tokens stay valid). */

@@ -92,3 +92,24 @@ export function describePbx(name: string, props: Record<string, unknown>): strin
 export function listOf(values: readonly unknown[]): string {
   return values.map((v) => JSON.stringify(v)).join(", ");
 }
+
+/** Type tokens of a Customer (a subordinate user): the dynamic resource's and the native plugin's. */
+export const CUSTOMER_TYPES: readonly string[] = ["pulumi-nodejs:dynamic/yeastar:Customer", "yeastar:index:Customer"];
+
+export function isCustomerType(type: string): boolean {
+  return CUSTOMER_TYPES.includes(type);
+}
+
+/**
+ * Whether a property is set, counting a value not known yet (a Customer's `partnerId` before it exists) as set.
+ */
+export function isSet(props: Record<string, unknown>, key: string): boolean {
+  let value: unknown;
+  try {
+    value = props[key];
+  } catch (e) {
+    if (e instanceof UnknownValueError) return true;
+    throw e;
+  }
+  return value !== undefined && value !== null && value !== "";
+}

@@ -16,7 +16,8 @@ import type {
 } from "@pulumi/policy";
 
 import { BILLING_CYCLES, MAX_EXTENSIONS, MIN_EXTENSIONS, PLAN_NAMES } from "../../provider/api/catalog";
-import { describePbx, isPbxType, listOf, readKnown, readKnownNumber } from "./pbx";
+import { moneyBudget } from "./money-budget";
+import { describePbx, isPbxType, isSet, listOf, readKnown, readKnownNumber } from "./pbx";
 
 export const PACK_NAME = "yeastar-guardrails";
 
@@ -288,6 +289,46 @@ export const noRepurchase: ResourceValidationPolicy = {
   }),
 };
 
+export interface OwnerRequiredConfig {
+  required?: boolean;
+  exemptResourceNames?: string[];
+}
+
+export const ownerRequired: ResourceValidationPolicy = {
+  name: "yeastar-owner-required",
+  description:
+    "With required: true, every PBX names its customer (owner: a Customer's partnerId, or a subordinate user's " +
+    "partner id or email), so no PBX is bought for nobody. Off by default.",
+  configSchema: {
+    properties: {
+      required: { type: "boolean", default: false, description: "Report a PBX without an owner." },
+      exemptResourceNames: {
+        type: "array",
+        items: { type: "string", minLength: 1 },
+        uniqueItems: true,
+        default: [],
+        description: "Pulumi resource names of PBXs that may go without an owner (the partner's own PBXs).",
+      },
+    },
+  },
+  remediationSteps: "Set owner on the PBX (e.g. owner: customer.partnerId), or exempt it in the config.",
+  validateResource: forPbx((props, args, report) => {
+    const config = args.getConfig<OwnerRequiredConfig>();
+    if (config.required !== true || (config.exemptResourceNames ?? []).includes(args.name)) {
+      return;
+    }
+    // A value not known yet (a Customer created in the same update) counts as set.
+    if (isSet(props, "owner")) {
+      return;
+    }
+    report(
+      `${describePbx(args.name, props)}: owner is not set; required: the partner id or email of the customer who ` +
+        `receives the PBX. Fix: declare a Customer and pass owner: customer.partnerId, or add "${args.name}" to ` +
+        `${configHint(ownerRequired.name, "exemptResourceNames")}.`,
+    );
+  }),
+};
+
 function pbxResources(resources: PolicyResource[]): PolicyResource[] {
   return resources.filter((r) => isPbxType(r.type));
 }
@@ -365,9 +406,10 @@ export const resourcePolicies: ResourceValidationPolicy[] = [
   subdomainPattern,
   protectRequired,
   noRepurchase,
+  ownerRequired,
 ];
 
-export const stackPolicies: StackValidationPolicy[] = [stackBudget];
+export const stackPolicies: StackValidationPolicy[] = [stackBudget, moneyBudget];
 
 /** Every policy of the pack, in the order the CLI lists them. */
 export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [...resourcePolicies, ...stackPolicies];

@@ -42,6 +42,9 @@ export const PATHS = {
   pbxUrlExisted: "/product/openapi/instance/v1/paug_pbx_url_existed",
   billingContactList: "/user/openapi/user/v1/client/billing_contact_list",
   subordinateUserList: "/user/openapi/user/v1/client/partner_list",
+  subordinateUser: "/user/openapi/user/v1/subordinate_user", // + "/{partnerId or Yeastar ID}"
+  saveUser: "/user/openapi/user/v1/client/save_user",
+  countryList: "/user/openapi/area/v1/page",
   productList: "/product/openapi/instance_product/v1/client/instance_product_list",
   productDetail: "/product/openapi/instance_product/v1/detail",
   orderSave: "/order/openapi/order/v1/save",

@@ -31,6 +31,8 @@ export interface PartnerApi {
   listBillingContacts(): Promise<BillingContact[]>;
   /** Subordinate users (customers); fetched once per client and cached. */
   listSubordinateUsers(): Promise<SubordinateUser[]>;
+  /** The list read afresh (a Customer created in this run); optional for fakes. */
+  refreshSubordinateUsers?(): Promise<SubordinateUser[]>;
   /** One page of our own P-Series Cloud Edition products. */
   listProducts(page?: PageRequest): Promise<Page<ProductInfo>>;
   /** Our own product with this PBX URL, paging through the whole list; undefined when none. Never cached. */

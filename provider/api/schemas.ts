@@ -83,6 +83,31 @@ export const SubordinateUser = z.looseObject({
   userType: z.string().optional(),
 });
 export const SubordinateUserList = z.array(SubordinateUser);
+
+/** The body of `save_user` (a subordinate user of type Customer). */
+export const NewSubordinateUser = z.object({
+  userType: z.literal("Customer"),
+  yeastarId: z.string(),
+  company: z.string(),
+  country: z.string(),
+  firstName: z.string().optional(),
+  lastName: z.string().optional(),
+  phoneNumber: z.string().optional(),
+  stateProvince: z.string().optional(),
+  city: z.string().optional(),
+  street: z.string().optional(),
+  zipCode: z.string().optional(),
+  remark: z.string().optional(),
+  taxType: z.enum(["VAT_number", "Tax_ID", "TIN_number", "RUC", "CUIT"]).optional(),
+  taxNum: z.string().optional(),
+  sendUserActivationEmail: z.boolean().optional(),
+});
+export type NewSubordinateUser = z.infer<typeof NewSubordinateUser>;
+/** `save_user` answers a success flag only; the new user's id is not returned. */
+export const SaveUserResult = z.boolean();
+
+export const Country = z.object({ code: z.string(), id: Id, name: z.string() });
+export type Country = z.infer<typeof Country>;
 export type SubordinateUser = z.infer<typeof SubordinateUser>;
 
 /** One service attached to a PBX (inferred field set). */
@@ -117,6 +142,7 @@ export const ProductInfo = z.looseObject({
 });
 export type ProductInfo = z.infer<typeof ProductInfo>;
 export const ProductList = pageOf(ProductInfo);
+export const CountryList = pageOf(Country);
 
 export const ProductDetail = ProductInfo.extend({
   currentPlan: z.string().optional().default(""),

@@ -28,6 +28,7 @@ import {
   table,
   type Output,
 } from "./common";
+import { MANAGED_OPTIONS, MANAGED_USAGE, managedIndex } from "./managed";
 
 export const IMPORT_USAGE = `usage: yeastar-pseries import [--region NAME|ID] [--owner EMAIL|ID] [--url PATTERN]
                               [--billing-contact EMAIL|ID] [--out FILE] [--program DIR] [--force]
@@ -44,6 +45,7 @@ DIR/pbxs.json with --program). Read-only: places no order.
   --package-spec SPEC         how DIR/package.json names this package: a tarball (file:...tgz), git URL or folder;
                               default: what this command was installed from (the package is not on a registry)
   --force                     overwrite existing files
+${MANAGED_USAGE}
 ${CREDENTIAL_USAGE}`;
 
 /** Version of the data file's layout. */
@@ -96,6 +98,7 @@ export async function runImport(
     "project-name": { type: "string" },
     "package-spec": { type: "string" },
     force: { type: "boolean", default: false },
+    ...MANAGED_OPTIONS,
     help: { type: "boolean", short: "h", default: false },
   });
   if (values.help) {
@@ -179,12 +182,24 @@ export async function runImport(
     pbxs = pbxs.filter((p) => minimatch(p.pbxUrl.toLowerCase(), urlPattern, { nocase: true, dot: true }));
   }
 
+  // PBXs other stacks manage are left out unless --include-managed: two stacks would order for one PBX.
+  const managed = await managedIndex(argv, values.state ?? [], cwd, env);
   const imported: ImportedPbx[] = [];
   const skipped: Array<[string, string]> = [];
   const names = new Set<string>();
   const subdomains = new Map<string, number>();
   for (const p of pbxs) subdomains.set(p.subdomain, (subdomains.get(p.subdomain) ?? 0) + 1);
   for (const p of [...pbxs].sort((a, b) => a.pbxUrl.localeCompare(b.pbxUrl))) {
+    const holders = managed.index(p);
+    if (holders.length > 0 && !values["include-managed"]) {
+      skipped.push([p.pbxUrl, `already managed by stack ${holders.join(", ")}; --include-managed imports it anyway`]);
+      continue;
+    }
+    if (holders.length > 0) {
+      io.err(
+        `warning: ${p.pbxUrl} is already managed by stack ${holders.join(", ")}; imported as --include-managed asks`,
+      );
+    }
     const why = unimportable(p);
     if (why) {
       skipped.push([p.pbxUrl, why]);

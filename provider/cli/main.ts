@@ -5,12 +5,14 @@
  *   doctor  check credentials, TLS and every read-only endpoint the provider uses against the real portal
  *   plan    summarize `pulumi preview --json` for a pull request: what `up` would buy, and its price
  *   destroy list what `pulumi destroy` leaves billed (and until when), then run it
+ *   fleet   every PBX of the account with the stacks that manage it, its customer, expiry and cost
  * None ever places an order.
  */
 import { ConfigError, YeastarError } from "../client";
 import { UsageError, type Output } from "./common";
 import { realDestroyDeps, runDestroy } from "./destroy";
 import { runDoctor } from "./doctor";
+import { runFleet } from "./fleet";
 import { runImport } from "./import";
 import { main as runPlan, type PlanIo } from "./plan-main";
 
@@ -20,6 +22,7 @@ Commands:
   doctor   check the base URL, TLS, token and every read-only endpoint against our assumptions
   plan     summarize \`pulumi preview --json\` (file or stdin) as Markdown for a pull request, with gates
   destroy  list every PBX \`pulumi destroy\` would remove and the date it stays billed until, then run it
+  fleet    every PBX of the account with its stacks, customer, expiry and cost (Markdown, JSON or CSV)
 Run \`yeastar-pseries <command> --help\` for a command's flags. No command places an order.`;
 
 export async function main(
@@ -40,6 +43,8 @@ export async function main(
         return await runDoctor(rest, io, env);
       case "destroy":
         return await runDestroy(rest, io, env, realDestroyDeps(cwd, env));
+      case "fleet":
+        return await runFleet(rest, io, env, cwd);
       case undefined:
       case "help":
       case "--help":
@@ -48,7 +53,7 @@ export async function main(
         return command === undefined ? 2 : 0;
       default:
         io.err(
-          `yeastar-pseries: unknown command ${JSON.stringify(command)}; valid commands: import, doctor, plan, destroy`,
+          `yeastar-pseries: unknown command ${JSON.stringify(command)}; valid commands: import, doctor, plan, destroy, fleet`,
         );
         io.err(USAGE);
         return 2;

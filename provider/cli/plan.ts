@@ -30,6 +30,8 @@ export interface PbxRow {
   /** Serial number of the existing PBX, when state has one. */
   serialNumber?: string;
   action: PbxAction;
+  /** The customer (the PBX's `owner` as the program gives it): "" for none, "not known yet" in a preview. */
+  customer?: string;
   /** null when the preview does not say (values unknown until `up`, or a provider that does not report them). */
   orders: PlannedOrder[] | null;
 }
@@ -217,6 +219,12 @@ function mayOrder(olds: Record<string, unknown> | undefined, news: Record<string
   return ORDERING_INPUTS.some((k) => JSON.stringify(olds[k] ?? null) !== JSON.stringify(news[k] ?? null));
 }
 
+function customerOf(state: ResourceState): string {
+  const owner = str(state.inputs?.owner);
+  if (owner === undefined || owner === "") return "";
+  return owner.includes(UNKNOWN) ? "not known yet" : owner;
+}
+
 function pbxUrl(state: ResourceState | undefined): string | undefined {
   const resolved = state?.inputs?.resolved;
   const fromInputs = isObject(resolved) ? str(resolved.pbxUrl) : undefined;
@@ -286,6 +294,7 @@ export function summarize(input: PreviewInput): PurchaseSummary {
     if (action === "replace") row.action = "replace";
     if (step.op !== "delete-replaced" && step.op !== "delete" && step.new) {
       row.url = pbxUrl(step.new) ?? row.url;
+      row.customer = customerOf(step.new);
       // The dynamic resource's check lists them in the inputs; the native plugin's preview create and update
       // return them as an output of the preview (docs/architecture.md, "Native provider plugin").
       row.orders = plannedOrders(urn.name, step.new.inputs) ?? plannedOrders(urn.name, step.new.outputs) ?? row.orders;
@@ -650,7 +659,7 @@ export function renderMarkdown(summary: PurchaseSummary, gateFailures: string[] 
     out.push("");
   }
   if (summary.pbxs.length > 0) {
-    out.push("| PBX | URL | Action | Orders | Price |", "| --- | --- | --- | --- | --- |");
+    out.push("| PBX | URL | Customer | Action | Orders | Price |", "| --- | --- | --- | --- | --- | --- |");
     for (const p of summary.pbxs) {
       const orders = p.orders;
       let orderCell: string;
@@ -667,7 +676,9 @@ export function renderMarkdown(summary: PurchaseSummary, gateFailures: string[] 
       }
       const url = p.url ? escapeMarkdown(p.url) : "not known yet";
       const action = p.orders?.some((o) => o.operation === "adopt") ? "adopt existing PBX" : ACTION_LABEL[p.action];
-      out.push(`| ${code(p.name)} | ${url} | ${action} | ${orderCell} | ${priceCell} |`);
+      out.push(
+        `| ${code(p.name)} | ${url} | ${escapeMarkdown(p.customer || "-")} | ${action} | ${orderCell} | ${priceCell} |`,
+      );
     }
     out.push("");
   }

@@ -6,6 +6,7 @@ import { createHash } from "node:crypto";
 import type { z } from "zod";
 import { ID_FIELDS, PATHS, PCE_PRODUCT_ID, type EndpointName } from "../api/catalog";
 import { parseJson, stringifyJson } from "../api/json";
+import type { CustomerApi } from "../api/customer-api";
 import type { PageRequest, PartnerApi } from "../api/partner-api";
 import {
   BillingContactList,
@@ -17,17 +18,21 @@ import {
   PriceQuote,
   ProductDetail,
   ProductList,
+  CountryList,
   RegionList,
+  SaveUserResult,
+  SubordinateUser,
   SubordinateUserList,
   TokenResult,
   type BillingContact,
+  type Country,
+  type NewSubordinateUser,
   type OrderInfo,
   type OrderRequest,
   type Page,
   type PriceRequest,
   type ProductInfo,
   type RegionInfo,
-  type SubordinateUser,
 } from "../api/schemas";
 import { TokenManager } from "./auth";
 import { assertSafeBaseUrl } from "./base-url";
@@ -90,6 +95,9 @@ export const OPERATIONS: Record<EndpointName, string> = {
   pbxUrlExisted: "check PBX URL",
   billingContactList: "list billing contacts",
   subordinateUserList: "list subordinate users",
+  subordinateUser: "get subordinate user",
+  saveUser: "create subordinate user",
+  countryList: "list countries",
   productList: "list products",
   productDetail: "get product",
   orderSave: "create order",
@@ -138,7 +146,7 @@ type Stats = {
 /** Highest `requestsPerSecond` accepted. */
 export const MAX_REQUESTS_PER_SECOND = 1000;
 
-export class PartnerClient implements PartnerApi {
+export class PartnerClient implements PartnerApi, CustomerApi {
   readonly stats: Stats;
 
   private readonly base: URL;
@@ -213,6 +221,51 @@ export class PartnerClient implements PartnerApi {
     return this.cached("subordinateUsers", () =>
       this.read({ endpoint: "subordinateUserList", method: "GET", schema: SubordinateUserList }),
     );
+  }
+
+  /** The subordinate user list read afresh (after a customer was created); replaces the cached one. */
+  refreshSubordinateUsers(): Promise<SubordinateUser[]> {
+    this.cache.delete("subordinateUsers");
+    return this.listSubordinateUsers();
+  }
+
+  /** One subordinate user by partner id or Yeastar ID (email); undefined only on a definite not-found. */
+  async getSubordinateUser(idOrEmail: string): Promise<SubordinateUser | undefined> {
+    try {
+      return await this.read({
+        endpoint: "subordinateUser",
+        method: "GET",
+        suffix: `/${encodeURIComponent(idOrEmail)}`,
+        schema: SubordinateUser,
+      });
+    } catch (err) {
+      if (err instanceof ApiError && err.fromEnvelope && err.httpStatus === 404) return undefined;
+      throw err;
+    }
+  }
+
+  /** Countries whose name contains `name` (one page of 100). */
+  listCountries(name: string): Promise<Page<Country>> {
+    return this.read({
+      endpoint: "countryList",
+      method: "GET",
+      query: { name, pageNo: 1, pageSize: 100 },
+      schema: CountryList,
+    });
+  }
+
+  /** Creates a subordinate user. Sent once, like an order: the caller looks the email up after a failure. */
+  async createSubordinateUser(user: NewSubordinateUser): Promise<boolean> {
+    const spec: CallSpec<boolean> = { endpoint: "saveUser", method: "POST", json: user, schema: SaveUserResult };
+    const session = await this.#tokens.session();
+    try {
+      return await this.attempt(spec, session.authorization, 1, false);
+    } catch (err) {
+      if (err instanceof ApiError && err.httpStatus === 401) this.#tokens.invalidate(session.token);
+      throw err;
+    } finally {
+      this.cache.delete("subordinateUsers");
+    }
   }
 
   listProducts(page: PageRequest = {}): Promise<Page<ProductInfo>> {

@@ -20,6 +20,7 @@ import { DRY_RUN_KEY } from "../pbx/inputs";
 import { FleetCounter } from "../pbx/large-fleet";
 import type { PbxState } from "../pbx/plan";
 import type { Reporter } from "../pbx/settings";
+import { route } from "./customer";
 import { packageSchema } from "./schema";
 
 /** Sends one message; the promise settles when the engine has it. */
@@ -91,7 +92,7 @@ export function nativeProvider(options: NativeOptions): NativeProvider {
     const advice = fleet.add(urn);
     if (advice) await log.warn(advice, "");
   };
-  return {
+  const pbx: NativeProvider = {
     version: options.version,
     schema,
     check: async (urn, olds, news) => {
@@ -113,4 +114,6 @@ export function nativeProvider(options: NativeOptions): NativeProvider {
       }),
     delete: (id, urn, props) => withDeps(urn, (d) => engine.remove(id, props as Partial<PbxState>, d)),
   };
+  // Customer resources (yeastar:index:Customer) go to their own engine.
+  return route(pbx, withDeps);
 }

@@ -8,6 +8,7 @@
 import { z } from "zod";
 import { INPUT_KEYS, OUTPUT_KEYS, PbxInputsSchema, UNKNOWN } from "../pbx/inputs";
 import { DEFAULT_BASE_URL } from "../pbx/settings";
+import { CUSTOMER_TYPE, customerResourceSchema } from "./customer";
 
 export const PACKAGE = "yeastar";
 export const PBX_TYPE = "yeastar:index:PSeriesCloudPbx";
@@ -199,6 +200,7 @@ export function packageSchema(version: string): Record<string, unknown> {
           ...OUTPUT_KEYS.filter((k) => k !== "plannedOrders" && k !== "priceEstimate"),
         ],
       },
+      [CUSTOMER_TYPE]: customerResourceSchema(),
     },
   };
 }

@@ -6,11 +6,12 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { PLANS } from "../api/catalog";
 import type { PartnerApi } from "../api/partner-api";
+import type { SubordinateUser } from "../api/schemas";
 import type { Deps } from "./deps";
-import { show, validateInputs, DRY_RUN_KEY, type PbxInputs } from "./inputs";
+import { isUnknown, show, validateInputs, DRY_RUN_KEY, type PbxInputs } from "./inputs";
 import { followUpOrders, transitionFailures, type CheckedInputs, type PbxState, type Resolved } from "./plan";
 import { followUpLine, plannedFollowUps, purchaseView } from "./preview";
-import { adoptionView, planLine, type PlannedOrderView } from "./quotes";
+import { adoptionView, PENDING_CUSTOMER, planLine, type PlannedOrderView } from "./quotes";
 import { allKnown, isResolved, oldInputsOf, type ResolvedInputs } from "./state";
 
 type CheckFailure = pulumi.dynamic.CheckFailure;
@@ -66,9 +67,12 @@ async function resolve(
 
   let assignId = "";
   if (inputs.owner) {
-    const users = await api.listSubordinateUsers();
     const key = inputs.owner.trim().toLowerCase();
-    const user = users.find((u) => u.partnerId === inputs.owner!.trim() || (u.email ?? "").toLowerCase() === key);
+    const match = (u: SubordinateUser) => u.partnerId === inputs.owner!.trim() || (u.email ?? "").toLowerCase() === key;
+    let users = await api.listSubordinateUsers();
+    // A Customer created earlier in this run is not in a list read before it: read the list once more.
+    if (!users.some(match) && api.refreshSubordinateUsers) users = await api.refreshSubordinateUsers();
+    const user = users.find(match);
     if (!user) {
       failures.push({
         property: "owner",
@@ -86,6 +90,15 @@ async function resolve(
     billingContactId: contact.billingContactId,
     assignId,
   };
+}
+
+/** Marks inputs whose owner is not known yet (a Customer this run creates); never returned to the engine. */
+const PENDING_OWNER = Symbol("pendingOwner");
+
+/** The customer a preview line names: the owner as written, or one the run creates. */
+function customerOf(inputs: CheckedInputs): string | undefined {
+  if ((inputs as unknown as Record<symbol, unknown>)[PENDING_OWNER]) return PENDING_CUSTOMER;
+  return inputs.owner || undefined;
 }
 
 /**
@@ -176,12 +189,30 @@ export async function checkImpl(
   const olds = oldInputsOf(rawOlds);
   const failures: CheckFailure[] = olds ? transitionFailures(olds, maybe) : [];
   if (failures.length > 0) return { failures };
-  if (!allKnown(maybe)) {
+  // An owner not known yet (a Customer this run creates) changes no order: the preview still lists them.
+  // (In the native plugin, check resolves it the same way and the preview's create lists the orders.)
+  const ownerPending =
+    (dryRun || planIn === "preview-methods") && isUnknown(maybe.owner) && allKnown({ ...maybe, owner: undefined });
+  const known = ownerPending ? { ...maybe, owner: undefined } : maybe;
+  if (!allKnown(known)) {
     // Preview with values not known yet: validate what is known, resolve nothing.
     return { inputs: { ...maybe } };
   }
-  const news: CheckedInputs = maybe;
+  const news: CheckedInputs = known;
+  if (ownerPending) {
+    const result = await checkKnown(olds, { ...news, [PENDING_OWNER]: true } as CheckedInputs, dryRun, deps, failures);
+    return result.inputs ? { inputs: { ...result.inputs, owner: maybe.owner } } : result;
+  }
+  return checkKnown(olds, news, dryRun, deps, failures);
+}
 
+async function checkKnown(
+  olds: ReturnType<typeof oldInputsOf>,
+  news: CheckedInputs,
+  dryRun: boolean,
+  deps: Deps,
+  failures: CheckFailure[],
+): Promise<CheckResult> {
   // Unchanged identity and contacts: reuse what an earlier check resolved, so a no-change preview calls nothing.
   const identityKeys = ["pbxName", "subdomain", "domain", "region", "billingContact", "owner", "plan"] as const;
   if (isResolved(olds) && identityKeys.every((k) => (olds[k] ?? null) === (news[k] ?? null))) {
@@ -232,13 +263,13 @@ export async function checkImpl(
   // A new PBX (or, with allowRepurchase, a second one for a new URL): one purchase, or an adoption.
   if (resolved.adoptProductNo) {
     const views = [adoptionView(resolved.pbxUrl, resolved.adoptProductNo)];
-    if (dryRun) deps.report.info(planLine(resolved.pbxUrl, views));
+    if (dryRun) deps.report.info(planLine(resolved.pbxUrl, views, customerOf(checked)));
     return { inputs: { ...checked, ...(dryRun ? { plannedOrders: views } : {}) } };
   }
   const view = await purchaseView(api, checked);
   checked.priceEstimate = view.price;
   if (!dryRun) return { inputs: { ...checked } };
-  deps.report.info(planLine(resolved.pbxUrl, [view]));
+  deps.report.info(planLine(resolved.pbxUrl, [view], customerOf(checked)));
   return { inputs: { ...checked, plannedOrders: [view] } };
 }
 
@@ -261,6 +292,6 @@ async function existingPbx(
   if (!dryRun) return { inputs: { ...next } };
   const { failures, views } = await previewFollowUps(deps.api(), olds, next, deps);
   if (failures.length > 0) return { failures };
-  deps.report.info(followUpLine(olds.resolved.pbxUrl, views));
+  deps.report.info(followUpLine(olds.resolved.pbxUrl, views, customerOf(next)));
   return { inputs: { ...next, plannedOrders: views } };
 }

@@ -10,7 +10,7 @@ import type { Deps } from "./deps";
 import { OUTPUT_KEYS, show, UNKNOWN } from "./inputs";
 import { describePurchase, followUpOrders, purchaseOrder, transitionFailures, type PbxState } from "./plan";
 import { portalView } from "./portal";
-import { adoptionView, planLine, viewOf, viewsOf, type PlannedOrderView } from "./quotes";
+import { adoptionView, PENDING_CUSTOMER, planLine, viewOf, viewsOf, type PlannedOrderView } from "./quotes";
 import { reconcile } from "./reconcile";
 import {
   hasUnknown,
@@ -47,9 +47,9 @@ export async function plannedFollowUps(
 }
 
 /** The message a preview shows on a PBX with follow-up orders planned. */
-export function followUpLine(url: string, views: readonly PlannedOrderView[]): string {
+export function followUpLine(url: string, views: readonly PlannedOrderView[], customer?: string): string {
   return views.length > 0
-    ? planLine(url, views)
+    ? planLine(url, views, customer)
     : `PBX ${url}: the PBX already has what the program asks for; \`pulumi up\` will record it and place no order`;
 }
 
@@ -70,8 +70,12 @@ function unknownOutputs(): Record<string, unknown> {
  */
 export async function previewCreate(raw: Record<string, unknown>, deps: Deps): Promise<PreviewResult> {
   const inputs = newInputsOf(raw);
+  // An owner not known yet (a Customer this run creates) changes no order; check resolved the rest without it.
+  const ownerPending = inputs.owner === UNKNOWN;
   // Values not known yet (computed from other resources): nothing to plan or price.
-  if (!isResolved(inputs) || hasUnknown(inputs)) return { id: "", outs: { ...unknownOutputs(), ...inputs } };
+  if (!isResolved(inputs) || hasUnknown(ownerPending ? { ...inputs, owner: undefined } : inputs)) {
+    return { id: "", outs: { ...unknownOutputs(), ...inputs } };
+  }
   const api = deps.api();
   const url = inputs.resolved.pbxUrl;
   let ours = inputs.resolved.adoptProductNo;
@@ -85,7 +89,7 @@ export async function previewCreate(raw: Record<string, unknown>, deps: Deps): P
     ours = found.productNo;
   }
   const views = ours ? [adoptionView(url, ours)] : [await purchaseView(api, inputs)];
-  deps.report.info(planLine(url, views));
+  deps.report.info(planLine(url, views, ownerPending ? PENDING_CUSTOMER : inputs.owner || undefined));
   const unknown = UNKNOWN as string;
   const state = stateFrom(
     inputs,

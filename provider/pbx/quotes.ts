@@ -148,8 +148,12 @@ export function adoptionView(url: string, productNo: string): PlannedOrderView {
 }
 
 /** One line per PBX for the preview's diagnostics, so a plain `pulumi preview` shows what will be bought. */
-export function planLine(url: string, views: readonly PlannedOrderView[]): string {
-  if (views.length === 1 && views[0].operation === "adopt") return `PBX ${url}: ${views[0].summary}`;
+export function planLine(url: string, views: readonly PlannedOrderView[], customer?: string): string {
+  const pbx = `PBX ${url}${customer ? ` (customer ${customer})` : ""}`;
+  if (views.length === 1 && views[0].operation === "adopt") return `${pbx}: ${views[0].summary}`;
   const parts = views.map((v) => `${v.summary} [${v.price}]`);
-  return `PBX ${url}: \`pulumi up\` will place ${views.length} order${views.length === 1 ? "" : "s"}: ${parts.join("; ")}`;
+  return `${pbx}: \`pulumi up\` will place ${views.length} order${views.length === 1 ? "" : "s"}: ${parts.join("; ")}`;
 }
+
+/** How a preview line names the PBX's customer: the owner as the program gives it. */
+export const PENDING_CUSTOMER = "created in this update";

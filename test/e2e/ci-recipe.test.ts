@@ -109,7 +109,7 @@ describe("CI recipes: pull request preview and main-branch deploy, state in Post
     assert.match(r.summary, /\*\*1 new PBX · 1 order · USD [\d,]+\.\d\d per year\*\*/);
     assert.match(
       r.summary,
-      /\| `acme-hq` \| acme-hq\.eu\.sandbox\.yeastarcloud\.com \| buy new PBX \| [^|]+ \| USD [\d,]+\.\d\d per year \|/,
+      /\| `acme-hq` \| acme-hq\.eu\.sandbox\.yeastarcloud\.com \| - \| buy new PBX \| [^|]+ \| USD [\d,]+\.\d\d per year \|/,
     );
     assert.match(r.summary, /- \*\*Policy advisory\*\* `yeastar-allowed-regions` on `acme-hq`: .*region "Europe"/);
     assert.match(r.summary, /Policy packs: `yeastar-guardrails`; 1 violation/);
@@ -224,7 +224,7 @@ describe("CI recipes: pull request preview and main-branch deploy, state in Post
     assert.equal(r.code, 1, r.output);
     assert.match(
       r.summary,
-      /\| `acme-hq` \| acme-hq\.eu\.sandbox\.yeastarcloud\.com \| change \| Extension Expansion: \+20 \(100 -> 120\)/,
+      /\| `acme-hq` \| acme-hq\.eu\.sandbox\.yeastarcloud\.com \| - \| change \| Extension Expansion: \+20 \(100 -> 120\)/,
     );
     assert.match(r.stderr, /plan: --fail-on-purchase: this change would place 1 order/);
     assert.equal(orders().length, 1);

@@ -24,6 +24,9 @@ export async function pbxProject(sandbox: Sandbox, name: string, env: Record<str
   });
 }
 
-export async function declare(project: PulumiProject, specs: Array<{ name: string; args: object; protect?: boolean }>) {
+export async function declare(
+  project: PulumiProject,
+  specs: Array<{ name: string; args: object; protect?: boolean; ownerOf?: string }>,
+) {
   await project.setConfig("e2e:pbxs", JSON.stringify(specs));
 }

@@ -340,7 +340,7 @@ describe("plan: Markdown", function () {
     assert.match(md, /\*\*1 changed, 1 replaced \(second purchase\) · 3 orders · USD 2,400\.00 per year\*\*/);
     assert.ok(
       lines.includes(
-        "| `hq` | acme-hq.eu.sandbox.yeastarcloud.com | change | Extension Expansion: +20 (100 -> 120)<br>High Availability: on, for 120 extensions | USD 400.00 per year<br>USD 1,200.00 per year |",
+        "| `hq` | acme-hq.eu.sandbox.yeastarcloud.com | - | change | Extension Expansion: +20 (100 -> 120)<br>High Availability: on, for 120 extensions | USD 400.00 per year<br>USD 1,200.00 per year |",
       ),
       md,
     );
@@ -385,7 +385,7 @@ describe("plan: Markdown", function () {
       }),
     );
     const row = md.split("\n").find((l) => l.includes("buy new PBX")) as string;
-    assert.equal(row, "| `` x` y `` | &lt;b>u\\|rl&lt;/b> | buy new PBX | a\\|b | &lt;script> |");
+    assert.equal(row, "| `` x` y `` | &lt;b>u\\|rl&lt;/b> | - | buy new PBX | a\\|b | &lt;script> |");
   });
 });
 
@@ -411,7 +411,7 @@ describe("plan: the command", function () {
   it("prints Markdown from a file and exits 0", async function () {
     const t = io();
     assert.equal(await main([fixture("create.json")], t.io), 0);
-    assert.match(t.out(), /\| `hq` \| acme-hq\.eu\.sandbox\.yeastarcloud\.com \| buy new PBX \|/);
+    assert.match(t.out(), /\| `hq` \| acme-hq\.eu\.sandbox\.yeastarcloud\.com \| - \| buy new PBX \|/);
     assert.equal(t.err(), "");
   });
 
@@ -421,7 +421,7 @@ describe("plan: the command", function () {
     const lineIo = { out: (l: string) => lines.push(l), err: (l: string) => lines.push(l) };
     const code = await cli(["plan", fixture("create.json"), "--fail-on-purchase"], lineIo, {}, process.cwd(), t.io);
     assert.equal(code, 1, "a purchase fails the gate");
-    assert.match(t.out(), /\| `hq` \| acme-hq\.eu\.sandbox\.yeastarcloud\.com \| buy new PBX \|/);
+    assert.match(t.out(), /\| `hq` \| acme-hq\.eu\.sandbox\.yeastarcloud\.com \| - \| buy new PBX \|/);
     assert.deepEqual(lines, []);
   });
 
@@ -707,7 +707,7 @@ describe("plan: a plan downgrade's price is the new plan's from the end of the t
     const md = renderMarkdown(summarize(parsePreview(preview([downgrade]))));
     assert.match(
       md,
-      /\| `hq` \| acme-hq\.eu\.example \| change \| plan switch \(downgrade\): ultimate -> enterprise, .* \| new plan's price from the end of the current term \(2027-11-28\): USD 240\.00 per month, in place of the current plan's \|/,
+      /\| `hq` \| acme-hq\.eu\.example \| - \| change \| plan switch \(downgrade\): ultimate -> enterprise, .* \| new plan's price from the end of the current term \(2027-11-28\): USD 240\.00 per month, in place of the current plan's \|/,
     );
     assert.match(
       md,
@@ -820,5 +820,54 @@ describe("plan: a real preview of the provider with plannedOrders (digest)", fun
       /acme-desk2\.eu\.sandbox\.yeastarcloud\.com\) is bought, and the current one \(acme-desk\./,
     );
     assert.deepEqual(checkGates(s, { failOnPurchase: true }), ["--fail-on-purchase: this change would place 1 order"]);
+  });
+});
+
+describe("plan: the customer of each PBX", () => {
+  it("names each PBX's owner in the table and the JSON, and says when it is not known yet", () => {
+    const step = (name: string, owner: unknown) => ({
+      urn: `urn:pulumi:dev::shop::pulumi-nodejs:dynamic/yeastar:PSeriesCloudPbx::${name}`,
+      op: "create",
+      newState: {
+        type: "pulumi-nodejs:dynamic/yeastar:PSeriesCloudPbx",
+        inputs: {
+          subdomain: name,
+          ...(owner === undefined ? {} : { owner }),
+          resolved: { pbxUrl: `${name}.eu.example.com` },
+          plannedOrders: [
+            {
+              operation: "purchase_plan",
+              item: "new PBX",
+              quantity: 10,
+              summary: "new PBX",
+              price: "USD 1.00 per year",
+              amount: "1.00",
+              currency: "USD",
+              period: "year",
+            },
+          ],
+        },
+      },
+    });
+    const text = JSON.stringify({
+      steps: [
+        step("a", "it@customer-one.example"),
+        step("b", "04da6b54-80e4-46f7-96ec-b56ff0331ba9"),
+        step("c", undefined),
+      ],
+    });
+    const summary = summarize(parsePreview(text));
+    assert.deepEqual(
+      summary.pbxs.map((p) => [p.name, p.customer]),
+      [
+        ["a", "it@customer-one.example"],
+        ["b", "not known yet"],
+        ["c", ""],
+      ],
+    );
+    const md = renderMarkdown(summary);
+    assert.match(md, /\| `a` \| a\.eu\.example\.com \| it@customer-one\.example \| buy new PBX \|/);
+    assert.match(md, /\| `b` \| b\.eu\.example\.com \| not known yet \| buy new PBX \|/);
+    assert.match(md, /\| `c` \| c\.eu\.example\.com \| - \| buy new PBX \|/);
   });
 });

@@ -4,7 +4,7 @@
  */
 import * as assert from "node:assert/strict";
 import { check } from "../../../provider/pbx/engine";
-import { DRY_RUN_KEY } from "../../../provider/pbx/inputs";
+import { DRY_RUN_KEY, UNKNOWN } from "../../../provider/pbx/inputs";
 import { deps, fakeApi, rawInputs, state } from "./fixtures";
 
 describe("engine: the preview's purchase line", function () {
@@ -31,5 +31,25 @@ describe("engine: the preview's purchase line", function () {
       existing.messages.filter((m) => /new PBX/.test(m.message)),
       [],
     );
+  });
+
+  it("names the PBX's customer: the owner as written, or one this update creates (its id not known yet)", async function () {
+    const d = deps(fakeApi());
+    await check({}, { ...rawInputs({ owner: "it@customer-one.example" }), [DRY_RUN_KEY]: true }, d.deps);
+    assert.match(
+      d.messages[0].message,
+      /^PBX acme-hq\.\S+ \(customer it@customer-one\.example\): `pulumi up` will place 1 order/,
+    );
+    const pending = deps(fakeApi());
+    const r = await check({}, { ...rawInputs({ owner: UNKNOWN }), [DRY_RUN_KEY]: true }, pending.deps);
+    assert.match(
+      pending.messages[0].message,
+      /^PBX acme-hq\.\S+ \(customer created in this update\): `pulumi up` will place 1 order/,
+    );
+    assert.equal(r.inputs?.owner, UNKNOWN, "the owner stays unknown");
+    assert.equal((r.inputs?.plannedOrders as unknown[]).length, 1, "the purchase is listed all the same");
+    // In the update, an owner that is still unknown is not planned around: nothing is resolved.
+    const update = await check({}, { ...rawInputs({ owner: UNKNOWN }), [DRY_RUN_KEY]: false }, deps(fakeApi()).deps);
+    assert.equal(update.inputs?.resolved, undefined);
   });
 });

@@ -2,7 +2,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 
-import { PBX_TYPE, PBX_TYPES } from "../../../policy/src/pbx";
+import { PBX_TYPE, PBX_TYPES, isCustomerType } from "../../../policy/src/pbx";
 import { PACK_NAME, policies, resourcePolicies, stackPolicies } from "../../../policy/src/policies";
 
 const policyDir = path.resolve(__dirname, "../../../../policy");
@@ -19,7 +19,9 @@ describe("policy: pack layout", () => {
         "yeastar-subdomain-pattern",
         "yeastar-protect-required",
         "yeastar-no-repurchase",
+        "yeastar-owner-required",
         "yeastar-stack-budget",
+        "yeastar-money-budget",
       ],
     );
     assert.strictEqual(policies.length, resourcePolicies.length + stackPolicies.length);
@@ -30,6 +32,8 @@ describe("policy: pack layout", () => {
     assert.strictEqual(PBX_TYPE, "pulumi-nodejs:dynamic/yeastar:PSeriesCloudPbx");
     assert.ok(PBX_TYPES.includes("pulumi-nodejs:yeastar:PSeriesCloudPbx"));
     assert.ok(PBX_TYPES.includes("yeastar:index:PSeriesCloudPbx"), "the native plugin's PBXs too");
+    assert.ok(!PBX_TYPES.some(isCustomerType), "a Customer is no PBX: no PBX policy judges it");
+    assert.ok(isCustomerType("pulumi-nodejs:dynamic/yeastar:Customer") && isCustomerType("yeastar:index:Customer"));
   });
 
   it("leaves the enforcement level to the pack default and its config", () => {
@@ -38,7 +42,8 @@ describe("policy: pack layout", () => {
     }
   });
 
-  it("makes every policy configurable, with a default for each setting but allowedRegions", () => {
+  it("makes every policy configurable, with a default for each setting but those whose unset means no limit", () => {
+    const unsetMeansNoLimit = new Set(["allowedRegions", "maxPerPbx", "maxPerStack"]);
     for (const p of policies) {
       assert.ok(p.description, `${p.name} has a description`);
       const properties = p.configSchema?.properties;
@@ -47,7 +52,7 @@ describe("policy: pack layout", () => {
       assert.ok(!("enforcementLevel" in properties), p.name);
       for (const [key, schema] of Object.entries(properties)) {
         assert.ok(schema.description, `${p.name}.${key} has a description`);
-        if (key !== "allowedRegions") {
+        if (!unsetMeansNoLimit.has(key)) {
           assert.notStrictEqual(schema.default, undefined, `${p.name}.${key} has a default`);
         }
       }

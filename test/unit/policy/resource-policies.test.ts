@@ -36,7 +36,7 @@ describe("policy: resource policies (common behaviour)", () => {
         const violations = await runResourcePolicy(
           policy,
           pbxProps({ plan: "basic", extensions: 9999, subdomain: "NOT OK", allowRepurchase: true, region: "Mars" }),
-          { allowedRegions: ["Europe"], allowedBillingCycles: ["monthly"] },
+          { allowedRegions: ["Europe"], allowedBillingCycles: ["monthly"], required: true },
           { type: "pulumi-nodejs:yeastar:PSeriesCloudPbx", protect: false },
         );
         assert.strictEqual(violations.length, 1, JSON.stringify(violations));

@@ -1,0 +1,403 @@
+/**
+ * The fleet report, pure: every PBX of the account (the product list) joined with the stacks that manage it, its
+ * customer, expiry and cost, with totals and flags; rendered as Markdown, JSON or CSV. `fleet.ts` is the shell that
+ * reads the portal and the stacks (docs/architecture.md, "Fleet report").
+ */
+import { PCE_PRODUCT_ID, SERVICES, planNameOf } from "../api/catalog";
+import { divideMoney, formatMoney, parseMoney } from "../api/money";
+import type { PriceQuote, PriceRequest, ProductInfo, SubordinateUser } from "../api/schemas";
+import type { StackState } from "./stacks";
+
+/** What a PBX is billed for: one price quote per distinct shape. */
+export interface Shape {
+  planId: string;
+  billingCycle: string;
+  extensions: number;
+  highAvailability: boolean;
+  recordingMinutes: number;
+}
+
+export function shapeOf(p: ProductInfo): Shape {
+  const services = new Map(p.services.map((s) => [s.serviceId, s.quantity]));
+  return {
+    planId: p.planId,
+    billingCycle: p.billingCycle,
+    extensions: p.extensions,
+    highAvailability: (services.get(SERVICES.highAvailability) ?? 0) > 0,
+    recordingMinutes: services.get(SERVICES.recordingMinutes) ?? 0,
+  };
+}
+
+export function shapeKey(s: Shape): string {
+  return [s.planId, s.billingCycle, s.extensions, s.highAvailability ? "ha" : "", s.recordingMinutes].join("|");
+}
+
+/**
+ * The price request for one period of a shape: the plan and its services as a purchase of the same size (the price
+ * API prices purchases; a renewal of the same shape is assumed to cost the same, README "API assumptions").
+ * Undefined when the billing cycle is not one the API prices.
+ */
+export function priceRequestOf(s: Shape): PriceRequest | undefined {
+  if (s.billingCycle !== "monthly" && s.billingCycle !== "annually") return undefined;
+  const cycle: "monthly" | "annually" = s.billingCycle;
+  const service = (serviceId: string, quantity: number) => ({
+    serviceType: "service" as const,
+    pricingId: serviceId,
+    quantity,
+    billingCycle: cycle,
+    connectionPlanId: s.planId,
+  });
+  return {
+    productId: PCE_PRODUCT_ID,
+    operationType: "purchase_plan",
+    serviceList: [
+      { serviceType: "plan", pricingId: s.planId, quantity: s.extensions, billingCycle: cycle },
+      ...(s.highAvailability ? [service(SERVICES.highAvailability, s.extensions)] : []),
+      ...(s.recordingMinutes > 0 ? [service(SERVICES.recordingMinutes, s.recordingMinutes)] : []),
+    ],
+  };
+}
+
+export type Flag = "no-stack" | "several-stacks" | "expires-soon" | "state-behind" | "unpriced";
+
+export interface FleetRow {
+  pbxUrl: string;
+  serialNumber: string;
+  pbxName: string;
+  status: string;
+  plan: string;
+  billingCycle: string;
+  extensions: number;
+  highAvailability: boolean;
+  recordingMinutes: number;
+  /** Partner id of the customer ("" for none). */
+  ownerId: string;
+  /** The customer as people read it: email (company), else the partner id, else "(none)". */
+  customer: string;
+  expireDate: string;
+  /** Days from today to the expiry date (negative: expired); undefined when the date cannot be read. */
+  daysLeft?: number;
+  currency?: string;
+  /** Decimal strings, exact. */
+  yearly?: string;
+  monthly?: string;
+  /** The stacks whose state holds this PBX (by `<project>/<stack>`). */
+  stacks: string[];
+  flags: Flag[];
+  /** One line per flag, saying what it means for this PBX. */
+  notes: string[];
+}
+
+export interface Total {
+  key: string;
+  pbxs: number;
+  currency: string;
+  yearly: string;
+  monthly: string;
+  /** PBXs without a price, not in the sums. */
+  unpriced: number;
+}
+
+export interface FleetReport {
+  today: string;
+  expiresWithinDays: number;
+  rows: FleetRow[];
+  byCustomer: Total[];
+  byBillingCycle: Total[];
+  total: Total;
+  /** Stack resources that name a PBX the account does not have. */
+  unknownInStacks: string[];
+  counts: Record<Flag, number>;
+}
+
+export interface FleetInput {
+  products: readonly ProductInfo[];
+  users: readonly SubordinateUser[];
+  stacks: readonly StackState[];
+  quotes: ReadonlyMap<string, PriceQuote | undefined>;
+  today: string;
+  expiresWithinDays: number;
+}
+
+function daysBetween(from: string, to: string): number | undefined {
+  const a = Date.parse(`${from}T00:00:00Z`);
+  const b = Date.parse(`${to.slice(0, 10)}T00:00:00Z`);
+  if (!Number.isFinite(a) || !Number.isFinite(b) || !/^\d{4}-\d{2}-\d{2}/.test(to)) return undefined;
+  return Math.round((b - a) / 86_400_000);
+}
+
+const norm = (url: string) => url.trim().toLowerCase().replace(/\.$/, "");
+
+class Sum {
+  pbxs = 0;
+  yearly = 0n;
+  monthly = 0n;
+  unpriced = 0;
+  currencies = new Set<string>();
+  add(row: FleetRow): void {
+    this.pbxs++;
+    if (row.yearly === undefined || row.monthly === undefined || !row.currency) {
+      this.unpriced++;
+      return;
+    }
+    this.currencies.add(row.currency);
+    this.yearly += parseMoney(row.yearly) ?? 0n;
+    this.monthly += parseMoney(row.monthly) ?? 0n;
+  }
+  total(key: string): Total {
+    return {
+      key,
+      pbxs: this.pbxs,
+      // Amounts in two currencies are not added up as one: the report says so.
+      currency: [...this.currencies].join("+") || "",
+      yearly: formatMoney(this.yearly),
+      monthly: formatMoney(this.monthly),
+      unpriced: this.unpriced,
+    };
+  }
+}
+
+export function buildFleetReport(input: FleetInput): FleetReport {
+  const users = new Map(input.users.map((u) => [u.partnerId, u]));
+  const stateCustomers = new Map(input.stacks.flatMap((s) => s.customers.map((c) => [c.partnerId, c] as const)));
+  const rows: FleetRow[] = [];
+  const matched = new Set<string>();
+  for (const p of input.products) {
+    const shape = shapeOf(p);
+    const quote = input.quotes.get(shapeKey(shape));
+    const amount = quote ? parseMoney(quote.totalAmount) : undefined;
+    let yearly: bigint | undefined;
+    let monthly: bigint | undefined;
+    if (amount !== undefined) {
+      yearly = shape.billingCycle === "monthly" ? amount * 12n : amount;
+      // The monthly share of a yearly price, to the cent (half up): what a reseller bills a month.
+      monthly = shape.billingCycle === "monthly" ? amount : ((divideMoney(amount, 12n) + 5_000n) / 10_000n) * 10_000n;
+    }
+    const holders: string[] = [];
+    const notes: string[] = [];
+    let behind = false;
+    for (const stack of input.stacks) {
+      for (const s of stack.pbxs) {
+        const same = s.productNo ? s.productNo === p.productNo : norm(s.pbxUrl) === norm(p.pbxUrl);
+        if (!same) continue;
+        matched.add(`${stack.label}\u0000${s.name}`);
+        if (!holders.includes(stack.label)) holders.push(stack.label);
+        const plan = planNameOf(p.planId) ?? p.planId;
+        const diffs: string[] = [];
+        if (s.extensions !== undefined && s.extensions !== shape.extensions)
+          diffs.push(`extensions ${s.extensions} in state, ${shape.extensions} in the portal`);
+        if (s.plan !== undefined && s.plan !== plan) diffs.push(`plan ${s.plan} in state, ${plan} in the portal`);
+        if (s.highAvailability !== undefined && s.highAvailability !== shape.highAvailability)
+          diffs.push(`highAvailability ${s.highAvailability} in state, ${shape.highAvailability} in the portal`);
+        if (s.recordingMinutes !== undefined && s.recordingMinutes !== shape.recordingMinutes)
+          diffs.push(`recordingMinutes ${s.recordingMinutes} in state, ${shape.recordingMinutes} in the portal`);
+        if (diffs.length > 0) {
+          behind = true;
+          notes.push(
+            `state behind the portal in ${stack.label} (${s.name}): ${diffs.join("; ")}; run \`pulumi refresh\``,
+          );
+        }
+      }
+    }
+    const flags: Flag[] = [];
+    if (holders.length === 0) {
+      flags.push("no-stack");
+      notes.push("in no stack: nothing manages it (bring it in with `yeastar-pseries import`)");
+    }
+    if (holders.length > 1) {
+      flags.push("several-stacks");
+      notes.push(`in ${holders.length} stacks (${holders.join(", ")}): two programs may order for it; keep it in one`);
+    }
+    const daysLeft = daysBetween(input.today, p.expireDate);
+    if (daysLeft !== undefined && daysLeft <= input.expiresWithinDays) {
+      flags.push("expires-soon");
+      notes.push(
+        daysLeft < 0
+          ? `expired ${-daysLeft} days ago (${p.expireDate})`
+          : `expires in ${daysLeft} days (${p.expireDate})`,
+      );
+    }
+    if (daysLeft === undefined) notes.push(`expiry date ${JSON.stringify(p.expireDate)} cannot be read`);
+    if (behind) flags.push("state-behind");
+    if (yearly === undefined) {
+      flags.push("unpriced");
+      notes.push("no price: the price API did not answer for this PBX's plan and services");
+    }
+    const user = p.assignId ? users.get(p.assignId) : undefined;
+    const fromState = p.assignId ? stateCustomers.get(p.assignId) : undefined;
+    const email = user?.email || fromState?.email || "";
+    const company = user?.company || fromState?.company || "";
+    const customer = p.assignId
+      ? email
+        ? `${email}${company ? ` (${company})` : ""}`
+        : `partner ${p.assignId}`
+      : "(none)";
+    rows.push({
+      pbxUrl: p.pbxUrl,
+      serialNumber: p.productNo,
+      pbxName: p.pbxName,
+      status: p.status,
+      plan: planNameOf(p.planId) ?? p.planId,
+      billingCycle: p.billingCycle,
+      extensions: shape.extensions,
+      highAvailability: shape.highAvailability,
+      recordingMinutes: shape.recordingMinutes,
+      ownerId: p.assignId ?? "",
+      customer,
+      expireDate: p.expireDate,
+      ...(daysLeft !== undefined ? { daysLeft } : {}),
+      ...(quote && yearly !== undefined && monthly !== undefined
+        ? { currency: quote.currencyCode, yearly: formatMoney(yearly), monthly: formatMoney(monthly) }
+        : {}),
+      stacks: holders,
+      flags,
+      notes,
+    });
+  }
+  rows.sort((a, b) => a.customer.localeCompare(b.customer) || a.pbxUrl.localeCompare(b.pbxUrl));
+  const unknownInStacks = input.stacks.flatMap((s) =>
+    s.pbxs
+      .filter((x) => !matched.has(`${s.label}\u0000${x.name}`))
+      .map((x) => `${s.label}: ${x.name} (${x.pbxUrl || x.productNo}) is not in the account's product list`),
+  );
+  const group = (key: (r: FleetRow) => string) => {
+    const sums = new Map<string, Sum>();
+    for (const r of rows) {
+      const k = key(r);
+      if (!sums.has(k)) sums.set(k, new Sum());
+      sums.get(k)!.add(r);
+    }
+    return [...sums].map(([k, s]) => s.total(k)).sort((a, b) => a.key.localeCompare(b.key));
+  };
+  const all = new Sum();
+  for (const r of rows) all.add(r);
+  const counts = { "no-stack": 0, "several-stacks": 0, "expires-soon": 0, "state-behind": 0, unpriced: 0 };
+  for (const r of rows) for (const f of r.flags) counts[f]++;
+  return {
+    today: input.today,
+    expiresWithinDays: input.expiresWithinDays,
+    rows,
+    byCustomer: group((r) => r.customer),
+    byBillingCycle: group((r) => r.billingCycle),
+    total: all.total("all"),
+    unknownInStacks,
+    counts,
+  };
+}
+
+const FLAG_TEXT: Record<Flag, string> = {
+  "no-stack": "in no stack",
+  "several-stacks": "in two or more stacks",
+  "expires-soon": "expires soon",
+  "state-behind": "state behind the portal",
+  unpriced: "no price",
+};
+
+const cell = (s: string) => s.replace(/\|/g, "\\|");
+const money = (currency: string | undefined, v: string | undefined) =>
+  v === undefined ? "unavailable" : `${currency} ${v}`;
+const addOns = (r: FleetRow) =>
+  [r.highAvailability ? "HA" : "", r.recordingMinutes > 0 ? `${r.recordingMinutes} min` : ""]
+    .filter(Boolean)
+    .join(", ") || "-";
+
+export function renderMarkdown(report: FleetReport, problems: readonly string[]): string {
+  const out: string[] = ["# Yeastar PBX fleet", ""];
+  out.push(
+    `${report.rows.length} PBXs on ${report.today}; ${report.total.currency || "USD"} ${report.total.yearly} a year, ` +
+      `${report.total.monthly} a month${report.total.unpriced > 0 ? ` (${report.total.unpriced} PBXs without a price not counted)` : ""}.`,
+    "",
+  );
+  if (problems.length > 0) {
+    out.push("## Could not read", "", ...problems.map((p) => `- ${p}`), "", "The report below is incomplete.", "");
+  }
+  out.push(
+    "| PBX | Customer | Plan | Cycle | Ext. | Add-ons | Expires | Days left | Per year | Per month | Stacks | Flags |",
+    "| --- | --- | --- | --- | ---: | --- | --- | ---: | ---: | ---: | --- | --- |",
+  );
+  for (const r of report.rows) {
+    out.push(
+      `| ${cell(r.pbxUrl)} | ${cell(r.customer)} | ${r.plan} | ${r.billingCycle} | ${r.extensions} | ${addOns(r)} | ${r.expireDate || "?"} | ${r.daysLeft ?? "?"} | ${money(r.currency, r.yearly)} | ${money(r.currency, r.monthly)} | ${cell(r.stacks.join(", ") || "-")} | ${r.flags.map((f) => FLAG_TEXT[f]).join(", ") || "-"} |`,
+    );
+  }
+  const totals = (title: string, head: string, list: Total[]) => {
+    out.push(
+      "",
+      `## ${title}`,
+      "",
+      `| ${head} | PBXs | Per year | Per month | Without a price |`,
+      "| --- | ---: | ---: | ---: | ---: |",
+    );
+    for (const t of list)
+      out.push(
+        `| ${cell(t.key)} | ${t.pbxs} | ${t.currency} ${t.yearly} | ${t.currency} ${t.monthly} | ${t.unpriced} |`,
+      );
+  };
+  totals("Per customer", "Customer", report.byCustomer);
+  totals("Per billing period", "Billing cycle", report.byBillingCycle);
+  out.push("", "## Flags", "");
+  out.push(
+    `- in no stack: ${report.counts["no-stack"]}; in two or more stacks: ${report.counts["several-stacks"]}; ` +
+      `expires within ${report.expiresWithinDays} days: ${report.counts["expires-soon"]}; state behind the portal: ` +
+      `${report.counts["state-behind"]}; no price: ${report.counts.unpriced}`,
+  );
+  for (const r of report.rows) for (const n of r.notes) out.push(`- ${r.pbxUrl}: ${n}`);
+  for (const u of report.unknownInStacks) out.push(`- ${u}`);
+  return `${out.join("\n")}\n`;
+}
+
+export function toJson(report: FleetReport, problems: readonly string[]): string {
+  return `${JSON.stringify({ complete: problems.length === 0, problems, ...report }, null, 2)}\n`;
+}
+
+function csvCell(v: string | number | boolean | undefined): string {
+  const s = v === undefined ? "" : String(v);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export function toCsv(report: FleetReport): string {
+  const head = [
+    "pbxUrl",
+    "serialNumber",
+    "customer",
+    "ownerId",
+    "plan",
+    "billingCycle",
+    "extensions",
+    "highAvailability",
+    "recordingMinutes",
+    "expireDate",
+    "daysLeft",
+    "currency",
+    "yearly",
+    "monthly",
+    "stacks",
+    "flags",
+  ];
+  const lines = [head.join(",")];
+  for (const r of report.rows) {
+    lines.push(
+      [
+        r.pbxUrl,
+        r.serialNumber,
+        r.customer,
+        r.ownerId,
+        r.plan,
+        r.billingCycle,
+        r.extensions,
+        r.highAvailability,
+        r.recordingMinutes,
+        r.expireDate,
+        r.daysLeft,
+        r.currency,
+        r.yearly,
+        r.monthly,
+        r.stacks.join(" "),
+        r.flags.join(" "),
+      ]
+        .map(csvCell)
+        .join(","),
+    );
+  }
+  return `${lines.join("\n")}\n`;
+}
