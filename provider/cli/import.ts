@@ -13,8 +13,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { minimatch } from "minimatch";
+import { findByIdOrName } from "../api/paging";
 import type { PartnerApi } from "../api/partner-api";
-import { billingContacts, listPbxs, unimportable, type PbxResult } from "../inventory";
+import { billingContacts, importArgsOf, listPbxs, unimportable, type ImportArgs, type PbxResult } from "../inventory";
 import { validateInputs } from "../pbx/inputs";
 import { packageVersion } from "../client/transport";
 import {
@@ -52,19 +53,7 @@ export interface ImportedPbx {
   name: string;
   serialNumber: string;
   pbxUrl: string;
-  args: {
-    pbxName: string;
-    subdomain: string;
-    region: string;
-    domain: string;
-    plan: string;
-    extensions: number;
-    billingCycle: string;
-    highAvailability: boolean;
-    recordingMinutes: number;
-    billingContact: string;
-    owner?: string;
-  };
+  args: ImportArgs;
 }
 
 export interface DataFile {
@@ -132,8 +121,12 @@ export async function runImport(
   const listed = contacts.map((c) => `${c.email} (${c.id})`).join(", ") || "(none)";
   let billingContact: string;
   if (contactFlag !== undefined) {
-    const key = contactFlag.toLowerCase();
-    const hit = contacts.find((c) => c.id === contactFlag || c.email.toLowerCase() === key);
+    const hit = findByIdOrName(
+      contacts,
+      contactFlag,
+      (c) => c.id,
+      (c) => c.email,
+    );
     if (!hit) {
       throw new UsageError(
         `--billing-contact ${JSON.stringify(contactFlag)} is not a billing contact of this account; expected the email or id of one of: ${listed}`,
@@ -174,25 +167,8 @@ export async function runImport(
       skipped.push([p.pbxUrl, why]);
       continue;
     }
-    const args: ImportedPbx["args"] = {
-      pbxName: p.pbxName,
-      subdomain: p.subdomain,
-      region: p.regionName,
-      domain: p.domainSuffix,
-      plan: p.plan!,
-      extensions: p.extensions,
-      billingCycle: p.billingCycle,
-      highAvailability: p.highAvailability,
-      recordingMinutes: p.recordingMinutes,
-      billingContact,
-    };
-    if (p.ownerId) {
-      if (p.ownerEmail) args.owner = p.ownerEmail;
-      else
-        io.err(
-          `warning: ${p.pbxUrl} is assigned to partner ${p.ownerId}, who is not in your subordinate user list; left out "owner"`,
-        );
-    }
+    const { args, notes } = importArgsOf(p, billingContact);
+    for (const note of notes) io.err(`warning: ${note}`);
     const failures = validateInputs(args).failures;
     if (failures.length > 0) {
       skipped.push([p.pbxUrl, failures.map((f) => f.reason).join("; ")]);

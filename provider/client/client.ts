@@ -4,8 +4,9 @@
  */
 import { createHash } from "node:crypto";
 import type { z } from "zod";
-import { ID_FIELDS, PATHS, PCE_PRODUCT_ID, type EndpointName } from "../api/catalog";
+import { ID_FIELDS, MAX_REQUESTS_PER_SECOND, PATHS, PCE_PRODUCT_ID, type EndpointName } from "../api/catalog";
 import { parseJson, stringifyJson } from "../api/json";
+import { allEntries } from "../api/paging";
 import type { PageRequest, PartnerApi } from "../api/partner-api";
 import {
   BillingContactList,
@@ -99,10 +100,6 @@ export const OPERATIONS: Record<EndpointName, string> = {
 };
 
 const PRODUCT_NOT_FOUND_CODES = new Set(["product_not_found"]);
-/** Page size used when searching our own product list. */
-const SEARCH_PAGE_SIZE = 100;
-/** Guard against a server whose paging never ends. */
-const MAX_SEARCH_PAGES = 1000;
 /** Tokens remembered for redaction; older ones are long expired and will not show up in a response. */
 const MAX_REMEMBERED_TOKENS = 50;
 
@@ -135,8 +132,8 @@ type Stats = {
   rateLimited: number;
 };
 
-/** Highest `requestsPerSecond` accepted. */
-export const MAX_REQUESTS_PER_SECOND = 1000;
+/** Highest `requestsPerSecond` accepted (provider/api/catalog.ts; settings.ts checks the same bound). */
+export { MAX_REQUESTS_PER_SECOND };
 
 export class PartnerClient implements PartnerApi {
   readonly stats: Stats;
@@ -229,14 +226,10 @@ export class PartnerClient implements PartnerApi {
     const wanted = normalizeHost(pbxUrl);
     // A PBX whose purchase failed keeps its listing but frees its URL: one bought again later wins over it.
     let failed: ProductInfo | undefined;
-    for (let pageNo = 1; pageNo <= MAX_SEARCH_PAGES; pageNo++) {
-      const page = await this.listProducts({ pageNo, pageSize: SEARCH_PAGE_SIZE });
-      for (const p of page.results) {
-        if (normalizeHost(p.pbxUrl) !== wanted) continue;
-        if (p.status !== "failed") return p;
-        failed ??= p;
-      }
-      if (page.results.length === 0 || pageNo >= page.totalPage) return failed;
+    for await (const p of allEntries((page) => this.listProducts(page))) {
+      if (normalizeHost(p.pbxUrl) !== wanted) continue;
+      if (p.status !== "failed") return p;
+      failed ??= p;
     }
     return failed;
   }

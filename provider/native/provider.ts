@@ -15,8 +15,8 @@ import type * as pulumi from "@pulumi/pulumi";
 import type * as provider from "@pulumi/pulumi/provider";
 import * as engine from "../pbx/engine";
 import { defaultDeps, type Deps } from "../pbx/deps";
+import { NATIVE_PBX_TYPE, urnType, type PbxState } from "../api/contract";
 import { DRY_RUN_KEY } from "../pbx/inputs";
-import type { PbxState } from "../pbx/plan";
 import type { Reporter } from "../pbx/settings";
 import { packageSchema } from "./schema";
 
@@ -46,29 +46,15 @@ function withoutMarkers(news: Record<string, unknown>): Record<string, unknown> 
   return rest;
 }
 
-export function nativeProvider(options: NativeOptions): provider.Provider {
-  const log = options.log ?? { info: engineLog("info"), warn: engineLog("warn") };
-  /**
-   * Runs one engine call with messages attached to `urn`. The call returns only once the engine has every message:
-   * a message still on its way when the operation ends may be lost (the engine can stop the plugin right after
-   * the last step, as after a destroy).
-   */
-  const withDeps = async <T>(urn: string, run: (deps: Deps) => Promise<T>): Promise<T> => {
-    const sent: Array<Promise<void> | void> = [];
-    const report: Reporter = {
-      info: (m) => void sent.push(log.info(m, urn)),
-      warn: (m) => void sent.push(log.warn(m, urn)),
-    };
-    try {
-      return await run({ ...(options.deps ?? defaultDeps)(), report });
-    } finally {
-      await Promise.allSettled(sent);
-    }
-  };
-  const schema = JSON.stringify(packageSchema(options.version));
+/** What the plugin does for one resource type: the SDK's resource methods, once the type is known. */
+export type TypeHandler = Required<Pick<provider.Provider, "check" | "diff" | "create" | "read" | "update" | "delete">>;
+
+/** Runs one engine call with messages attached to a resource's URN (see `nativeProvider`). */
+type WithDeps = <T>(urn: string, run: (deps: Deps) => Promise<T>) => Promise<T>;
+
+/** PSeriesCloudPbx: every method is the engine entry point the dynamic provider calls. */
+function pbxHandler(withDeps: WithDeps): TypeHandler {
   return {
-    version: options.version,
-    schema,
     check: (urn, olds, news) => withDeps(urn, (d) => engine.check(olds ?? {}, withoutMarkers(news), d)),
     diff: (id, _urn, olds, news) => engine.diffWithPortal(id, olds as PbxState, news),
     create: (urn, inputs) => withDeps(urn, (d) => engine.create(inputs, d)),
@@ -81,5 +67,49 @@ export function nativeProvider(options: NativeOptions): provider.Provider {
         return result.id ? result : { id: "", props: {} };
       }),
     delete: (id, urn, props) => withDeps(urn, (d) => engine.remove(id, props as Partial<PbxState>, d)),
+  };
+}
+
+export function nativeProvider(options: NativeOptions): provider.Provider {
+  const log = options.log ?? { info: engineLog("info"), warn: engineLog("warn") };
+  /**
+   * Runs one engine call with messages attached to `urn`. The call returns only once the engine has every message:
+   * a message still on its way when the operation ends may be lost (the engine can stop the plugin right after
+   * the last step, as after a destroy).
+   */
+  const withDeps: WithDeps = async (urn, run) => {
+    const sent: Array<Promise<void> | void> = [];
+    const report: Reporter = {
+      info: (m) => void sent.push(log.info(m, urn)),
+      warn: (m) => void sent.push(log.warn(m, urn)),
+    };
+    try {
+      return await run({ ...(options.deps ?? defaultDeps)(), report });
+    } finally {
+      await Promise.allSettled(sent);
+    }
+  };
+  // One handler per type token: a second resource type is one more entry (and its schema in schema.ts).
+  const handlers = new Map<string, TypeHandler>([[NATIVE_PBX_TYPE, pbxHandler(withDeps)]]);
+  const route = (urn: string): TypeHandler => {
+    const type = urnType(urn);
+    const handler = handlers.get(type);
+    if (!handler) {
+      throw new Error(
+        `unknown resource type ${JSON.stringify(type)}; this plugin serves ${[...handlers.keys()].join(", ")}`,
+      );
+    }
+    return handler;
+  };
+  const schema = JSON.stringify(packageSchema(options.version));
+  return {
+    version: options.version,
+    schema,
+    check: async (urn, olds, news) => route(urn).check(urn, olds, news),
+    diff: async (id, urn, olds, news) => route(urn).diff(id, urn, olds, news),
+    create: async (urn, inputs) => route(urn).create(urn, inputs),
+    update: async (id, urn, olds, news) => route(urn).update(id, urn, olds, news),
+    read: async (id, urn, props) => route(urn).read(id, urn, props),
+    delete: async (id, urn, props) => route(urn).delete(id, urn, props),
   };
 }

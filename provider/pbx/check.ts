@@ -4,6 +4,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { PLANS } from "../api/catalog";
+import { findByIdOrName } from "../api/paging";
 import type { PartnerApi } from "../api/partner-api";
 import type { Deps } from "./deps";
 import { show, validateInputs, DRY_RUN_KEY, type PbxInputs } from "./inputs";
@@ -30,8 +31,12 @@ async function resolve(
   failures: CheckFailure[],
 ): Promise<Omit<Resolved, "adoptProductNo"> | undefined> {
   const regions = await api.listRegions();
-  const wanted = inputs.region.trim().toLowerCase();
-  const region = regions.find((r) => r.id === inputs.region.trim() || r.name.toLowerCase() === wanted);
+  const region = findByIdOrName(
+    regions,
+    inputs.region,
+    (r) => r.id,
+    (r) => r.name,
+  );
   let resolvedRegion: Pick<Resolved, "regionId" | "regionName" | "pbxSubDomainId" | "domainSuffix"> | undefined;
   if (!region) {
     failures.push({
@@ -59,9 +64,11 @@ async function resolve(
   }
 
   const contacts = await api.listBillingContacts();
-  const contactKey = inputs.billingContact.trim().toLowerCase();
-  const contact = contacts.find(
-    (c) => c.billingContactId === inputs.billingContact.trim() || c.emailAddress.toLowerCase() === contactKey,
+  const contact = findByIdOrName(
+    contacts,
+    inputs.billingContact,
+    (c) => c.billingContactId,
+    (c) => c.emailAddress,
   );
   if (!contact) {
     failures.push({
@@ -75,8 +82,12 @@ async function resolve(
   let assignId = "";
   if (inputs.owner) {
     const users = await api.listSubordinateUsers();
-    const key = inputs.owner.trim().toLowerCase();
-    const user = users.find((u) => u.partnerId === inputs.owner!.trim() || (u.email ?? "").toLowerCase() === key);
+    const user = findByIdOrName(
+      users,
+      inputs.owner,
+      (u) => u.partnerId,
+      (u) => u.email,
+    );
     if (!user) {
       failures.push({
         property: "owner",

@@ -6,19 +6,10 @@
 import { PCE_PRODUCT_ID } from "../api/catalog";
 import type { PartnerApi } from "../api/partner-api";
 import type { OrderRequest, PriceQuote } from "../api/schemas";
+import type { PlannedOrderView } from "../api/contract";
 import type { PlannedOrder } from "./plan";
 
-/** One order as the preview lists it (a property of the resource, and the summary command's input). */
-export interface PlannedOrderView {
-  operation: "purchase_plan" | "purchase_service" | "switch_plan" | "adopt";
-  item: string;
-  quantity: number;
-  summary: string;
-  price: string;
-  amount?: string;
-  currency?: string;
-  period?: "month" | "year";
-}
+export type { PlannedOrderView } from "../api/contract";
 
 const UNAVAILABLE = "unavailable (the price API did not answer)";
 
