@@ -2,15 +2,11 @@
  * The Partner Portal client: envelope and schema checks, token handling, retries for reads, and the one rule that
  * matters most: the order POST is sent exactly once, and any doubt about its outcome is reported as ambiguous.
  */
-import { createHash } from "node:crypto";
-import type { z } from "zod";
-import { ID_FIELDS, MAX_REQUESTS_PER_SECOND, PATHS, PCE_PRODUCT_ID, type EndpointName } from "../api/catalog";
-import { parseJson, stringifyJson } from "../api/json";
+import { MAX_REQUESTS_PER_SECOND, PATHS, PCE_PRODUCT_ID, type EndpointName } from "../api/catalog";
 import { allEntries } from "../api/paging";
 import type { PageRequest, PartnerApi } from "../api/partner-api";
 import {
   BillingContactList,
-  Envelope,
   OrderDetail,
   OrderList,
   OrderResult,
@@ -32,98 +28,28 @@ import {
 } from "../api/schemas";
 import { TokenManager } from "./auth";
 import { assertSafeBaseUrl } from "./base-url";
-import {
-  classify,
-  classifyNetwork,
-  effectiveStatus,
-  errorFlags,
-  isTokenRejection,
-  type CallKind,
-  type Failure,
-  type Happened,
-} from "./classify";
+import { OPERATIONS, errorFor, readReply, requestInit, urlFor, type CallSpec, type Reply } from "./call";
+import { classify, classifyNetwork, effectiveStatus, errorFlags, isTokenRejection, type CallKind } from "./classify";
 import { ApiError, ConfigError, NetworkError, SchemaError } from "./errors";
 import { RequestGate } from "./gate";
+import { assertIdFields, nonNegative, positive, requestRate, type ClientOptions } from "./options";
 import { redact } from "./redact";
-import { parseRetryAfter, withRetries, type RetryDecision, type RetryPolicy } from "./retry";
+import { withRetries, type RetryDecision, type RetryPolicy } from "./retry";
 import {
   defaultFetch,
   exchange,
-  keepAliveAgentFor,
   packageVersion,
   TransportFailure,
   type FetchLike,
   type RawResponse,
 } from "./transport";
 
-export interface ClientOptions {
-  baseUrl: string;
-  clientId: string;
-  clientSecret: string;
-  /** Injected fetch; default node-fetch with a keep-alive agent. */
-  fetch?: FetchLike;
-  /** Default "pulumi-yeastar-pseries/<package version>". */
-  userAgent?: string;
-  /** Per attempt, for everything but the order POST; default 30000. */
-  timeoutMs?: number;
-  /** For the order POST; default 60000. */
-  orderTimeoutMs?: number;
-  retry?: { retries?: number; baseDelayMs?: number; maxDelayMs?: number };
-  /** Accept plain http:// on a non-loopback host (a sandbox in a test network); see base-url.ts. */
-  allowInsecureHttpForTesting?: boolean;
-  /**
-   * At most this many requests per second from this client (every endpoint, the token and the order included),
-   * e.g. to stay under the portal's rate limit with a large fleet; default: no limit. See gate.ts.
-   */
-  requestsPerSecond?: number;
-  /** Refresh the access token this long before it expires; default 120. */
-  refreshMarginSeconds?: number;
-  /** Receives one line per attempt, retry and token event; every line is redacted first. */
-  log?: (line: string) => void;
-  /** Clock for token expiry (tests). Delays always use the real timers. */
-  now?: () => number;
-}
-
-/** What each endpoint is called in messages; the user reads these. */
-export const OPERATIONS: Record<EndpointName, string> = {
-  token: "request access token",
-  regionList: "list regions",
-  pbxUrlExisted: "check PBX URL",
-  billingContactList: "list billing contacts",
-  subordinateUserList: "list subordinate users",
-  productList: "list products",
-  productDetail: "get product",
-  orderSave: "create order",
-  orderList: "list orders",
-  orderDetail: "get order",
-  priceCalculate: "calculate price",
-};
+export { OPERATIONS } from "./call";
+export type { ClientOptions } from "./options";
 
 const PRODUCT_NOT_FOUND_CODES = new Set(["product_not_found"]);
 /** Tokens remembered for redaction; older ones are long expired and will not show up in a response. */
 const MAX_REMEMBERED_TOKENS = 50;
-
-interface CallSpec<T> {
-  endpoint: EndpointName;
-  method: "GET" | "POST";
-  /** Path suffix after PATHS[endpoint], e.g. "/123" for order detail. */
-  suffix?: string;
-  query?: Record<string, string | number | undefined>;
-  /** JSON body; ID fields are written as bare integers. */
-  json?: unknown;
-  /** Form body (token endpoint only). */
-  form?: Record<string, string>;
-  schema: z.ZodType<T, unknown>;
-}
-
-/** A response as `attempt` reads it: the facts for `classify`, and what the result or the error is built from. */
-interface Reply<T> {
-  happened: Exclude<Happened, { kind: "network" }>;
-  envelope?: Envelope;
-  result?: T;
-  /** Why the body or the result is unusable, for a SchemaError. */
-  issues: string[];
-}
 
 type Stats = {
   calls: Record<EndpointName, number>;
@@ -343,7 +269,7 @@ export class PartnerClient implements PartnerApi {
     idempotent: boolean,
   ): Promise<T> {
     const call: CallKind = { idempotent };
-    const url = this.urlFor(spec);
+    const url = urlFor(this.base, spec);
     const shownPath = url.slice(this.base.origin.length);
     // Secrets are read when the error is built: a token response teaches us new ones.
     const context = () => ({ operation: OPERATIONS[spec.endpoint], attempts: attemptNo, secrets: this.secrets() });
@@ -354,7 +280,12 @@ export class PartnerClient implements PartnerApi {
     const started = Date.now();
     let raw: RawResponse;
     try {
-      raw = await exchange(this.fetch, url, this.requestInit(spec, url, authorization), this.timeoutFor(call));
+      raw = await exchange(
+        this.fetch,
+        url,
+        requestInit(spec, url, authorization, this.userAgent),
+        this.timeoutFor(call),
+      );
     } catch (err) {
       const failure = err instanceof TransportFailure ? err : new TransportFailure(String(err), true);
       this.log(`yeastar: ${spec.method} ${shownPath} -> network error (${failure.reason}) attempt ${attemptNo}`);
@@ -367,7 +298,7 @@ export class PartnerClient implements PartnerApi {
       });
     }
 
-    const reply = this.readReply(spec, raw);
+    const reply = readReply(spec, raw, (parsed) => this.rememberTokens(parsed));
     const ms = Date.now() - started;
     const env = reply.envelope;
     this.log(
@@ -378,7 +309,7 @@ export class PartnerClient implements PartnerApi {
     this.noteRateLimit(reply.happened, spec);
     const decision = classify(reply.happened, call);
     if (decision.kind === "success") return reply.result as T;
-    throw this.errorFor(decision, spec, raw, reply, { ...context(), ...errorFlags(decision) });
+    throw errorFor(decision, spec, raw, reply, { ...context(), ...errorFlags(decision) });
   }
 
   /**
@@ -401,116 +332,8 @@ export class PartnerClient implements PartnerApi {
     );
   }
 
-  /** The error a failed decision names, with every detail the response gave. */
-  private errorFor(
-    decision: Failure,
-    spec: CallSpec<unknown>,
-    raw: RawResponse,
-    reply: Reply<unknown>,
-    ctx: { operation: string; attempts: number; secrets: string[]; retryable: boolean; ambiguous: boolean },
-  ): ApiError | SchemaError {
-    const retryAfterMs = reply.happened.retryAfterMs;
-    switch (decision.cause) {
-      case "garbled":
-        // A truncated or garbled body is usually transient; the same read may well succeed next time.
-        return new SchemaError({ ...ctx, issues: reply.issues, httpStatus: raw.status });
-      case "schema":
-        // Retrying will not help (the same server sends the same shape); an order may have been placed anyway.
-        return new SchemaError({
-          ...ctx,
-          issues: reply.issues,
-          requestId: reply.envelope?.requestId,
-          httpStatus: raw.status,
-        });
-      case "http":
-        return new ApiError({
-          ...ctx,
-          httpStatus: raw.status,
-          code: `http_${raw.status}`,
-          // The token endpoint's body may hold credentials we have not learned yet; show none of it.
-          detailMessage:
-            spec.endpoint === "token"
-              ? "no API envelope in the response"
-              : `no API envelope in the response (${excerpt(raw.text)})`,
-          retryAfterMs,
-        });
-      default: {
-        // "api": an error envelope.
-        const env = reply.envelope as Envelope;
-        return new ApiError({
-          ...ctx,
-          httpStatus: effectiveStatus(raw.status, env.status),
-          code: env.code,
-          detailMessage: env.detailMessage,
-          requestId: env.requestId,
-          fieldErrors: fieldErrorsOf(env.result),
-          retryAfterMs,
-          fromEnvelope: true,
-        });
-      }
-    }
-  }
-
-  /** Headers and body of one attempt; ID fields in a JSON body go out as bare integers. */
-  private requestInit(spec: CallSpec<unknown>, url: string, authorization: string | undefined) {
-    const headers: Record<string, string> = { "User-Agent": this.userAgent, Accept: "application/json" };
-    if (authorization) headers.Authorization = authorization;
-    let body: string | undefined;
-    if (spec.form) {
-      headers["Content-Type"] = "application/x-www-form-urlencoded";
-      body = new URLSearchParams(spec.form).toString();
-    } else if (spec.json !== undefined) {
-      headers["Content-Type"] = "application/json";
-      body = stringifyJson(spec.json);
-    }
-    return { method: spec.method, headers, body, agent: keepAliveAgentFor(url) };
-  }
-
   private timeoutFor(call: CallKind): number {
     return call.idempotent ? this.timeoutMs : this.orderTimeoutMs;
-  }
-
-  /** The facts `classify` needs about a response, with the envelope and the parsed result or the issues. */
-  private readReply<T>(spec: CallSpec<T>, raw: RawResponse): Reply<T> {
-    const retryAfterMs = parseRetryAfter(raw.retryAfter);
-    let parsed: unknown;
-    try {
-      parsed = parseJson(raw.text);
-    } catch (err) {
-      const issues = [`body is not JSON (${err instanceof Error ? err.message : String(err)})`];
-      return { happened: { kind: "no-envelope", httpStatus: raw.status, retryAfterMs }, issues };
-    }
-    if (spec.endpoint === "token") this.rememberTokens(parsed);
-    const envelope = Envelope.safeParse(parsed);
-    if (!envelope.success) {
-      const issues = formatIssues(envelope.error, "envelope");
-      return { happened: { kind: "no-envelope", httpStatus: raw.status, retryAfterMs }, issues };
-    }
-    const env = envelope.data;
-    const result = spec.schema.safeParse(env.result);
-    return {
-      happened: {
-        kind: "envelope",
-        httpStatus: raw.status,
-        code: env.code,
-        bodyStatus: env.status,
-        resultValid: result.success,
-        retryAfterMs,
-      },
-      envelope: env,
-      result: result.success ? result.data : undefined,
-      issues: result.success ? [] : formatIssues(result.error, "result"),
-    };
-  }
-
-  private urlFor(spec: CallSpec<unknown>): string {
-    const prefix = this.base.pathname.replace(/\/+$/, "");
-    let url = `${this.base.origin}${prefix}${PATHS[spec.endpoint]}${spec.suffix ?? ""}`;
-    const params = new URLSearchParams();
-    for (const [k, v] of Object.entries(spec.query ?? {})) if (v !== undefined) params.set(k, String(v));
-    const qs = params.toString();
-    if (qs) url += `?${qs}`;
-    return url;
   }
 
   /** Single-flight cache: concurrent callers share one request; a failure is not cached. */
@@ -547,56 +370,7 @@ export class PartnerClient implements PartnerApi {
   }
 }
 
-// ---- shared clients ----
-
-const shared = new Map<string, PartnerClient>();
-
-/**
- * One client per process and account, so every resource in a provider process shares one token, one region list
- * and one contact list. The key holds a hash of the secret, never the secret itself; the first caller's other
- * options (fetch, timeouts, log) win.
- */
-export function sharedClient(opts: ClientOptions): PartnerClient {
-  const secretHash = createHash("sha256").update(String(opts.clientSecret)).digest("hex");
-  const key = `${assertSafeBaseUrl(opts.baseUrl, opts).href}\n${opts.clientId}\n${secretHash}`;
-  let client = shared.get(key);
-  if (!client) {
-    client = new PartnerClient(opts);
-    shared.set(key, client);
-  }
-  return client;
-}
-
-/** Forgets all shared clients (tests, or after credentials were rotated). */
-export function resetSharedClients(): void {
-  shared.clear();
-}
-
 // ---- helpers ----
-
-function positive(value: number | undefined, fallback: number, field: string): number {
-  if (value === undefined) return fallback;
-  if (!Number.isFinite(value) || value <= 0) throw new ConfigError(field, "must be a positive number", String(value));
-  return value;
-}
-
-function requestRate(value: number | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0 || value > MAX_REQUESTS_PER_SECOND) {
-    throw new ConfigError(
-      "requestsPerSecond",
-      `must be a number of requests per second greater than 0 and at most ${MAX_REQUESTS_PER_SECOND}`,
-      String(value),
-    );
-  }
-  return value;
-}
-
-function nonNegative(value: number | undefined, fallback: number, field: string): number {
-  if (value === undefined) return fallback;
-  if (!Number.isFinite(value) || value < 0) throw new ConfigError(field, "must be zero or more", String(value));
-  return value;
-}
 
 function isTokenRejected(err: unknown): boolean {
   return err instanceof ApiError && isTokenRejection(err.httpStatus, err.code);
@@ -608,46 +382,6 @@ function operationOf(err: unknown): string | undefined {
     : undefined;
 }
 
-/** `result` of an error envelope, when it is the documented "field -> reason" map. */
-function fieldErrorsOf(result: unknown): Record<string, string> | undefined {
-  if (!result || typeof result !== "object" || Array.isArray(result)) return undefined;
-  const entries = Object.entries(result as Record<string, unknown>);
-  if (entries.length === 0 || !entries.every(([, v]) => typeof v === "string")) return undefined;
-  return Object.fromEntries(entries) as Record<string, string>;
-}
-
-function formatIssues(error: z.ZodError, root: string): string[] {
-  return error.issues.map((issue) => {
-    const where = [root, ...issue.path.map(String)].join(".");
-    return `${where}: ${issue.message}`;
-  });
-}
-
-function excerpt(text: string): string {
-  const flat = text.replace(/\s+/g, " ").trim();
-  if (flat === "") return "empty body";
-  return flat.length > 120 ? `body starts ${JSON.stringify(flat.slice(0, 120))}...` : `body ${JSON.stringify(flat)}`;
-}
-
 function normalizeHost(host: string): string {
   return host.trim().toLowerCase().replace(/\.$/, "");
-}
-
-/** ID fields must be decimal strings (or safe integers): anything else would be sent as a JSON string. */
-function assertIdFields(value: unknown, secrets: string[], path = ""): void {
-  if (Array.isArray(value)) {
-    value.forEach((item, i) => assertIdFields(item, secrets, `${path}[${i}]`));
-    return;
-  }
-  if (!value || typeof value !== "object") return;
-  for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
-    const here = path ? `${path}.${key}` : key;
-    if ((ID_FIELDS as readonly string[]).includes(key) && v !== undefined) {
-      const ok =
-        (typeof v === "string" && /^\d{1,20}$/.test(v)) || (typeof v === "number" && Number.isSafeInteger(v) && v >= 0);
-      if (!ok) throw new ConfigError(here, "must be a decimal ID (digits only)", String(v), { secrets });
-    } else if (typeof v === "object") {
-      assertIdFields(v, secrets, here);
-    }
-  }
 }
