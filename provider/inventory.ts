@@ -222,6 +222,30 @@ export function findUser(users: readonly SubordinateUser[], wanted: string): Sub
   return hit;
 }
 
+/** The outcome of choosing the billing contact for an imported PBX (`chooseBillingContact`). */
+export type ContactChoice =
+  | { contact: BillingContactResult; listed: string }
+  | { contact?: undefined; listed: string; problem: "unknown" | "ambiguous" };
+
+/**
+ * The billing contact for an imported PBX's future orders, for both import paths: the one `wanted` names (id or
+ * email), or, when none is named, the account's only one. The portal does not say which contact pays for a PBX.
+ * `listed` shows every contact of the account for a message.
+ */
+export function chooseBillingContact(contacts: readonly BillingContactResult[], wanted?: string): ContactChoice {
+  const listed = contacts.map((c) => `${c.email} (${c.id})`).join(", ") || "(none)";
+  if (wanted !== undefined) {
+    const contact = findByIdOrName(
+      contacts,
+      wanted,
+      (c) => c.id,
+      (c) => c.email,
+    );
+    return contact ? { contact, listed } : { listed, problem: "unknown" };
+  }
+  return contacts.length === 1 ? { contact: contacts[0], listed } : { listed, problem: "ambiguous" };
+}
+
 /** The arguments of a `PSeriesCloudPbx` that declares a PBX of the account with the values it has now. */
 export type ImportArgs = {
   pbxName: string;

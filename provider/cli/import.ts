@@ -13,9 +13,16 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { minimatch } from "minimatch";
-import { findByIdOrName } from "../api/paging";
 import type { PartnerApi } from "../api/partner-api";
-import { billingContacts, importArgsOf, listPbxs, unimportable, type ImportArgs, type PbxResult } from "../inventory";
+import {
+  billingContacts,
+  chooseBillingContact,
+  importArgsOf,
+  listPbxs,
+  unimportable,
+  type ImportArgs,
+  type PbxResult,
+} from "../inventory";
 import { validateInputs } from "../pbx/inputs";
 import { packageVersion } from "../client/transport";
 import {
@@ -118,29 +125,16 @@ export async function runImport(
 
   // The billing contact first: a wrong one should stop the import before the product list is read.
   const contacts = await billingContacts(client);
-  const listed = contacts.map((c) => `${c.email} (${c.id})`).join(", ") || "(none)";
-  let billingContact: string;
-  if (contactFlag !== undefined) {
-    const hit = findByIdOrName(
-      contacts,
-      contactFlag,
-      (c) => c.id,
-      (c) => c.email,
-    );
-    if (!hit) {
-      throw new UsageError(
-        `--billing-contact ${JSON.stringify(contactFlag)} is not a billing contact of this account; expected the email or id of one of: ${listed}`,
-      );
-    }
-    billingContact = hit.email || hit.id;
-  } else if (contacts.length === 1) {
-    billingContact = contacts[0].email || contacts[0].id;
-    io.err(`note: using the account's only billing contact, ${listed}, for future orders`);
-  } else {
+  const { contact, listed } = chooseBillingContact(contacts, contactFlag);
+  if (!contact) {
     throw new UsageError(
-      `--billing-contact is required: the product list does not say which billing contact pays for a PBX, and this account has ${contacts.length}: ${listed}`,
+      contactFlag !== undefined
+        ? `--billing-contact ${JSON.stringify(contactFlag)} is not a billing contact of this account; expected the email or id of one of: ${listed}`
+        : `--billing-contact is required: the product list does not say which billing contact pays for a PBX, and this account has ${contacts.length}: ${listed}`,
     );
   }
+  const billingContact = contact.email || contact.id;
+  if (contactFlag === undefined) io.err(`note: using the account's only billing contact, ${listed}, for future orders`);
 
   let pbxs: PbxResult[];
   try {

@@ -10,10 +10,10 @@
  * says how to name one.
  */
 import { PLANS } from "../api/catalog";
-import { allEntries, findByIdOrName } from "../api/paging";
+import { allEntries } from "../api/paging";
 import type { PartnerApi } from "../api/partner-api";
 import type { ProductDetail } from "../api/schemas";
-import { billingContacts, describePbx, importArgsOf, unimportable } from "../inventory";
+import { billingContacts, chooseBillingContact, describePbx, importArgsOf, unimportable } from "../inventory";
 import type { Deps } from "./deps";
 import { INPUT_KEYS, validateInputs } from "./inputs";
 import type { PbxState } from "./plan";
@@ -74,18 +74,7 @@ export async function readById(rawId: string, deps: Deps): Promise<ImportResult>
   const why = unimportable(pbx);
   if (why) throw new Error(`import: PBX ${pbx.pbxUrl} (serial ${pbx.serialNumber}) cannot be imported: ${why}`);
 
-  const listed = contacts.map((c) => `${c.email} (${c.id})`).join(", ") || "(none)";
-  const contact =
-    contactArg !== undefined
-      ? findByIdOrName(
-          contacts,
-          contactArg,
-          (c) => c.id,
-          (c) => c.email,
-        )
-      : contacts.length === 1
-        ? contacts[0]
-        : undefined;
+  const { contact, listed } = chooseBillingContact(contacts, contactArg);
   if (!contact) {
     throw new Error(
       contactArg !== undefined

@@ -15,7 +15,7 @@ import {
 import { MAX_PAGES, allEntries, findByIdOrName } from "../../../provider/api/paging";
 import type { Page } from "../../../provider/api/schemas";
 import { MAX_REQUESTS_PER_SECOND as CLIENT_MAX } from "../../../provider/client";
-import { importArgsOf, type PbxResult } from "../../../provider/inventory";
+import { chooseBillingContact, importArgsOf, type PbxResult } from "../../../provider/inventory";
 
 describe("api: the resource contract", function () {
   it("builds every token of a type from its name, so a second type is one call", function () {
@@ -229,5 +229,28 @@ describe("inventory: a found PBX as resource inputs (both import paths)", functi
       'PBX acme-hq.eu.sandbox.yeastarcloud.com is assigned to partner 3076913644915998721, who is not in your subordinate user list; left out "owner"',
     ]);
     assert.deepEqual(importArgsOf({ ...pbx, ownerId: "", ownerEmail: "" }, "x").notes, []);
+  });
+});
+
+describe("inventory: the billing contact of an imported PBX (both import paths)", function () {
+  const contacts = [
+    { id: "1", email: "ap@acme.example", company: "", firstName: "", lastName: "" },
+    { id: "2", email: "billing@globex.example", company: "", firstName: "", lastName: "" },
+  ];
+  const listed = "ap@acme.example (1), billing@globex.example (2)";
+
+  it("takes the named one by id or email, and says when it is not one of the account's", function () {
+    assert.deepEqual(chooseBillingContact(contacts, "BILLING@globex.example"), { contact: contacts[1], listed });
+    assert.deepEqual(chooseBillingContact(contacts, "2"), { contact: contacts[1], listed });
+    assert.deepEqual(chooseBillingContact(contacts, "3"), { listed, problem: "unknown" });
+  });
+
+  it("without a name takes the only contact, and with several says it cannot choose", function () {
+    assert.deepEqual(chooseBillingContact(contacts.slice(0, 1)), {
+      contact: contacts[0],
+      listed: "ap@acme.example (1)",
+    });
+    assert.deepEqual(chooseBillingContact(contacts), { listed, problem: "ambiguous" });
+    assert.deepEqual(chooseBillingContact([]), { listed: "(none)", problem: "ambiguous" });
   });
 });
