@@ -86,6 +86,14 @@ export interface PlannedOrderView {
   amount?: string;
   currency?: string;
   period?: BillingPeriod;
+  /**
+   * "term-end" when the order charges nothing extra now but sets a new price from the end of the current term (a
+   * plan downgrade): `amount` is then the new plan's price per `period` from that date, in place of the current
+   * plan's, and `price` says so.
+   */
+  startsAt?: "term-end";
+  /** With `startsAt`: the end of the current term as the portal reports it (`expireDate`), when it does. */
+  termEnd?: string;
 }
 
 const notString = { error: "not a string" };
@@ -99,26 +107,29 @@ const priced = z.object({
     .string({ error: 'not a decimal string such as "200.00"' })
     .refine((a) => DECIMAL_AMOUNT.test(a.trim()), { error: 'not a decimal string such as "200.00"' })
     .optional(),
-  currency: z.string().optional(),
+  currency: z.string(notString).optional(),
   period: z.enum(BILLING_PERIODS, { error: 'not "month" or "year"' }).optional(),
+  startsAt: z.literal("term-end", { error: 'not "term-end"' }).optional(),
+  termEnd: z.string(notString).optional(),
 });
 
 /**
  * The schema of one planned order. Without an amount, currency and period are not read (an unpriced order);
- * with one, both must be there.
+ * with one, both must be there. Without `startsAt`, `termEnd` is not read, and an empty one is left out.
  */
 export const PlannedOrderViewSchema = z.preprocess(
   (raw) => {
     if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return raw;
-    const o = raw as Record<string, unknown>;
-    if (o.amount !== undefined) return { currency: "", ...o };
-    const { currency: _currency, period: _period, ...unpriced } = o;
-    return unpriced;
+    const { currency, period, termEnd, ...o } = raw as Record<string, unknown>;
+    return {
+      ...o,
+      ...(o.amount !== undefined ? { currency: currency ?? "", ...(period !== undefined ? { period } : {}) } : {}),
+      ...(o.startsAt !== undefined && termEnd !== undefined && termEnd !== "" ? { termEnd } : {}),
+    };
   },
   priced.superRefine((o, ctx) => {
     if (o.amount === undefined) return;
-    if (!o.currency)
-      ctx.addIssue({ code: "custom", path: ["currency"], message: "missing, though there is an amount" });
+    if (!o.currency) ctx.addIssue({ code: "custom", path: ["currency"], message: "needed with an amount" });
     if (o.period === undefined) ctx.addIssue({ code: "custom", path: ["period"], message: 'not "month" or "year"' });
   }),
 );
@@ -130,7 +141,7 @@ void sameShape;
 
 /**
  * Reads `plannedOrders` as a resource reported it: the orders, or one message naming the first bad order and
- * field (`where` names the resource), e.g. `resource hq: plannedOrders[0].amount is "4,000"; not a decimal ...`.
+ * field (`where` names the resource), e.g. `resource hq: plannedOrders[0].amount is "4,000", not a decimal ...`.
  */
 export function readPlannedOrders(raw: unknown[], where: string): { orders: PlannedOrderView[] } | { problem: string } {
   const orders: PlannedOrderView[] = [];
@@ -143,7 +154,7 @@ export function readPlannedOrders(raw: unknown[], where: string): { orders: Plan
       const issue = parsed.error.issues[0];
       const field = String(issue.path[0] ?? "");
       const value = (item as Record<string, unknown>)[field];
-      return { problem: `${at}.${field} is ${JSON.stringify(value) ?? "missing"}; ${issue.message}` };
+      return { problem: `${at}.${field} is ${JSON.stringify(value) ?? "missing"}, ${issue.message}` };
     }
     orders.push(parsed.data);
   }

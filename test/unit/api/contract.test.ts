@@ -63,13 +63,41 @@ describe("api: the resource contract", function () {
       });
     });
 
+    it("reads a downgrade's later price: startsAt with the term's end, which is dropped when empty or alone", function () {
+      const later = {
+        ...order,
+        operation: "switch_plan",
+        price: "later",
+        amount: "9.00",
+        currency: "USD",
+        period: "year",
+      };
+      const r = readPlannedOrders(
+        [
+          { ...later, startsAt: "term-end", termEnd: "2027-06-30" },
+          { ...later, startsAt: "term-end", termEnd: "" },
+          { ...later, termEnd: "2027-06-30" },
+        ],
+        "resource hq",
+      );
+      assert.deepEqual(r, {
+        orders: [{ ...later, startsAt: "term-end", termEnd: "2027-06-30" }, { ...later, startsAt: "term-end" }, later],
+      });
+    });
+
     for (const [what, bad, message] of [
-      ["a bad operation", { operation: "renew" }, /plannedOrders\[1\]\.operation is "renew"; not one of purchase_plan/],
-      ["a quantity that is not a number", { quantity: "20" }, /plannedOrders\[1\]\.quantity is "20"; not a number/],
-      ["a missing price", { price: undefined }, /plannedOrders\[1\]\.price is missing; not a string/],
-      ["an amount that is not decimal", { amount: "4,000" }, /plannedOrders\[1\]\.amount is "4,000"; not a decimal/],
-      ["an amount without currency", { amount: "1.00", period: "year" }, /\.currency is missing; missing, though/],
-      ["an amount without period", { amount: "1.00", currency: "USD" }, /\.period is missing; not "month" or "year"/],
+      ["a bad operation", { operation: "renew" }, /plannedOrders\[1\]\.operation is "renew", not one of purchase_plan/],
+      ["a quantity that is not a number", { quantity: "20" }, /plannedOrders\[1\]\.quantity is "20", not a number/],
+      ["a missing price", { price: undefined }, /plannedOrders\[1\]\.price is missing, not a string/],
+      ["an amount that is not decimal", { amount: "4,000" }, /plannedOrders\[1\]\.amount is "4,000", not a decimal/],
+      [
+        "an amount without currency",
+        { amount: "1.00", period: "year" },
+        /\.currency is missing, needed with an amount/,
+      ],
+      ["an amount without period", { amount: "1.00", currency: "USD" }, /\.period is missing, not "month" or "year"/],
+      ["a start that is not the term's end", { startsAt: "tomorrow" }, /\.startsAt is "tomorrow", not "term-end"/],
+      ["a term end that is not text", { startsAt: "term-end", termEnd: 5 }, /\.termEnd is 5, not a string/],
     ] as const) {
       it(`rejects ${what}, naming the resource, the order and the field`, function () {
         const good = { ...order, price: "no charge" };
