@@ -189,12 +189,7 @@ export function describePbx(
 }
 
 export function findRegion(regionList: readonly RegionInfo[], wanted: string): RegionInfo {
-  const hit = findByIdOrName(
-    regionList,
-    wanted,
-    (r) => r.id,
-    (r) => r.name,
-  );
+  const hit = findByIdOrName(regionList, wanted, "id", "name");
   if (!hit) {
     throw new Error(
       `region ${JSON.stringify(wanted)} is not in the region list; expected one of ${regionList
@@ -206,12 +201,7 @@ export function findRegion(regionList: readonly RegionInfo[], wanted: string): R
 }
 
 export function findUser(users: readonly SubordinateUser[], wanted: string): SubordinateUser {
-  const hit = findByIdOrName(
-    users,
-    wanted,
-    (u) => u.partnerId,
-    (u) => u.email,
-  );
+  const hit = findByIdOrName(users, wanted, "partnerId", "email");
   if (!hit) {
     throw new Error(
       `owner ${JSON.stringify(wanted)} is not one of your subordinate users; expected the partner id or email of one of: ${
@@ -235,12 +225,7 @@ export type ContactChoice =
 export function chooseBillingContact(contacts: readonly BillingContactResult[], wanted?: string): ContactChoice {
   const listed = contacts.map((c) => `${c.email} (${c.id})`).join(", ") || "(none)";
   if (wanted !== undefined) {
-    const contact = findByIdOrName(
-      contacts,
-      wanted,
-      (c) => c.id,
-      (c) => c.email,
-    );
+    const contact = findByIdOrName(contacts, wanted, "id", "email");
     return contact ? { contact, listed } : { listed, problem: "unknown" };
   }
   return contacts.length === 1 ? { contact: contacts[0], listed } : { listed, problem: "ambiguous" };

@@ -37,16 +37,16 @@ export async function* allEntries<T>(
 
 /**
  * The entry a user named by its id (exactly, surrounding spaces ignored) or by its name or email (in any case):
- * regions, billing contacts, subordinate users. Undefined when none matches (an empty value matches none).
+ * regions, billing contacts, subordinate users, each named by the keys of its id and its name. Undefined when none
+ * matches (an empty value matches none).
  */
-export function findByIdOrName<T>(
-  entries: readonly T[],
-  wanted: string,
-  idOf: (entry: T) => string,
-  nameOf: (entry: T) => string | undefined,
-): T | undefined {
+export function findByIdOrName<
+  I extends string,
+  N extends string,
+  T extends { readonly [K in I]: string } & { readonly [K in N]?: string },
+>(entries: readonly T[], wanted: string, idKey: I, nameKey: N): T | undefined {
   const id = wanted.trim();
   if (id === "") return undefined;
   const key = id.toLowerCase();
-  return entries.find((e) => idOf(e) === id || (nameOf(e) ?? "").toLowerCase() === key);
+  return entries.find((e) => e[idKey] === id || (e[nameKey] ?? "").toLowerCase() === key);
 }

@@ -31,12 +31,7 @@ async function resolve(
   failures: CheckFailure[],
 ): Promise<Omit<Resolved, "adoptProductNo"> | undefined> {
   const regions = await api.listRegions();
-  const region = findByIdOrName(
-    regions,
-    inputs.region,
-    (r) => r.id,
-    (r) => r.name,
-  );
+  const region = findByIdOrName(regions, inputs.region, "id", "name");
   let resolvedRegion: Pick<Resolved, "regionId" | "regionName" | "pbxSubDomainId" | "domainSuffix"> | undefined;
   if (!region) {
     failures.push({
@@ -64,12 +59,7 @@ async function resolve(
   }
 
   const contacts = await api.listBillingContacts();
-  const contact = findByIdOrName(
-    contacts,
-    inputs.billingContact,
-    (c) => c.billingContactId,
-    (c) => c.emailAddress,
-  );
+  const contact = findByIdOrName(contacts, inputs.billingContact, "billingContactId", "emailAddress");
   if (!contact) {
     failures.push({
       property: "billingContact",
@@ -82,12 +72,7 @@ async function resolve(
   let assignId = "";
   if (inputs.owner) {
     const users = await api.listSubordinateUsers();
-    const user = findByIdOrName(
-      users,
-      inputs.owner,
-      (u) => u.partnerId,
-      (u) => u.email,
-    );
+    const user = findByIdOrName(users, inputs.owner, "partnerId", "email");
     if (!user) {
       failures.push({
         property: "owner",
