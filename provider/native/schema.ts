@@ -23,6 +23,11 @@ export { PACKAGE };
 export const PBX_TYPE = NATIVE_PBX_TYPE;
 const ORDER_RECORD_TYPE = resourceTokens("OrderRecord").native;
 const PLANNED_ORDER_TYPE = resourceTokens("PlannedOrder").native;
+/**
+ * The Go module path of the Go SDK generated from this schema (sdk/go/yeastar, README "SDKs for other languages").
+ * It names no host: the module is not published, so a program requires it with a `replace` to its folder.
+ */
+export const GO_MODULE = "pulumi-yeastar-pseries/sdk/go/yeastar";
 
 export interface PropertySpec {
   type?: "string" | "integer" | "number" | "boolean" | "array" | "object";
@@ -157,6 +162,10 @@ export function packageSchema(version: string): Record<string, unknown> {
     description:
       "Buys and manages Yeastar P-Series Cloud Edition PBXs through the Yeastar Partner Portal API. A preview never buys; destroy cancels nothing.",
     config: { variables: CONFIG },
+    language: {
+      // The Go SDK's module path, its package name, and the plugin version it asks the engine for: this schema's.
+      go: { importBasePath: GO_MODULE, rootPackageName: PACKAGE, respectSchemaVersion: true },
+    },
     provider: {
       description: "The Yeastar Partner Portal credentials; by default from stack config `yeastar:*` or `YEASTAR_*`.",
       inputProperties: CONFIG,

@@ -1,6 +1,7 @@
 /**
- * `check`: validates the inputs, resolves names to the portal's ids, and in a preview says what `up` will buy
- * (docs/architecture.md, "Data path of one purchase" and "Preview: planned orders"). Reads only.
+ * `check`: validates the inputs, resolves names to the portal's ids, and in a preview of the dynamic resource says
+ * what `up` will buy (docs/architecture.md, "Data path of one purchase" and "Preview: planned orders"; the native
+ * plugin plans in the preview's create and update instead, preview.ts). Reads only.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { PLANS } from "../api/catalog";
@@ -8,18 +9,9 @@ import { findByIdOrName } from "../api/paging";
 import type { PartnerApi } from "../api/partner-api";
 import type { Deps } from "./deps";
 import { show, validateInputs, DRY_RUN_KEY, type PbxInputs } from "./inputs";
-import {
-  describePurchase,
-  followUpOrders,
-  purchaseOrder,
-  transitionFailures,
-  type CheckedInputs,
-  type PbxState,
-  type Resolved,
-} from "./plan";
-import { portalView } from "./portal";
-import { adoptionView, planLine, viewOf, viewsOf, type PlannedOrderView } from "./quotes";
-import { reconcile } from "./reconcile";
+import { followUpOrders, transitionFailures, type CheckedInputs, type PbxState, type Resolved } from "./plan";
+import { followUpLine, plannedFollowUps, purchaseView } from "./preview";
+import { adoptionView, planLine, type PlannedOrderView } from "./quotes";
 import { allKnown, isResolved, oldInputsOf, type ResolvedInputs } from "./state";
 
 type CheckFailure = pulumi.dynamic.CheckFailure;
@@ -103,11 +95,6 @@ export function isPreviewing(): boolean {
   return previewing;
 }
 
-/** The price of buying this PBX, as the preview shows it; identical configurations share one quote per process. */
-async function purchaseView(api: PartnerApi, inputs: ResolvedInputs): Promise<PlannedOrderView> {
-  return viewOf(api, "purchase_plan", "new PBX", describePurchase(inputs), purchaseOrder(inputs));
-}
-
 /** The state as the old inputs describe it: enough to plan follow-up orders in check, where state is not at hand. */
 function stateOfInputs(olds: ResolvedInputs, productNo: string): PbxState {
   const r = olds.resolved;
@@ -135,9 +122,8 @@ function stateOfInputs(olds: ResolvedInputs, productNo: string): PbxState {
 }
 
 /**
- * In a preview of a change that needs follow-up orders: read the PBX as `update` will (pending orders counted),
- * and list the orders `update` will place, priced. What the portal already has is not listed; a PBX with more
- * than the program asks for fails the check, naming the field.
+ * In a preview of a change that needs follow-up orders: find the PBX by its URL (check has no state at hand) and
+ * list the orders `update` will place, priced (preview.ts).
  */
 async function previewFollowUps(
   api: PartnerApi,
@@ -158,22 +144,27 @@ async function previewFollowUps(
       views: [],
     };
   }
-  const { facts, pending } = await portalView(api, found.productNo, url);
-  const reconciled = reconcile(stateOfInputs(olds, found.productNo), next, facts, pending.length);
-  if (reconciled.failures.length > 0) return { failures: reconciled.failures, views: [] };
-  for (const note of reconciled.notes) deps.report.warn(note);
-  return { failures: [], views: await viewsOf(api, followUpOrders(reconciled.base, next)) };
+  return plannedFollowUps(api, stateOfInputs(olds, found.productNo), next, deps);
 }
+
+/**
+ * Where a preview's plan is made. `"check"` (the dynamic resource): check plans when the inputs' `DRY_RUN_KEY`
+ * says it serves a preview (or does not say). `"preview-methods"` (the native plugin): the engine calls create
+ * and update with `preview: true` (preview.ts), so check only validates and resolves, in a preview as in an update,
+ * and the stored inputs carry no `plannedOrders`.
+ */
+export type PlanIn = "check" | "preview-methods";
 
 export async function checkImpl(
   rawOlds: Record<string, unknown>,
   rawNews: Record<string, unknown>,
   deps: Deps,
+  planIn: PlanIn = "check",
 ): Promise<CheckResult> {
   // Only an update says it is not a preview; without the flag (older programs, direct calls) check looks up as
-  // in a preview, the safe side.
+  // in a preview, the safe side. Where the preview's create and update plan, check plans in neither.
   const { [DRY_RUN_KEY]: dryRunFlag, ...withoutFlag } = rawNews;
-  const dryRun = dryRunFlag !== false;
+  const dryRun = planIn === "check" && dryRunFlag !== false;
   previewing = dryRun;
   const validated = validateInputs(withoutFlag);
   if (!validated.inputs) return { failures: validated.failures };
@@ -266,10 +257,6 @@ async function existingPbx(
   if (!dryRun) return { inputs: { ...next } };
   const { failures, views } = await previewFollowUps(deps.api(), olds, next, deps);
   if (failures.length > 0) return { failures };
-  deps.report.info(
-    views.length > 0
-      ? planLine(olds.resolved.pbxUrl, views)
-      : `PBX ${olds.resolved.pbxUrl}: the PBX already has what the program asks for; \`pulumi up\` will record it and place no order`,
-  );
+  deps.report.info(followUpLine(olds.resolved.pbxUrl, views));
   return { inputs: { ...next, plannedOrders: views } };
 }

@@ -10,13 +10,14 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { PLANS, billingCycleOf } from "../api/catalog";
-import { checkImpl, isPreviewing, type CheckResult } from "./check";
+import { checkImpl, isPreviewing, type CheckResult, type PlanIn } from "./check";
 import { createImpl, type CreateResult } from "./create";
 import { defaultDeps, type Deps } from "./deps";
 import { readById } from "./import";
 import { INPUT_KEYS, UNKNOWN } from "./inputs";
 import { PartialError } from "./orders";
 import { changedInputFields, replacementFields, transitionFailures, type PbxState } from "./plan";
+import { previewCreate as previewCreateImpl, previewUpdate as previewUpdateImpl, type PreviewResult } from "./preview";
 import { portalFacts } from "./reconcile";
 import { clean, newInputsOf, outputsOf, pickKeys, resolvedOf, stateOf, withResolved } from "./state";
 import { updateImpl, type UpdateResult } from "./update";
@@ -138,8 +139,9 @@ export function check(
   olds: Record<string, unknown>,
   news: Record<string, unknown>,
   deps: Deps = defaultDeps(),
+  planIn: PlanIn = "check",
 ): Promise<CheckResult> {
-  return cleaned(() => checkImpl(olds, news, deps));
+  return cleaned(() => checkImpl(olds, news, deps, planIn));
 }
 
 export function create(raw: Record<string, unknown>, deps: Deps = defaultDeps()): Promise<CreateResult> {
@@ -153,6 +155,21 @@ export function update(
   deps: Deps = defaultDeps(),
 ): Promise<UpdateResult> {
   return cleaned(() => updateImpl(id, olds, news, deps));
+}
+
+/** create in a preview (the native plugin): what `create` will order, priced, in `plannedOrders`; orders nothing. */
+export function previewCreate(raw: Record<string, unknown>, deps: Deps = defaultDeps()): Promise<PreviewResult> {
+  return cleaned(() => previewCreateImpl(raw, deps));
+}
+
+/** update in a preview (the native plugin): the follow-up orders `update` will place, priced; orders nothing. */
+export function previewUpdate(
+  id: string,
+  olds: PbxState,
+  news: Record<string, unknown>,
+  deps: Deps = defaultDeps(),
+): Promise<PreviewResult> {
+  return cleaned(() => previewUpdateImpl(id, olds, news, deps));
 }
 
 /** A refresh reads the PBX by the serial number in its state; an import (no state yet) finds it by the id alone. */

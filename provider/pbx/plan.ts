@@ -123,6 +123,8 @@ export interface PlannedOrder {
   field: "extensions" | "highAvailability" | "recordingMinutes" | "plan";
   summary: string;
   request: OrderRequest;
+  /** "term-end" for a plan downgrade: it takes effect, and its price applies, when the current term ends. */
+  startsAt?: "term-end";
 }
 
 function serviceItem(
@@ -244,6 +246,7 @@ export function followUpOrders(state: PbxState, news: CheckedInputs & { resolved
       summary: `plan switch (${direction}): ${state.plan} -> ${news.plan}, billed ${cycle}${
         direction === "downgrade" ? " (takes effect when the current term ends)" : ""
       }`,
+      ...(direction === "downgrade" ? { startsAt: "term-end" as const } : {}),
       request: {
         ...base,
         operationType: "switch_plan",

@@ -118,6 +118,8 @@ export async function readProduct(api: PartnerApi, productNo: string, url: strin
 export interface PortalView {
   facts: PortalFacts;
   pending: PendingOrder[];
+  /** The end of the PBX's paid term (`expireDate`), "" when the portal leaves it out. */
+  termEnd: string;
 }
 
 /**
@@ -139,5 +141,5 @@ export async function portalView(api: PartnerApi, productNo: string, url: string
       `could not read the pending orders of PBX ${url} from the Partner Portal: ${describe(err)}`,
     );
   }
-  return { facts: withPending(portalFacts(product), pending), pending };
+  return { facts: withPending(portalFacts(product), pending), pending, termEnd: product.expireDate ?? "" };
 }

@@ -3,7 +3,7 @@
  * price API quotes for it (docs/architecture.md, "Preview: planned orders"). Quotes never block a preview: a
  * failed quote reads "unavailable". Identical order shapes share one quote per provider process.
  */
-import { PCE_PRODUCT_ID } from "../api/catalog";
+import { PCE_PRODUCT_ID, planNameOf } from "../api/catalog";
 import type { PartnerApi } from "../api/partner-api";
 import type { OrderRequest, PriceQuote } from "../api/schemas";
 import type { PlannedOrderView } from "../api/contract";
@@ -66,29 +66,58 @@ export function priceText(q: PriceQuote | undefined, per: "month" | "year"): str
   return q ? `${q.currencyCode} ${q.totalAmount} per ${per}` : UNAVAILABLE;
 }
 
-/** A priced view of one order. */
+/** When a price starts: "from the end of the current term (2027-06-30)". */
+export function termEndText(termEnd?: string): string {
+  return `from the end of the current term${termEnd ? ` (${termEnd})` : ""}`;
+}
+
+/**
+ * The price of a plan downgrade, which is not an extra charge: the new plan's recurring price from the end of the
+ * term, in place of the current plan's (README, "What costs money").
+ */
+export function laterPriceText(q: PriceQuote | undefined, per: "month" | "year", plan: string, termEnd?: string) {
+  return q
+    ? `the ${plan} plan's price ${termEndText(termEnd)}: ${q.currencyCode} ${q.totalAmount} per ${per}, in place of the current plan's`
+    : UNAVAILABLE;
+}
+
+/** A priced view of one order; `later` for an order whose price applies from the end of the term. */
 export async function viewOf(
   api: PartnerApi,
   operation: "purchase_plan" | PlannedOrder["request"]["operationType"],
   item: string,
   summary: string,
   request: OrderRequest,
+  later?: { termEnd: string },
 ): Promise<PlannedOrderView> {
   const per = period(request);
   const q = await quote(api, request);
+  const plan = planNameOf(request.serviceList[0]?.serviceId ?? "") ?? "new";
   return {
     operation,
     item,
     quantity: request.serviceList[0]?.quantity ?? 0,
     summary,
-    price: priceText(q, per),
+    price: later ? laterPriceText(q, per, plan, later.termEnd) : priceText(q, per),
     ...(q ? { amount: q.totalAmount, currency: q.currencyCode, period: per } : {}),
+    ...(later ? { startsAt: "term-end" as const, ...(later.termEnd ? { termEnd: later.termEnd } : {}) } : {}),
   };
 }
 
-/** Priced views of follow-up orders, in the order `update` places them. */
-export function viewsOf(api: PartnerApi, orders: readonly PlannedOrder[]): Promise<PlannedOrderView[]> {
-  return Promise.all(orders.map((o) => viewOf(api, o.request.operationType, ITEMS[o.field], o.summary, o.request)));
+/** Priced views of follow-up orders, in the order `update` places them; `termEnd` as the portal reports it. */
+export function viewsOf(api: PartnerApi, orders: readonly PlannedOrder[], termEnd = ""): Promise<PlannedOrderView[]> {
+  return Promise.all(
+    orders.map((o) =>
+      viewOf(
+        api,
+        o.request.operationType,
+        ITEMS[o.field],
+        o.summary,
+        o.request,
+        o.startsAt === "term-end" ? { termEnd } : undefined,
+      ),
+    ),
+  );
 }
 
 export function adoptionView(url: string, productNo: string): PlannedOrderView {

@@ -4,6 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { BillingCycle, PlanName } from "../api/catalog";
 import { DRY_RUN_KEY, OUTPUT_KEYS } from "./inputs";
+import { FleetCounter } from "./large-fleet";
 import type { OrderRecord } from "./plan";
 import type { PlannedOrderView } from "./quotes";
 import pbxProvider = require("./provider");
@@ -38,6 +39,10 @@ export interface PSeriesCloudPbxArgs {
   /** How long `create`/`update` wait for an order to succeed before recording it as pending. Default 900. */
   orderTimeoutSeconds?: pulumi.Input<number>;
 }
+
+/** The PBXs this program declares: past the threshold without the large-fleet mode, one warning (large-fleet.ts). */
+const fleet = new FleetCounter(process.env);
+let declared = 0;
 
 export class PSeriesCloudPbx extends pulumi.dynamic.Resource {
   /** The instance id the order returned; also the resource id. */
@@ -78,6 +83,9 @@ export class PSeriesCloudPbx extends pulumi.dynamic.Resource {
   declare public readonly recordingMinutes: pulumi.Output<number>;
 
   constructor(name: string, args: PSeriesCloudPbxArgs, opts?: pulumi.CustomResourceOptions) {
+    const advice = fleet.add(String(++declared));
+    // Without a resource: one message for the stack, not one per PBX.
+    if (advice) void pulumi.log.warn(advice);
     const outputs = Object.fromEntries(OUTPUT_KEYS.map((k) => [k, undefined]));
     // check looks a new PBX's URL up in a preview only; in an update, create looks it up right before buying.
     const dryRun = { [DRY_RUN_KEY]: pulumi.runtime.isDryRun() };

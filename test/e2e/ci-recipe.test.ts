@@ -10,6 +10,7 @@ import * as path from "node:path";
 import { SERVICES } from "../../provider/api/catalog";
 import { startSandbox, type Sandbox } from "../../sandbox";
 import { CANARY_SECRET } from "../helpers/pbx";
+import { packWithoutPolicyRuntime } from "../helpers/policy-pack";
 import { startPostgres, type Postgres } from "../helpers/postgres";
 import { PulumiProject, REPO_ROOT } from "../helpers/pulumi";
 
@@ -117,9 +118,9 @@ describe("CI recipes: pull request preview and main-branch deploy, state in Post
 
   it("pull request: a mandatory violation fails the job, and the summary says why", async function () {
     const r = await pipeline("preview", { POLICY_CONFIG: policyConfig("mandatory") });
-    assert.notEqual(r.code, 0, r.output);
+    assert.equal(r.code, 3, r.output);
     assert.match(r.summary, /- \*\*Policy mandatory\*\* `yeastar-allowed-regions` on `acme-hq`/);
-    assert.match(r.summary, /The preview reported errors/);
+    assert.match(r.summary, /Not a plan: the preview failed or is incomplete/);
     assert.match(r.stderr, /pulumi preview failed \(exit \d+\)/);
     assert.equal(orders().length, 0);
   });
@@ -133,6 +134,68 @@ describe("CI recipes: pull request preview and main-branch deploy, state in Post
     );
     assert.match(r.stderr, /plan: --max-total 1\.00: the total USD [\d.]+ per year is above it/);
     assert.equal(orders().length, 0);
+  });
+
+  /** A failed preview's comment: says so plainly, never "nothing to buy", and the job fails with 3, gates or not. */
+  function assertNotAPlan(r: PipelineResult, problem: RegExp) {
+    assert.equal(r.code, 3, r.output);
+    assert.ok(r.summary.startsWith("<!-- yeastar-pseries-plan -->\n"), r.summary);
+    assert.match(
+      r.summary,
+      /\*\*(preview failed or incomplete|no plan: the preview could not be read) · what up would buy is not known/,
+    );
+    assert.match(
+      r.summary,
+      /> \*\*Not a plan: the preview (failed or is incomplete|could not be read), so what `pulumi up` would buy is not known\.\*\*/,
+    );
+    assert.match(r.summary, problem);
+    assert.doesNotMatch(r.summary, /nothing to buy/);
+    assert.match(r.stderr, /pulumi preview failed \(exit [1-9]\d*\)/);
+    assert.match(r.stderr, /plan: \S+preview\.json: not a plan: `pulumi preview` exited with code [1-9]/);
+    assert.equal(orders().length, 0);
+  }
+
+  it("pull request: a policy pack that cannot start: the comment says the preview failed, the job exits 3", async function () {
+    const pack = path.join(project.dir, "broken-pack");
+    fs.mkdirSync(pack, { recursive: true });
+    fs.writeFileSync(path.join(pack, "PulumiPolicy.yaml"), "runtime: nodejs\n");
+    fs.writeFileSync(path.join(pack, "package.json"), '{"name": "broken-pack", "main": "index.js"}\n');
+    fs.writeFileSync(path.join(pack, "index.js"), 'throw new Error("the broken pack cannot start");\n');
+    for (const flags of ["", "--fail-on-purchase", "--max-total 5000"]) {
+      const r = await pipeline("preview", { POLICY_PACK: pack, PLAN_FLAGS: flags });
+      assertNotAPlan(r, /the event stream ends before the engine's summary event/);
+      assert.match(r.summary, /the preview's error output: .*Error: the broken pack cannot start/);
+    }
+  });
+
+  it("pull request without @pulumi/policy installed: the comment names it and the install command", async function () {
+    const pack = packWithoutPolicyRuntime({ linkPulumi: true });
+    try {
+      const r = await pipeline("preview", { POLICY_PACK: pack.dir, PLAN_FLAGS: "--max-total 5000" });
+      assertNotAPlan(r, /the package @pulumi\/policy is not installed\. .*: npm install --save-dev @pulumi\/policy/);
+      assert.doesNotMatch(r.output + r.summary, /Require stack|Cannot find module/);
+    } finally {
+      pack.cleanup();
+    }
+  });
+
+  it("pull request with an extension count the provider refuses: the preview's error is in the comment, the job exits 3", async function () {
+    // A check failure is an error diagnostic in the engine events (a program that throws is one too, but the
+    // TypeScript example then takes about 100 s to stop, so the unit tests read a real stream of that instead).
+    await setExtensions(1000);
+    try {
+      const r = await pipeline("preview", { PLAN_FLAGS: "--fail-on-purchase" });
+      assertNotAPlan(r, /the engine's summary event says the preview failed/);
+      assert.match(r.summary, /the preview reported an error/);
+      assert.match(r.summary, /\*\*Preview error\*\* on `acme-hq`: .*extensions/);
+    } finally {
+      await setExtensions(100);
+    }
+  });
+
+  it("pull request on a stack that does not exist: pulumi prints nothing; the comment says so, the job exits 3", async function () {
+    const r = await pipeline("preview", { PULUMI_STACK: "no-such-stack", PLAN_FLAGS: "--max-total 5000" });
+    assertNotAPlan(r, /the input is empty/);
   });
 
   it("main: deploy buys exactly one PBX and the drift gate passes", async function () {

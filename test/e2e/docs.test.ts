@@ -31,6 +31,7 @@ const DOCS = [
   "examples/policy-pack/README.md",
   "examples/ci/README.md",
   "examples/yaml/README.md",
+  "examples/go/README.md",
 ];
 const DOCUMENTED_SANDBOX_URL = "http://127.0.0.1:8787";
 
@@ -63,6 +64,17 @@ function freshCopy(dest: string): void {
 }
 
 /** The reader's environment: see the header. */
+/**
+ * This user's Go build and module caches (a reader's machine keeps them across projects, like the toolchain cache):
+ * their defaults live under HOME, which the reader gets fresh. Empty when Go is not installed.
+ */
+function goCaches(): Record<string, string> {
+  const r = spawnSync("go", ["env", "GOCACHE", "GOMODCACHE"], { encoding: "utf8" });
+  if (r.status !== 0) return {};
+  const [GOCACHE, GOMODCACHE] = r.stdout.trim().split("\n");
+  return GOCACHE && GOMODCACHE ? { GOCACHE, GOMODCACHE } : {};
+}
+
 function readerEnv(home: string): NodeJS.ProcessEnv {
   const cache = toolchainCache();
   const env: NodeJS.ProcessEnv = {};
@@ -73,6 +85,7 @@ function readerEnv(home: string): NodeJS.ProcessEnv {
   const pathEntries = (process.env.PATH ?? "").split(path.delimiter).filter((p) => p && !p.startsWith(cache));
   return {
     ...env,
+    ...goCaches(),
     HOME: home,
     PATH: pathEntries.join(path.delimiter),
     YEASTAR_TOOLCHAIN_CACHE: cache,

@@ -151,6 +151,8 @@ describe("the packed package, installed into a scratch TypeScript project outsid
       "dist/policy/src/index.js",
       "policy/PulumiPolicy.yaml",
       "policy/index.js",
+      "sdk/go/yeastar/go.mod",
+      "sdk/go/yeastar/pseriesCloudPbx.go",
     ]) {
       assert.ok(files.includes(wanted), `${wanted} is in the package`);
     }

@@ -4,12 +4,30 @@
  * sandbox's order log after `up`.
  */
 import * as assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import * as path from "node:path";
 import { PLANS, SERVICES } from "../../provider/api/catalog";
 import { startSandbox, type Sandbox, type StoredOrder } from "../../sandbox";
 import { CANARY_SECRET, declare, pbxArgs, pbxProject } from "../helpers/pbx";
-import { previewSteps, type PulumiProject } from "../helpers/pulumi";
+import { previewSteps, REPO_ROOT, type PulumiProject } from "../helpers/pulumi";
 
 const TYPE = "pulumi-nodejs:dynamic/yeastar:PSeriesCloudPbx";
+
+/** The purchase summary command, as a user runs it on the preview's output. */
+function runPlan(previewJson: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(REPO_ROOT, "dist", "provider", "cli", "plan-main.js")], {
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(previewJson);
+  });
+}
 
 interface View {
   operation: string;
@@ -202,5 +220,49 @@ describe("preview lists the orders up will place, with prices", function () {
     } finally {
       other.cleanup();
     }
+  });
+
+  it("a plan downgrade: its price reads as the new plan's from the end of the term, in the preview and the summary", async function () {
+    const args = pbxArgs({
+      subdomain: "planned",
+      extensions: 60,
+      highAvailability: true,
+      recordingMinutes: 200,
+      plan: "enterprise",
+    });
+    await declare(project, [{ name: "pbx", args }]);
+    const termEnd = sandbox.admin.products().find((p) => p.pbxUrl.startsWith("planned."))?.expireDate;
+    assert.match(String(termEnd), /^\d{4}-\d\d-\d\d/);
+    const before = orders().length;
+    const preview = await project.preview(["--json"]);
+    assert.equal(preview.code, 0, preview.output);
+    const [order, ...more] = plannedOrders(preview.json).pbx as Array<View & { startsAt?: string; termEnd?: string }>;
+    assert.deepEqual(more, []);
+    assert.deepEqual([order.operation, order.startsAt, order.termEnd], ["switch_plan", "term-end", termEnd]);
+    assert.equal(
+      order.price,
+      `the enterprise plan's price from the end of the current term (${termEnd}): USD ${order.amount} per year, in place of the current plan's`,
+    );
+    const plain = await project.run(["preview"]);
+    assert.match(
+      plain.output,
+      /plan switch \(downgrade\): ultimate -> enterprise, billed annually \(takes effect when the current term ends\) \[the enterprise plan's price from the end of the current term \(/,
+    );
+    // The purchase summary of that preview says the same, and keeps it out of what is charged now.
+    const md = await runPlan(preview.stdout);
+    assert.equal(md.code, 0, md.stderr);
+    assert.match(
+      md.stdout,
+      /new plan's price from the end of the current term \([^)]+\): USD [\d,.]+ per year, in place of the current plan's/,
+    );
+    assert.match(
+      md.stdout,
+      /\| per year from the end of the current term \(new plan price, in place of the current plan's\) \| 1 \|/,
+    );
+    assert.equal(orders().length, before, "the preview bought nothing");
+    const up = await project.up();
+    assert.equal(up.code, 0, up.output);
+    const placed = orders().slice(before).map(asView);
+    assert.deepEqual(placed, [{ operation: "switch_plan", item: "plan switch", quantity: 60, amount: order.amount }]);
   });
 });

@@ -1,15 +1,21 @@
 /**
  * The native provider plugin (bin/pulumi-resource-yeastar) through the real CLI against the sandbox: a Pulumi
- * YAML program (examples/yaml, plugin found through a `plugins` entry in Pulumi.yaml) previewed, bought, expanded,
- * refreshed and destroyed; then `pulumi import` of a PBX bought outside any stack (plugin found on PATH) and a
+ * YAML program (examples/yaml as it is, plugin found through its `plugins` entry, with no warning although the
+ * plugin is on PATH too) previewed (the planned orders an output of the preview's create and update, never a
+ * stored input), bought, expanded, refreshed and destroyed; then `pulumi import` of a PBX bought outside any stack
+ * (plugin found on PATH) and a
  * change ordered on it. The sandbox's order log is the evidence of what was bought. Also measures the state bytes
  * of one PBX held by the native resource against the dynamic one.
  */
 import * as assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { SERVICES } from "../../provider/api/catalog";
+import { summarize } from "../../provider/cli/plan";
+import { parsePreview } from "../../provider/cli/preview-input";
+import { INPUT_KEYS } from "../../provider/pbx/inputs";
 import { startSandbox, type Sandbox } from "../../sandbox";
 import { buyFleet, fleetOf } from "../helpers/fleet";
 import { CANARY_SECRET, declare, pbxArgs, pbxProject } from "../helpers/pbx";
@@ -21,12 +27,65 @@ const PO_CANARY = "PO-canary-5e1f";
 const HQ_URL = "globex-hq.eu.sandbox.yeastarcloud.com";
 const BRANCH_URL = "globex-branch.us.sandbox.yeastarcloud.com";
 
-/** PATH without this repository's plugin directory, so only the project's `plugins` entry can find the plugin. */
+/**
+ * The CLI's warning when it takes a plugin from PATH instead of the project's `plugins` entry (the provider) or
+ * from beside itself (the YAML language host).
+ */
+const AMBIENT_PLUGIN_WARNING = /using \S+ from \$PATH/;
+
+/** PATH without this repository's plugin directory. */
 function pathWithoutPlugin(): string {
   return (process.env.PATH ?? "")
     .split(path.delimiter)
     .filter((p) => path.resolve(p) !== PLUGIN_DIR)
     .join(path.delimiter);
+}
+
+/** Keys of stored PBX inputs that the program did not write: only what check resolved (docs/architecture.md). */
+const CHECK_ADDS = new Set(["resolved", "priceEstimate"]);
+
+/** The PBXs' stored inputs: the program's inputs (with defaults) and check's resolution, never `plannedOrders`. */
+async function assertStoredInputs(project: PulumiProject): Promise<void> {
+  const pbxs = await project.resourcesOfType(PBX_TYPE);
+  assert.ok(pbxs.length > 0);
+  for (const pbx of pbxs) {
+    const keys = Object.keys(pbx.inputs as Record<string, unknown>);
+    assert.ok(!keys.includes("plannedOrders"), `${String(pbx.urn)}: no plannedOrders in the stored inputs`);
+    const extra = keys.filter((k) => !(INPUT_KEYS as readonly string[]).includes(k) && !CHECK_ADDS.has(k));
+    assert.deepEqual(extra, [], `${String(pbx.urn)}: stored inputs are the program's`);
+  }
+}
+
+/** `pulumi preview --json` as the engine's event stream: the only form that carries the preview's outputs. */
+const STREAM = { PULUMI_ENABLE_STREAMING_JSON_PREVIEW: "true" };
+
+/**
+ * The PBXs of a streamed `pulumi preview --json`, by resource name: the inputs of each step (its pre-event) and
+ * the outputs the plugin returned from the preview's create or update (its outputs event).
+ */
+function previewSteps(
+  text: string,
+): Map<string, { inputs: Record<string, unknown>; outputs: Record<string, unknown> }> {
+  type Metadata = { urn: string; type?: string; new?: { inputs?: object; outputs?: object } };
+  const out = new Map<string, { inputs: Record<string, unknown>; outputs: Record<string, unknown> }>();
+  for (const line of text.split("\n")) {
+    if (!line.trim().startsWith("{")) continue;
+    const event = JSON.parse(line) as {
+      resourcePreEvent?: { metadata: Metadata };
+      resOutputsEvent?: { metadata: Metadata };
+    };
+    const pre = event.resourcePreEvent?.metadata;
+    const outs = event.resOutputsEvent?.metadata;
+    for (const m of [pre, outs]) {
+      if (!m || m.type !== PBX_TYPE) continue;
+      const name = m.urn.split("::").pop()!;
+      const entry = out.get(name) ?? { inputs: {}, outputs: {} };
+      if (m === pre) entry.inputs = (m.new?.inputs ?? {}) as Record<string, unknown>;
+      else entry.outputs = (m.new?.outputs ?? {}) as Record<string, unknown>;
+      out.set(name, entry);
+    }
+  }
+  return out;
 }
 
 /** Bytes of one resource in the exported state. */
@@ -40,12 +99,19 @@ describe("native provider plugin: Pulumi YAML and pulumi import through the CLI"
   let sandbox: Sandbox;
   const projects: PulumiProject[] = [];
   const orders = () => sandbox.admin.stats().orders;
+  const priceCalls = () => sandbox.admin.stats().requests.priceCalculate ?? 0;
   let nativeBytes = 0;
   let nativeState = "";
   /** What every CLI run printed: the client secret must be in none of it. */
   const printed: string[] = [];
 
   before(async function () {
+    const yamlHost = spawnSync("sh", ["-c", "command -v pulumi-language-yaml"], { encoding: "utf8" });
+    assert.equal(
+      yamlHost.status,
+      0,
+      "pulumi-language-yaml is not on PATH: run this file through `sh scripts/toolchain.sh --yaml ...` (npm test does)",
+    );
     sandbox = await startSandbox({ clientSecret: CANARY_SECRET });
   });
   after(async function () {
@@ -58,18 +124,33 @@ describe("native provider plugin: Pulumi YAML and pulumi import through the CLI"
 
   describe("examples/yaml: two PBXs in a YAML program", function () {
     let project: PulumiProject;
+    /** Where this example's runs start in `printed`: none of them may warn that the plugin came from PATH. */
+    let firstRun = 0;
 
     before(async function () {
+      // The example as it is, installed as its README says (node_modules/pulumi-yeastar-pseries), and the plugin
+      // on PATH as well, as `eval "$(sh scripts/toolchain.sh --env)"` puts it: the `plugins` entry must win.
       project = await PulumiProject.create({
         name: "yaml",
         sourceDir: path.join(REPO_ROOT, "examples", "yaml"),
         config: { "yeastar:clientId": "sandbox-client", "yeastar:baseUrl": sandbox.url },
         secrets: { "yeastar:clientSecret": CANARY_SECRET, poNumber: PO_CANARY },
-        env: { PATH: pathWithoutPlugin() },
+        env: { PATH: `${PLUGIN_DIR}${path.delimiter}${pathWithoutPlugin()}` },
       });
       projects.push(project);
-      const file = path.join(project.dir, "Pulumi.yaml");
-      fs.appendFileSync(file, `\nplugins:\n  providers:\n    - name: yeastar\n      path: ${PLUGIN_DIR}\n`);
+      firstRun = printed.length;
+    });
+
+    it("the example names the plugin in a plugins entry, so no run warns that it came from PATH", async function () {
+      const r = await project.preview();
+      printed.push(r.output);
+      assert.equal(r.code, 0, r.output);
+      assert.doesNotMatch(r.output, AMBIENT_PLUGIN_WARNING);
+      const file = fs.readFileSync(path.join(REPO_ROOT, "examples", "yaml", "Pulumi.yaml"), "utf8");
+      assert.match(
+        file,
+        /\nplugins:\n {2}providers:\n {4}- name: yeastar\n {6}path: node_modules\/pulumi-yeastar-pseries\/bin\n/,
+      );
     });
 
     it("preview places 0 orders and shows each PBX's order with its price", async function () {
@@ -87,10 +168,50 @@ describe("native provider plugin: Pulumi YAML and pulumi import through the CLI"
         r.output,
         /globex-branch\.us\.sandbox\.yeastarcloud\.com: `pulumi up` will place 1 order: .*\[USD 130\.00 per month\]/,
       );
-      assert.match(r.output, /plannedOrders/);
+      assert.doesNotMatch(r.output, /plannedOrders/, "not in the inputs the preview shows");
+    });
+
+    it("preview --json (event stream): plannedOrders are an output of the preview, not an input; one price call per order shape", async function () {
+      const prices = priceCalls();
+      const r = await project.run(["preview", "--json"], { env: STREAM });
+      printed.push(r.output);
+      assert.equal(r.code, 0, r.output);
+      assert.equal(orders().length, 0);
+      assert.equal(priceCalls() - prices, 2, "two PBXs of two shapes: two quotes (check's is reused by create)");
+      const steps = previewSteps(r.stdout);
+      for (const [name, price] of [
+        ["globex-hq", "USD 2750.00 per year"],
+        ["globex-branch", "USD 130.00 per month"],
+      ]) {
+        const step = steps.get(name);
+        assert.ok(step, `${name} is in the preview`);
+        assert.equal(step.inputs.plannedOrders, undefined, `${name}: no plannedOrders in the inputs`);
+        const planned = step.outputs.plannedOrders as Array<Record<string, unknown>>;
+        assert.deepEqual(
+          planned.map((o) => [o.operation, o.price]),
+          [["purchase_plan", price]],
+        );
+      }
+      const summary = summarize(parsePreview(r.stdout));
+      assert.equal(summary.orderCount, 2, "the purchase summary reads the planned orders of the plugin's preview");
+    });
+
+    it("with the large-fleet threshold lowered to 1, the plugin advises the mode once per run; in the mode, not", async function () {
+      const advice = /runs without the CLI's large-fleet mode/g;
+      const r = await project.preview([], { YEASTAR_LARGE_FLEET_THRESHOLD: "1", PULUMI_SKIP_CHECKPOINTS: undefined });
+      printed.push(r.output);
+      assert.equal(r.code, 0, r.output);
+      assert.equal((r.output.match(advice) ?? []).length, 1, r.output);
+      assert.match(r.output, /more than 1 PBXs.*Set PULUMI_SKIP_CHECKPOINTS=true/);
+      const quiet = await project.preview([], { YEASTAR_LARGE_FLEET_THRESHOLD: "1", PULUMI_SKIP_CHECKPOINTS: "true" });
+      printed.push(quiet.output);
+      assert.equal(quiet.code, 0, quiet.output);
+      assert.equal((quiet.output.match(advice) ?? []).length, 0, quiet.output);
+      assert.equal(orders().length, 0);
     });
 
     it("up places exactly 1 order per PBX, with the secret PO number unwrapped", async function () {
+      const prices = priceCalls();
       const r = await project.up();
       printed.push(r.output);
       assert.equal(r.code, 0, r.output);
@@ -105,6 +226,9 @@ describe("native provider plugin: Pulumi YAML and pulumi import through the CLI"
         "the provider got the plain value",
       );
       assert.match(r.output, /placing order: new PBX globex-hq/);
+      assert.doesNotMatch(r.output, /will place 1 order/, "up does not repeat the preview's plan lines");
+      assert.equal(priceCalls() - prices, 2, "up prices each order shape once");
+      await assertStoredInputs(project);
       const out = await project.outputs();
       const hq = sandbox.admin.products().find((p) => p.pbxUrl === HQ_URL)!;
       assert.equal(out.hqUrl, HQ_URL);
@@ -114,11 +238,36 @@ describe("native provider plugin: Pulumi YAML and pulumi import through the CLI"
       nativeState = JSON.stringify(resources.find((x) => String(x.urn).endsWith("::globex-hq")));
     });
 
-    it("raising extensions places 1 Extension Expansion order for the difference", async function () {
+    it("a preview of raising extensions lists 1 Extension Expansion order, priced, from the portal; orders nothing", async function () {
       await project.setConfig("hqExtensions", "60");
+      const r = await project.run(["preview", "--json"], { env: STREAM });
+      printed.push(r.output);
+      assert.equal(r.code, 0, r.output);
+      assert.equal(orders().length, 2);
+      const hq = previewSteps(r.stdout).get("globex-hq")!;
+      assert.equal(hq.inputs.plannedOrders, undefined);
+      const planned = hq.outputs.plannedOrders as Array<Record<string, unknown>>;
+      assert.deepEqual(
+        planned.map((o) => [o.operation, o.item, o.quantity]),
+        [["purchase_service", "Extension Expansion", 10]],
+      );
+      assert.match(String(planned[0].price), /^USD [\d.]+ per year$/);
+      const text = await project.preview();
+      printed.push(text.output);
+      assert.match(
+        text.output,
+        /globex-hq\.eu\.sandbox\.yeastarcloud\.com: `pulumi up` will place 1 order: Extension Expansion: \+10 \(50 -> 60\) \[USD/,
+      );
+    });
+
+    it("raising extensions places 1 Extension Expansion order for the difference", async function () {
+      const prices = priceCalls();
       const r = await project.up();
       printed.push(r.output);
       assert.equal(r.code, 0, r.output);
+      assert.equal(priceCalls() - prices, 0, "update prices nothing: the preview did");
+      assert.doesNotMatch(r.output, /will place 1 order/);
+      await assertStoredInputs(project);
       const placed = orders();
       assert.equal(placed.length, 3);
       const last = placed[2];
@@ -163,6 +312,15 @@ describe("native provider plugin: Pulumi YAML and pulumi import through the CLI"
         assert.match(r.output, new RegExp(`PBX ${url.replace(/\./g, "\\.")} .*NOT cancelled`));
       }
       assert.ok(!r.output.includes(CANARY_SECRET));
+    });
+
+    it("none of the example's runs (preview, up, refresh, destroy) warned that the plugin came from PATH", function () {
+      const runs = printed.slice(firstRun);
+      assert.ok(runs.length >= 6, `the runs were recorded (${runs.length})`);
+      assert.deepEqual(
+        runs.filter((text) => AMBIENT_PLUGIN_WARNING.test(text)),
+        [],
+      );
     });
   });
 

@@ -5,6 +5,7 @@
  */
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { PassThrough } from "node:stream";
 import { main as cli } from "../../../provider/cli/main";
@@ -14,13 +15,13 @@ import {
   COMMENT_MARKER,
   escapeMarkdown,
   formatAmount,
+  headline,
   parseAmount,
-  parsePreview,
-  PlanInputError,
   renderMarkdown,
   summarize,
   type PurchaseSummary,
 } from "../../../provider/cli/plan";
+import { parsePreview } from "../../../provider/cli/preview-input";
 
 const FIXTURES = path.resolve(__dirname, "..", "..", "..", "..", "test", "fixtures", "preview");
 const fixture = (name: string) => path.join(FIXTURES, name);
@@ -37,6 +38,7 @@ function emptySummary(overrides: Partial<PurchaseSummary> = {}): PurchaseSummary
     totals: [],
     unpricedOrders: 0,
     previewFailed: false,
+    previewProblems: [],
     warnings: [],
     ...overrides,
   };
@@ -55,6 +57,64 @@ describe("plan: PBXs of the native provider plugin (Pulumi YAML)", function () {
     );
     assert.equal(summary.orderCount, 3);
   });
+
+  /** update-replace.json as the native plugin previews it: plannedOrders out of the inputs, into the outputs. */
+  function nativeSteps() {
+    type State = { type?: string; inputs?: Record<string, unknown>; outputs?: Record<string, unknown> };
+    const doc = JSON.parse(fs.readFileSync(fixture("update-replace.json"), "utf8")) as {
+      steps: Array<{ op: string; urn: string; oldState?: State; newState?: State }>;
+    };
+    let moved = 0;
+    for (const step of doc.steps) {
+      const state = step.newState;
+      step.urn = step.urn.replace("pulumi-nodejs:dynamic/yeastar:PSeriesCloudPbx", "yeastar:index:PSeriesCloudPbx");
+      for (const st of [step.oldState, state]) {
+        if (st?.type === "pulumi-nodejs:dynamic/yeastar:PSeriesCloudPbx") st.type = "yeastar:index:PSeriesCloudPbx";
+      }
+      if (!state?.inputs || state.inputs.plannedOrders === undefined) continue;
+      state.outputs = { ...state.outputs, plannedOrders: state.inputs.plannedOrders };
+      delete state.inputs.plannedOrders;
+      moved++;
+    }
+    assert.ok(moved > 0, "the fixture has planned orders to move");
+    return doc;
+  }
+
+  it("reads the planned orders from the event stream, where the plugin's preview create and update return them", function () {
+    const doc = nativeSteps();
+    let sequence = 0;
+    const lines: string[] = [];
+    for (const step of doc.steps) {
+      const { outputs, ...withoutOutputs } = step.newState ?? {};
+      const metadata = { op: step.op, urn: step.urn, type: step.newState?.type, old: step.oldState };
+      lines.push(
+        JSON.stringify({ sequence: sequence++, resourcePreEvent: { metadata: { ...metadata, new: withoutOutputs } } }),
+      );
+      if (outputs) {
+        lines.push(
+          JSON.stringify({ sequence: sequence++, resOutputsEvent: { metadata: { ...metadata, new: step.newState } } }),
+        );
+      }
+    }
+    lines.push(JSON.stringify({ sequence: sequence++, summaryEvent: {} }));
+    const summary = summarize(parsePreview(lines.join("\n")));
+    const dynamic = load("update-replace.json");
+    assert.deepEqual(
+      summary.pbxs.map((p) => [p.name, p.orders]),
+      dynamic.pbxs.map((p) => [p.name, p.orders]),
+    );
+    assert.ok(dynamic.orderCount > 0);
+    assert.equal(summary.orderCount, dynamic.orderCount);
+  });
+
+  it("in the plain document (which leaves out the preview's outputs) says the orders are unknown and how to get them", function () {
+    const doc = nativeSteps();
+    for (const step of doc.steps) if (step.newState) delete step.newState.outputs;
+    const summary = summarize(parsePreview(JSON.stringify(doc)));
+    const unknown = summary.warnings.filter((w) => w.kind === "unknown-orders");
+    assert.ok(unknown.length > 0);
+    for (const w of unknown) assert.match(w.message, /PULUMI_ENABLE_STREAMING_JSON_PREVIEW=true/);
+  });
 });
 
 describe("plan: reading pulumi preview --json", function () {
@@ -67,15 +127,17 @@ describe("plan: reading pulumi preview --json", function () {
     [
       "a broken event stream line",
       '{"sequence": 1, "preludeEvent": {}}\n{"sequence": 2, ',
-      /line 2 of the event stream/,
+      /cut off: its last line \(line 2\)/,
     ],
     ["lines that are not engine events", '{"a": 1}\n{"b": 2}', /line 1 is not an engine event/],
   ] as const) {
-    it(`rejects ${what}, naming what is wrong`, function () {
-      assert.throws(
-        () => parsePreview(text),
-        (e: unknown) => e instanceof PlanInputError && message.test((e as Error).message),
+    it(`reads ${what} as a failed preview, naming what is wrong`, function () {
+      const input = parsePreview(text);
+      assert.ok(
+        input.problems.some((p) => message.test(p)),
+        `no problem matches ${message}: ${input.problems.join("; ")}`,
       );
+      assert.equal(summarize(input).previewFailed, true);
     });
   }
 
@@ -264,7 +326,7 @@ describe("plan: gates", function () {
     const s = load("policy-mandatory.json");
     assert.deepEqual(checkGates(s, {}), []);
     assert.deepEqual(checkGates(s, { maxTotal: "100000" }), [
-      "the preview reported errors, so what `up` would buy is not fully known",
+      "the preview failed or could not be read, so what `up` would buy is not known",
     ]);
   });
 });
@@ -327,22 +389,24 @@ describe("plan: Markdown", function () {
   });
 });
 
+function commandIo(stdinText?: string, tty = false) {
+  const stdin = Object.assign(new PassThrough(), { isTTY: tty });
+  if (stdinText !== undefined) stdin.end(stdinText);
+  let stdout = "";
+  let stderr = "";
+  return {
+    io: {
+      stdin,
+      stdout: { write: (t: string) => (stdout += t) },
+      stderr: { write: (t: string) => (stderr += t) },
+    },
+    out: () => stdout,
+    err: () => stderr,
+  };
+}
+
 describe("plan: the command", function () {
-  function io(stdinText?: string, tty = false) {
-    const stdin = Object.assign(new PassThrough(), { isTTY: tty });
-    if (stdinText !== undefined) stdin.end(stdinText);
-    let stdout = "";
-    let stderr = "";
-    return {
-      io: {
-        stdin,
-        stdout: { write: (t: string) => (stdout += t) },
-        stderr: { write: (t: string) => (stderr += t) },
-      },
-      out: () => stdout,
-      err: () => stderr,
-    };
-  }
+  const io = commandIo;
 
   it("prints Markdown from a file and exits 0", async function () {
     const t = io();
@@ -401,8 +465,8 @@ describe("plan: the command", function () {
     ["--max-total negative", ["x.json", "--max-total=-5"], undefined, /--max-total must be a non-negative amount/],
     ["two files", ["a.json", "b.json"], undefined, /at most one input file, got 2/],
     ["a missing file", ["/nonexistent/preview.json"], undefined, /cannot read \/nonexistent\/preview\.json: ENOENT/],
-    ["empty stdin", ["-"], "", /stdin: the input is empty/],
-    ["stdin that is not preview JSON", [], '{"hello": "world"}', /stdin: the input has no "steps" array/],
+    ["--preview-exit-code that is no exit status", ["x.json", "--preview-exit-code", "1x"], undefined, /got "1x"/],
+    ["--preview-exit-code above 255", ["x.json", "--preview-exit-code=256"], undefined, /from 0 to 255, got 256/],
   ] as const) {
     it(`exits 2 on ${what}, naming it`, async function () {
       const t = io(stdin);
@@ -417,6 +481,257 @@ describe("plan: the command", function () {
     const t = io(undefined, true);
     assert.equal(await main([], t.io), 2);
     assert.match(t.err(), /no input: pass a file/);
+  });
+});
+
+describe("plan: a preview that is empty, cut off or failed is never a plan", function () {
+  const text = (name: string) => fs.readFileSync(fixture(name), "utf8");
+  const good = () => text("expand-and-add.jsonl");
+  const lines = () => good().trimEnd().split("\n");
+  const summaryLine = () => lines().findIndex((l) => l.includes('"summaryEvent"'));
+
+  /** Input shapes that all mean "what up would buy is not known", and what the summary must say about each. */
+  const cases: Array<{ what: string; input: () => string; problem: RegExp; output?: RegExp }> = [
+    {
+      what: "a real event stream of a policy pack that could not start (no steps, no summary event)",
+      input: () => text("failed-policy-pack.jsonl"),
+      problem: /the event stream ends before the engine's summary event/,
+      output: /the preview's error output: .*failed with an unhandled exception: Error: pack cannot start/,
+    },
+    {
+      what: "a real digest of a policy pack that could not start (diagnostics, no steps)",
+      input: () => text("failed-policy-pack.json"),
+      problem: /the preview stopped before it listed any resource/,
+      output: /Error: pack cannot start/,
+    },
+    {
+      what: "a real event stream of a program that threw (an error diagnostic, result failed)",
+      input: () => text("failed-program.jsonl"),
+      problem: /the engine's summary event says the preview failed/,
+      output: /Error: boom in program/,
+    },
+    {
+      what: "a real digest of a program that threw (an error diagnostic)",
+      input: () => text("failed-program.json"),
+      problem: /the preview reported an error \(listed below\)/,
+      output: /Error: boom in program/,
+    },
+    { what: "an empty file", input: () => "", problem: /the input is empty/ },
+    { what: "whitespace only", input: () => " \n\n", problem: /the input is empty/ },
+    {
+      what: "an event stream cut off in the middle of a line",
+      input: () => {
+        const all = lines().slice(0, summaryLine() + 1);
+        const last = all.pop() as string;
+        return [...all, last.slice(0, last.length >> 1)].join("\n");
+      },
+      problem: /the event stream is cut off: its last line \(line \d+\) is not a whole JSON event/,
+    },
+    {
+      what: "an event stream cut off between lines, before the summary event",
+      input: () => lines().slice(0, summaryLine()).join("\n"),
+      problem: /the event stream ends before the engine's summary event/,
+    },
+    {
+      what: "an event stream whose summary event says failed",
+      input: () => good().replace('"result": "succeeded"', '"result": "failed"'),
+      problem: /the engine's summary event says the preview failed/,
+    },
+    {
+      what: "an event stream with an error diagnostic",
+      input: () => {
+        const all = lines();
+        const error = JSON.stringify({
+          sequence: 99,
+          diagnosticEvent: { prefix: "error: ", message: "the quota service is down\n", severity: "error" },
+        });
+        return [...all.slice(0, summaryLine()), error, ...all.slice(summaryLine())].join("\n");
+      },
+      problem: /the preview reported an error/,
+      output: /\*\*Preview error\*\*: the quota service is down/,
+    },
+    { what: "text that is not JSON", input: () => "error: could not load plugin\n", problem: /the input is not JSON/ },
+  ];
+
+  it("the fixtures are what they claim: the good stream passes, and each case starts from it or a real run", function () {
+    const s = load("expand-and-add.jsonl");
+    assert.equal(s.previewFailed, false);
+    assert.deepEqual(s.previewProblems, []);
+    assert.notEqual(summaryLine(), -1);
+  });
+
+  for (const c of cases) {
+    it(`${c.what}: says so plainly, and exits 3 with and without gates`, async function () {
+      const summary = summarize(parsePreview(c.input()));
+      assert.equal(summary.previewFailed, true);
+      assert.ok(
+        summary.previewProblems.some((p) => c.problem.test(p)),
+        `no problem matches ${c.problem}: ${summary.previewProblems.join("; ")}`,
+      );
+      assert.match(headline(summary), /what up would buy is not known/);
+      assert.doesNotMatch(headline(summary), /nothing to buy/);
+      const md = renderMarkdown(summary);
+      assert.match(
+        md,
+        /> \*\*Not a plan: the preview (failed or is incomplete|could not be read), so what `pulumi up` would buy is not known\.\*\*/,
+      );
+      if (c.output) assert.match(md, c.output);
+      for (const flags of [[], ["--fail-on-purchase"], ["--max-total", "1000000"], ["--json"]]) {
+        const t = commandIo(c.input());
+        assert.equal(await main(["-", ...flags], t.io), 3, `plan - ${flags.join(" ")}`);
+        assert.match(t.err(), /plan: stdin: not a plan: /);
+        assert.doesNotMatch(t.out(), /nothing to buy/);
+        if (flags[0] === "--json") {
+          const data = JSON.parse(t.out());
+          assert.equal(data.previewFailed, true);
+          assert.ok(data.previewProblems.some((p: string) => c.problem.test(p)));
+        } else {
+          assert.match(t.out(), /Not a plan/);
+        }
+      }
+    });
+  }
+
+  it("a pack that fails on a missing @pulumi/policy gets the install command", function () {
+    const stream = text("failed-policy-pack.jsonl").replace(
+      "Error: pack cannot start",
+      "Error: Cannot find module '@pulumi/policy'",
+    );
+    const summary = summarize(parsePreview(stream));
+    assert.equal(summary.previewFailed, true);
+    assert.match(
+      renderMarkdown(summary),
+      /- \*\*Preview error\*\*: a policy pack could not load @pulumi\/policy: install it in the Pulumi project with npm install --save-dev @pulumi\/policy/,
+    );
+  });
+
+  it("an empty file given by name exits 3 (not 2: the file was read, the preview printed nothing)", async function () {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-empty-"));
+    const file = path.join(dir, "preview.json");
+    fs.writeFileSync(file, "");
+    const t = commandIo();
+    assert.equal(await main([file, "--max-total", "5000"], t.io), 3);
+    assert.match(
+      t.err(),
+      new RegExp(`plan: ${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: not a plan: the input is empty`),
+    );
+    fs.rmSync(dir, { recursive: true });
+  });
+
+  it("--preview-exit-code: a complete stream from a preview that exited 1 is not a plan; 0 is", async function () {
+    const failed = commandIo(good());
+    assert.equal(await main(["--preview-exit-code", "1", "--json"], failed.io), 3);
+    assert.deepEqual(JSON.parse(failed.out()).previewProblems, [
+      "`pulumi preview` exited with code 1: it failed (its own error message is on its stderr, e.g. in the job log)",
+    ]);
+    const ok = commandIo(good());
+    assert.equal(await main(["--preview-exit-code=0"], ok.io), 0);
+    assert.match(ok.out(), /2 new PBXs|1 new PBX/);
+  });
+
+  it("plannedOrders that break the contract: not a plan either, naming the field", async function () {
+    const doc = JSON.parse(text("create.json"));
+    doc.steps[1].newState.inputs.plannedOrders[0].amount = "4,000";
+    const t = commandIo(JSON.stringify(doc));
+    assert.equal(await main([], t.io), 3);
+    assert.match(t.out(), /resource hq: plannedOrders\\\[0\\\]\.amount is "4,000"/);
+  });
+
+  it("a failed preview keeps the rows it listed, marked as incomplete", function () {
+    const cut = lines().slice(0, summaryLine()).join("\n");
+    const summary = summarize(parsePreview(cut));
+    assert.equal(summary.orderCount, load("expand-and-add.jsonl").orderCount);
+    assert.match(
+      headline(summary),
+      /^preview failed or incomplete · what up would buy is not known · listed before it stopped: /,
+    );
+    assert.match(renderMarkdown(summary), /The rows below are only what the preview listed before it stopped/);
+  });
+});
+
+describe("plan: a plan downgrade's price is the new plan's from the end of the term", function () {
+  const TYPE = "pulumi-nodejs:dynamic/yeastar:PSeriesCloudPbx";
+  const downgrade = {
+    operation: "switch_plan",
+    item: "plan switch",
+    quantity: 100,
+    summary:
+      "plan switch (downgrade): ultimate -> enterprise, billed monthly (takes effect when the current term ends)",
+    price:
+      "the enterprise plan's price from the end of the current term (2027-11-28): USD 240.00 per month, in place of the current plan's",
+    amount: "240.00",
+    currency: "USD",
+    period: "month",
+    startsAt: "term-end",
+    termEnd: "2027-11-28",
+  };
+  const expansion = {
+    operation: "purchase_service",
+    item: "Extension Expansion",
+    quantity: 20,
+    summary: "Extension Expansion: +20 (100 -> 120)",
+    price: "USD 40.00 per month",
+    amount: "40.00",
+    currency: "USD",
+    period: "month",
+  };
+  const preview = (orders: object[]) =>
+    JSON.stringify({
+      steps: [
+        {
+          op: "update",
+          urn: `urn:pulumi:dev::acme::${TYPE}::hq`,
+          oldState: { type: TYPE, inputs: { plan: "ultimate" }, outputs: { pbxUrl: "acme-hq.eu.example" } },
+          newState: {
+            type: TYPE,
+            inputs: { plan: "enterprise", resolved: { pbxUrl: "acme-hq.eu.example" }, plannedOrders: orders },
+          },
+        },
+      ],
+      diagnostics: [],
+    });
+
+  it("is a total of its own, from the end of the term, not added to what is charged now", function () {
+    const s = summarize(parsePreview(preview([expansion, downgrade])));
+    assert.deepEqual(s.totals, [
+      { currency: "USD", period: "month", amount: "40.00", orders: 1 },
+      { currency: "USD", period: "month", amount: "240.00", orders: 1, startsAt: "term-end" },
+    ]);
+    assert.equal(
+      headline(s),
+      "1 changed · 2 orders · USD 40.00 per month + USD 240.00 per month from the end of the current term (new plan price)",
+    );
+  });
+
+  it("the Markdown says what the price is, in the row and in the totals", function () {
+    const md = renderMarkdown(summarize(parsePreview(preview([downgrade]))));
+    assert.match(
+      md,
+      /\| `hq` \| acme-hq\.eu\.example \| change \| plan switch \(downgrade\): ultimate -> enterprise, .* \| new plan's price from the end of the current term \(2027-11-28\): USD 240\.00 per month, in place of the current plan's \|/,
+    );
+    assert.match(
+      md,
+      /\| USD 240\.00 \| per month from the end of the current term \(new plan price, in place of the current plan's\) \| 1 \|/,
+    );
+    assert.doesNotMatch(md, /\| USD 240\.00 \| per month \| 1 \|/);
+  });
+
+  it("--json carries startsAt and termEnd; --max-total names the later total it is above", async function () {
+    const t = commandIo(preview([downgrade]));
+    assert.equal(await main(["--json", "--max-total", "100"], t.io), 1);
+    const data = JSON.parse(t.out());
+    assert.equal(data.pbxs[0].orders[0].startsAt, "term-end");
+    assert.equal(data.pbxs[0].orders[0].termEnd, "2027-11-28");
+    assert.deepEqual(data.gateFailures, [
+      "--max-total 100.00: the total USD 240.00 per month from the end of the current term is above it",
+    ]);
+  });
+
+  it("refuses a startsAt the contract does not have", function () {
+    assert.throws(
+      () => summarize(parsePreview(preview([{ ...downgrade, startsAt: "tomorrow" }]))),
+      /resource hq: plannedOrders\[0\]\.startsAt is "tomorrow", not "term-end"/,
+    );
   });
 });
 

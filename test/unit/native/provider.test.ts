@@ -1,23 +1,33 @@
 /**
  * The native provider is the engine on another wire: each method calls the engine function the dynamic provider
  * calls, messages carry the resource's URN, configuration reaches settings.ts as the dynamic provider hands it
- * over, and the gRPC service is wrapped to refuse secrets and preview-time orders.
+ * over, and the gRPC service is wrapped to refuse secrets, announce preview support and send a preview's create
+ * and update to the methods that plan and price (never order).
  */
 import * as assert from "node:assert/strict";
 import { configFromVariables, engineAddress, wrapService } from "../../../provider/native/main";
 import { nativeProvider } from "../../../provider/native/provider";
 import { PBX_TYPE } from "../../../provider/native/schema";
-import { DRY_RUN_KEY } from "../../../provider/pbx/inputs";
+import { DRY_RUN_KEY, UNKNOWN } from "../../../provider/pbx/inputs";
 import { configure, currentSettings } from "../../../provider/pbx/settings";
-import { checked, deps, fakeApi, rawInputs, state } from "../pbx/fixtures";
+import { checked, deps, fakeApi, product, rawInputs, state, URL as URL_OF_PBX } from "../pbx/fixtures";
+// The SDK's own protobuf messages, as its server answers with them.
+import { ConfigureResponse, CreateResponse, UpdateResponse } from "@pulumi/pulumi/proto/provider_pb";
+import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 
 const URN = `urn:pulumi:dev::p::${PBX_TYPE}::acme-hq`;
 
-function provider(api = fakeApi()) {
+const previewsNotCalled = {
+  previewCreate: () => assert.fail("not called"),
+  previewUpdate: () => assert.fail("not called"),
+};
+
+function provider(api = fakeApi(), env: Record<string, string | undefined> = {}) {
   const logged: Array<{ level: string; message: string; urn: string }> = [];
   const p = nativeProvider({
     version: "1.2.3",
     deps: () => deps(api).deps,
+    env,
     log: {
       info: (message, urn) => void logged.push({ level: "info", message, urn }),
       warn: (message, urn) => void logged.push({ level: "warn", message, urn }),
@@ -33,19 +43,126 @@ describe("native plugin: provider methods", function () {
     assert.ok(JSON.parse(p.schema!).resources[PBX_TYPE]);
   });
 
-  it("check plans as in a preview, with the order and its price in the inputs and a message on the PBX", async function () {
+  it("check validates and resolves only: no plannedOrders in the inputs, no URL lookup, no plan line", async function () {
     const { p, api, logged } = provider();
-    const r = await p.check!(URN, {}, { ...rawInputs(), [DRY_RUN_KEY]: false, __provider: "x" });
+    const r = await p.check!(URN, {}, { ...rawInputs(), [DRY_RUN_KEY]: true, __provider: "x" });
     assert.deepEqual(r.failures ?? [], []);
     assert.equal(r.inputs.__provider, undefined);
-    assert.equal(r.inputs.plannedOrders.length, 1);
-    assert.equal(api.isPbxUrlTaken.callCount, 1, "the URL is looked up as in a preview");
+    assert.equal(r.inputs.plannedOrders, undefined, "the stored inputs carry no plannedOrders");
+    assert.equal(r.inputs.resolved.pbxUrl, URL_OF_PBX);
+    assert.equal(api.isPbxUrlTaken.callCount, 0, "create looks the URL up (in a preview and before it buys)");
+    assert.equal(api.calculatePrice.callCount, 1, "the purchase is priced once, for priceEstimate");
+    assert.equal(api.createOrder.callCount, 0);
+    assert.deepEqual(logged, []);
+  });
+
+  it("create in a preview lists the purchase with its price in plannedOrders, looks the URL up, orders nothing", async function () {
+    const { p, api, logged } = provider();
+    const checkedInputs = (await p.check!(URN, {}, rawInputs())).inputs;
+    const r = await p.previewCreate(URN, checkedInputs);
+    assert.equal(r.id, "");
+    const planned = r.outs.plannedOrders as Array<Record<string, unknown>>;
+    assert.deepEqual(
+      planned.map((o) => [o.operation, o.price]),
+      [["purchase_plan", "USD 1200.00 per year"]],
+    );
+    assert.equal(r.outs.productNo, UNKNOWN, "what the order decides is unknown in a preview");
+    assert.equal(r.outs.pbxUrl, URL_OF_PBX);
+    assert.equal(r.outs.resolved, undefined);
+    assert.equal(api.isPbxUrlTaken.callCount, 1);
+    assert.equal(api.calculatePrice.callCount, 1, "check's quote is reused for the same order shape");
     assert.equal(api.createOrder.callCount, 0);
     assert.deepEqual(
       logged.map((l) => [l.level, l.urn]),
       [["info", URN]],
     );
-    assert.match(logged[0].message, /`pulumi up` will place 1 order/);
+    assert.match(logged[0].message, /`pulumi up` will place 1 order: new PBX .*\[USD 1200\.00 per year\]/);
+  });
+
+  it("create in a preview: a URL of ours is an adoption (no order); a URL of another customer fails on subdomain", async function () {
+    const { p, api } = provider();
+    const checkedInputs = (await p.check!(URN, {}, rawInputs())).inputs;
+    api.isPbxUrlTaken.resolves(true);
+    api.findProductByUrl.resolves(product());
+    const adopted = await p.previewCreate(URN, checkedInputs);
+    assert.deepEqual(
+      (adopted.outs.plannedOrders as Array<Record<string, unknown>>).map((o) => o.operation),
+      ["adopt"],
+    );
+    assert.equal(adopted.outs.productNo, product().productNo);
+    api.findProductByUrl.resolves(undefined);
+    await assert.rejects(
+      p.previewCreate(URN, checkedInputs),
+      /subdomain "acme-hq" .*gives the PBX URL .* taken by another/,
+    );
+    assert.equal(api.createOrder.callCount, 0);
+  });
+
+  it("create in a preview with values not known yet plans nothing and marks the outputs unknown", async function () {
+    const { p, api } = provider();
+    const r = await p.previewCreate(URN, { ...rawInputs(), extensions: UNKNOWN });
+    assert.equal(r.outs.plannedOrders, undefined);
+    assert.equal(r.outs.instanceId, UNKNOWN);
+    assert.equal(api.calculatePrice.callCount + api.isPbxUrlTaken.callCount + api.createOrder.callCount, 0);
+  });
+
+  it("update in a preview lists the follow-up orders from the portal, priced; orders nothing; check did not plan", async function () {
+    const { p, api, logged } = provider();
+    const olds = { ...checked() };
+    const checkedNews = (await p.check!(URN, olds, { ...rawInputs(), extensions: 120 })).inputs;
+    assert.equal(checkedNews.plannedOrders, undefined);
+    assert.equal(api.getProduct.callCount + api.calculatePrice.callCount, 0, "check read and priced nothing");
+    const r = await p.previewUpdate("1275655", URN, { ...state() }, checkedNews);
+    const planned = r.outs.plannedOrders as Array<Record<string, unknown>>;
+    assert.deepEqual(
+      planned.map((o) => [o.operation, o.item, o.quantity]),
+      [["purchase_service", "Extension Expansion", 20]],
+    );
+    assert.equal(r.outs.extensions, 120);
+    assert.equal(r.outs.orders, UNKNOWN);
+    assert.equal(api.calculatePrice.callCount, 1);
+    assert.equal(api.createOrder.callCount, 0);
+    assert.match(logged.at(-1)!.message, /will place 1 order: Extension Expansion: \+20 \(100 -> 120\)/);
+  });
+
+  it("update in a preview plans from the portal: what the PBX already has is not listed", async function () {
+    const { p, api } = provider();
+    api.getProduct.resolves(product({ extensions: 120 }));
+    const news = { ...checked({ extensions: 120 }) };
+    const r = await p.previewUpdate("1275655", URN, { ...state() }, news);
+    assert.deepEqual(r.outs.plannedOrders, []);
+    assert.equal(api.createOrder.callCount, 0);
+  });
+
+  it("update in a preview fails a change the API cannot make against the state, naming the field", async function () {
+    const { p, api } = provider();
+    await assert.rejects(
+      p.previewUpdate("1275655", URN, { ...state({ extensions: 150 }) }, { ...checked({ extensions: 120 }) }),
+      /extensions is 120, lower than the 150 already bought/,
+    );
+    assert.equal(api.createOrder.callCount, 0);
+  });
+
+  it("past the large-fleet threshold without the mode, check warns once, for the stack (no URN)", async function () {
+    const { p, logged } = provider(fakeApi(), { YEASTAR_LARGE_FLEET_THRESHOLD: "2" });
+    for (const name of ["a", "b", "a", "c", "d"]) {
+      await p.check!(`urn:pulumi:dev::p::${PBX_TYPE}::${name}`, {}, rawInputs({ subdomain: `fleet-${name}` }));
+    }
+    const advice = logged.filter((l) => /large-fleet mode/.test(l.message));
+    assert.deepEqual(
+      advice.map((l) => [l.level, l.urn]),
+      [["warn", ""]],
+    );
+    assert.match(advice[0].message, /more than 2 PBXs.*PULUMI_SKIP_CHECKPOINTS=true/);
+  });
+
+  it("in the large-fleet mode, check does not warn about the fleet", async function () {
+    const { p, logged } = provider(fakeApi(), { YEASTAR_LARGE_FLEET_THRESHOLD: "0", PULUMI_SKIP_CHECKPOINTS: "true" });
+    await p.check!(URN, {}, rawInputs());
+    assert.deepEqual(
+      logged.filter((l) => /large-fleet mode/.test(l.message)),
+      [],
+    );
   });
 
   it("create buys once; delete warns on the PBX and calls nothing", async function () {
@@ -106,24 +223,25 @@ describe("native plugin: the gRPC service around the SDK's", function () {
     assert.equal(engineAddress([]), undefined);
   });
 
-  it("configure hands stack config or provider arguments to the settings and refuses secrets", function (done) {
+  it("configure hands stack config or provider arguments to the settings, refuses secrets, supports previews", function (done) {
     const vars = new Map([
       ["yeastar:config:clientId", "id-1"],
       ["yeastar:config:clientSecret", "s3cret"],
       ["yeastar:config:baseUrl", "http://127.0.0.1:9"],
     ]);
-    let accepted: boolean | undefined;
+    const reply = new ConfigureResponse();
+    reply.setAcceptsecrets(true);
     const service = {
-      configure: (_call: unknown, cb: (e: unknown, v?: unknown) => void) =>
-        cb(undefined, { setAcceptsecrets: (v: boolean) => (accepted = v) }),
+      configure: (_call: unknown, cb: (e: unknown, v?: unknown) => void) => cb(undefined, reply),
       create: () => assert.fail("not called"),
       update: () => assert.fail("not called"),
     };
-    wrapService(service as never);
+    wrapService(service as never, previewsNotCalled);
     const request = { getVariablesMap: () => vars };
     (service.configure as (c: unknown, cb: (e: unknown) => void) => void)({ request }, (err) => {
       assert.equal(err, undefined);
-      assert.equal(accepted, false);
+      assert.equal(reply.getAcceptsecrets(), false);
+      assert.equal(reply.getSupportspreview(), true);
       assert.deepEqual(
         { ...currentSettings() },
         { ...currentSettings(), clientId: "id-1", clientSecret: "s3cret", baseUrl: "http://127.0.0.1:9" },
@@ -132,26 +250,47 @@ describe("native plugin: the gRPC service around the SDK's", function () {
     });
   });
 
-  it("create and update refuse a request marked as a preview", function () {
+  it("create and update marked as a preview go to the preview methods, the others to the SDK's (which order)", async function () {
     const calls: string[] = [];
     const service = {
       configure: () => undefined,
-      create: () => calls.push("create"),
-      update: () => calls.push("update"),
+      create: (_c: unknown, cb: (e: unknown, v?: unknown) => void) => (calls.push("create"), cb(undefined, "sdk")),
+      update: (_c: unknown, cb: (e: unknown, v?: unknown) => void) => (calls.push("update"), cb(undefined, "sdk")),
     };
-    wrapService(service as never);
-    for (const m of ["create", "update"] as const) {
-      let error: unknown;
-      (service[m] as (c: unknown, cb: (e: unknown) => void) => void)(
-        { request: { getPreview: () => true } },
-        (e) => (error = e),
+    const seen: unknown[] = [];
+    wrapService(service as never, {
+      previewCreate: async (urn, inputs) => (seen.push([urn, inputs]), { id: "", outs: { plannedOrders: [{ a: 1 }] } }),
+      previewUpdate: async (id, urn, olds, news) => (seen.push([id, urn, olds, news]), { outs: { extensions: 2 } }),
+    });
+    const struct = (v: Record<string, unknown>) => Struct.fromJavaScript(v as never);
+    const invoke = (m: "create" | "update", request: Record<string, unknown>) =>
+      new Promise<unknown>((resolve, reject) =>
+        (service[m] as (c: unknown, cb: (e: unknown, v?: unknown) => void) => void)({ request }, (e, v) =>
+          e ? reject(e) : resolve(v),
+        ),
       );
-      assert.match(String(error), /called in a preview; nothing was ordered/);
-      (service[m] as (c: unknown, cb: (e: unknown) => void) => void)(
-        { request: { getPreview: () => false } },
-        () => {},
-      );
-    }
+    const created = (await invoke("create", {
+      getPreview: () => true,
+      getUrn: () => URN,
+      getProperties: () => struct({ extensions: 1 }),
+    })) as CreateResponse;
+    assert.equal(created.getId(), "");
+    assert.deepEqual(created.getProperties()!.toJavaScript(), { plannedOrders: [{ a: 1 }] });
+    const updated = (await invoke("update", {
+      getPreview: () => true,
+      getId: () => "7",
+      getUrn: () => URN,
+      getOlds: () => struct({ extensions: 1 }),
+      getNews: () => struct({ extensions: 2 }),
+    })) as UpdateResponse;
+    assert.deepEqual(updated.getProperties()!.toJavaScript(), { extensions: 2 });
+    assert.deepEqual(seen, [
+      [URN, { extensions: 1 }],
+      ["7", URN, { extensions: 1 }, { extensions: 2 }],
+    ]);
+    assert.deepEqual(calls, [], "the SDK's create and update (which order) got no preview");
+    assert.equal(await invoke("create", { getPreview: () => false }), "sdk");
+    assert.equal(await invoke("update", { getPreview: () => false }), "sdk");
     assert.deepEqual(calls, ["create", "update"]);
   });
 

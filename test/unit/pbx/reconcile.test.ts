@@ -7,7 +7,7 @@ import { PLANS, SERVICES } from "../../../provider/api/catalog";
 import { check, create, diffWithPortal, read, update } from "../../../provider/pbx/engine";
 import { DRY_RUN_KEY } from "../../../provider/pbx/inputs";
 import { portalFacts, reconcile, withPending } from "../../../provider/pbx/reconcile";
-import { checked, deps, fakeApi, haService, product, rawInputs, state } from "./fixtures";
+import { checked, deps, fakeApi, haService, product, rawInputs, resolved, state } from "./fixtures";
 
 const SERIAL = "3658B431119665QJ";
 
@@ -289,6 +289,49 @@ describe("engine: a preview lists the orders up will place, from the portal", fu
     const [order] = (inputs as { plannedOrders: Array<Record<string, unknown>> }).plannedOrders;
     assert.match(String(order.price), /^unavailable/);
     assert.equal(order.amount, undefined);
+  });
+
+  it("a plan downgrade: its price is the new plan's from the end of the term, not an extra charge", async function () {
+    const api = fakeApi();
+    api.findProductByUrl.resolves(product({ planId: PLANS.ultimate }));
+    api.getProduct.resolves(product({ planId: PLANS.ultimate, expireDate: "2027-11-28" }));
+    api.calculatePrice.resolves({ currencyCode: "USD", totalAmount: "240.00", items: [] });
+    const d = deps(api);
+    const olds = checked({ plan: "ultimate", resolved: resolved({ planId: PLANS.ultimate }) });
+    const { inputs } = await check({ ...olds }, { ...rawInputs({ plan: "enterprise" }), [DRY_RUN_KEY]: true }, d.deps);
+    const [order] = (inputs as { plannedOrders: Array<Record<string, unknown>> }).plannedOrders;
+    assert.deepEqual(
+      [order.operation, order.amount, order.period, order.startsAt, order.termEnd, order.price],
+      [
+        "switch_plan",
+        "240.00",
+        "year",
+        "term-end",
+        "2027-11-28",
+        "the enterprise plan's price from the end of the current term (2027-11-28): USD 240.00 per year, in place of the current plan's",
+      ],
+    );
+    const line = d.messages.find((m) => m.level === "info")?.message ?? "";
+    assert.match(
+      line,
+      /plan switch \(downgrade\): ultimate -> enterprise, billed annually \(takes effect when the current term ends\) \[the enterprise plan's price from the end of the current term \(2027-11-28\): USD 240\.00 per year, in place of the current plan's\]$/,
+    );
+    assert.equal(api.createOrder.callCount, 0);
+  });
+
+  it("a plan upgrade keeps a plain price (it applies when its order succeeds)", async function () {
+    const api = fakeApi();
+    api.findProductByUrl.resolves(product());
+    api.calculatePrice.resolves({ currencyCode: "USD", totalAmount: "300.00", items: [] });
+    const d = deps(api);
+    const { inputs } = await check(
+      { ...checked() },
+      { ...rawInputs({ plan: "ultimate" }), [DRY_RUN_KEY]: true },
+      d.deps,
+    );
+    const [order] = (inputs as { plannedOrders: Array<Record<string, unknown>> }).plannedOrders;
+    assert.equal(order.price, "USD 300.00 per year");
+    assert.equal(order.startsAt, undefined);
   });
 
   it("in an update, check reads nothing for a change: update reads right before ordering", async function () {

@@ -1,0 +1,236 @@
+// Command pulumi-language-go is this project's Go language host for the Pulumi engine.
+//
+// The upstream Go language host is a separate Go module that the module proxy on our build machines does not
+// serve, so the toolchain builds this small replacement (like pulumi-language-nodejs beside it). It implements the
+// parts of the LanguageRuntime service that `pulumi preview/up/refresh/destroy/import` use with a Go program: Run
+// builds the program with `go build` (the Go build cache makes later builds quick) and runs the binary with the
+// engine's settings in the environment variables the Pulumi Go SDK reads (sdk/go/pulumi/run.go). A prebuilt
+// program can be named with the `binary` runtime option instead. It reports no required plugins: the engine loads
+// a resource plugin (pulumi-resource-yeastar) when the program first registers one of its resources. It does not
+// generate code: `pulumi import` needs `--generate-code=false` with it.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/util/rpcutil"
+	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
+	"google.golang.org/grpc"
+	"google.golang.org/protobuf/types/known/emptypb"
+)
+
+// version is set at build time to the CLI version this host is built with.
+var version = "3.276.0"
+
+// exitCodeAlreadyReported is what the Pulumi Go SDK exits with after logging a user-facing error to the engine.
+const exitCodeAlreadyReported = 32
+
+type host struct {
+	pulumirpc.UnimplementedLanguageRuntimeServer
+	engineAddress string
+}
+
+func main() {
+	// The engine may pass flags we do not use (for example -tracing or -root); accept and ignore them.
+	fs := flag.NewFlagSet("pulumi-language-go", flag.ContinueOnError)
+	fs.String("tracing", "", "ignored")
+	fs.String("root", "", "ignored")
+	fs.String("binary", "", "ignored (the runtime option `binary` is read from the program's info)")
+	fs.String("buildTarget", "", "ignored")
+	if err := fs.Parse(os.Args[1:]); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	engine := ""
+	if args := fs.Args(); len(args) > 0 {
+		engine = args[len(args)-1]
+	}
+	handle, err := rpcutil.ServeWithOptions(rpcutil.ServeOptions{
+		Init: func(srv *grpc.Server) error {
+			pulumirpc.RegisterLanguageRuntimeServer(srv, &host{engineAddress: engine})
+			return nil
+		},
+		Options: rpcutil.OpenTracingServerInterceptorOptions(nil),
+	})
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "could not start the language host: %v\n", err)
+		os.Exit(1)
+	}
+	// The engine reads our port from the first line of stdout.
+	fmt.Printf("%d\n", handle.Port)
+	if err := <-handle.Done; err != nil {
+		fmt.Fprintf(os.Stderr, "language host stopped: %v\n", err)
+		os.Exit(1)
+	}
+}
+
+func (h *host) Handshake(
+	_ context.Context, req *pulumirpc.LanguageHandshakeRequest,
+) (*pulumirpc.LanguageHandshakeResponse, error) {
+	if req.GetEngineAddress() != "" {
+		h.engineAddress = req.GetEngineAddress()
+	}
+	return &pulumirpc.LanguageHandshakeResponse{}, nil
+}
+
+func (h *host) GetPluginInfo(context.Context, *emptypb.Empty) (*pulumirpc.PluginInfo, error) {
+	return &pulumirpc.PluginInfo{Version: version}, nil
+}
+
+func (h *host) GetRequiredPlugins(
+	context.Context, *pulumirpc.GetRequiredPluginsRequest,
+) (*pulumirpc.GetRequiredPluginsResponse, error) {
+	return &pulumirpc.GetRequiredPluginsResponse{}, nil
+}
+
+func (h *host) GetRequiredPackages(
+	context.Context, *pulumirpc.GetRequiredPackagesRequest,
+) (*pulumirpc.GetRequiredPackagesResponse, error) {
+	return &pulumirpc.GetRequiredPackagesResponse{}, nil
+}
+
+func (h *host) GetProgramDependencies(
+	context.Context, *pulumirpc.GetProgramDependenciesRequest,
+) (*pulumirpc.GetProgramDependenciesResponse, error) {
+	return &pulumirpc.GetProgramDependenciesResponse{}, nil
+}
+
+func (h *host) About(context.Context, *pulumirpc.AboutRequest) (*pulumirpc.AboutResponse, error) {
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		return nil, err
+	}
+	out, err := exec.Command(goBin, "env", "GOVERSION").Output()
+	if err != nil {
+		return nil, err
+	}
+	return &pulumirpc.AboutResponse{Executable: goBin, Version: strings.TrimSpace(string(out))}, nil
+}
+
+func (h *host) RuntimeOptionsPrompts(
+	context.Context, *pulumirpc.RuntimeOptionsRequest,
+) (*pulumirpc.RuntimeOptionsResponse, error) {
+	return &pulumirpc.RuntimeOptionsResponse{}, nil
+}
+
+// InstallDependencies downloads the program's modules (`go mod download`).
+func (h *host) InstallDependencies(
+	req *pulumirpc.InstallDependenciesRequest,
+	stream grpc.ServerStreamingServer[pulumirpc.InstallDependenciesResponse],
+) error {
+	dir := req.GetDirectory() //nolint:staticcheck // older engines only set this field
+	if info := req.GetInfo(); info != nil && info.GetProgramDirectory() != "" {
+		dir = info.GetProgramDirectory()
+	}
+	cmd := exec.Command("go", "mod", "download")
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
+	if len(out) > 0 {
+		_ = stream.Send(&pulumirpc.InstallDependenciesResponse{Stdout: out})
+	}
+	return err
+}
+
+func optionsOf(info *pulumirpc.ProgramInfo) map[string]any {
+	if info == nil || info.GetOptions() == nil {
+		return map[string]any{}
+	}
+	return info.GetOptions().AsMap()
+}
+
+// program returns the binary to run: the `binary` runtime option, or the program built into a temporary folder.
+func program(ctx context.Context, programDir string, opts map[string]any) (string, func(), string) {
+	if v, ok := opts["binary"].(string); ok && v != "" {
+		if !filepath.IsAbs(v) {
+			v = filepath.Join(programDir, v)
+		}
+		return v, func() {}, ""
+	}
+	tmp, err := os.MkdirTemp("", "pulumi-go-program-")
+	if err != nil {
+		return "", func() {}, err.Error()
+	}
+	cleanup := func() { _ = os.RemoveAll(tmp) }
+	out := filepath.Join(tmp, "program")
+	cmd := exec.CommandContext(ctx, "go", "build", "-o", out, ".")
+	cmd.Dir = programDir
+	if output, err := cmd.CombinedOutput(); err != nil {
+		cleanup()
+		return "", func() {}, fmt.Sprintf("building the Go program in %s failed: %v\n%s", programDir, err, output)
+	}
+	return out, cleanup, ""
+}
+
+func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.RunResponse, error) {
+	info := req.GetInfo()
+	pwd := req.GetPwd()
+	programDir, rootDir := pwd, pwd
+	if info != nil {
+		if info.GetProgramDirectory() != "" {
+			programDir = info.GetProgramDirectory()
+		}
+		if info.GetRootDirectory() != "" {
+			rootDir = info.GetRootDirectory()
+		}
+	} else if req.GetProgram() != "" { //nolint:staticcheck // fallback for older engines
+		programDir = req.GetProgram() //nolint:staticcheck
+	}
+	bin, cleanup, failure := program(ctx, programDir, optionsOf(info))
+	defer cleanup()
+	if failure != "" {
+		return &pulumirpc.RunResponse{Error: failure}, nil
+	}
+
+	config, err := json.Marshal(req.GetConfig())
+	if err != nil {
+		return nil, err
+	}
+	secretKeys := req.GetConfigSecretKeys()
+	if secretKeys == nil {
+		secretKeys = []string{}
+	}
+	secretJSON, err := json.Marshal(secretKeys)
+	if err != nil {
+		return nil, err
+	}
+	// The names the Pulumi Go SDK reads (sdk/go/pulumi/run.go: EnvMonitor, EnvEngine, ...).
+	env := append(os.Environ(),
+		"PULUMI_MONITOR="+req.GetMonitorAddress(),
+		"PULUMI_ENGINE="+h.engineAddress,
+		"PULUMI_ORGANIZATION="+req.GetOrganization(),
+		"PULUMI_PROJECT="+req.GetProject(),
+		"PULUMI_STACK="+req.GetStack(),
+		"PULUMI_ROOT_DIRECTORY="+rootDir,
+		"PULUMI_DRY_RUN="+strconv.FormatBool(req.GetDryRun()),
+		"PULUMI_PARALLEL="+strconv.Itoa(int(req.GetParallel())),
+		"PULUMI_CONFIG="+string(config),
+		"PULUMI_CONFIG_SECRET_KEYS="+string(secretJSON),
+	)
+	cmd := exec.CommandContext(ctx, bin, req.GetArgs()...)
+	cmd.Dir = pwd
+	cmd.Stdout = os.Stdout
+	cmd.Stderr = os.Stderr
+	cmd.Env = env
+	if err := cmd.Run(); err != nil {
+		var exitErr *exec.ExitError
+		if errors.As(err, &exitErr) {
+			if ws, ok := exitErr.Sys().(syscall.WaitStatus); ok && ws.ExitStatus() == exitCodeAlreadyReported {
+				return &pulumirpc.RunResponse{Bail: true}, nil
+			}
+			return &pulumirpc.RunResponse{Error: fmt.Sprintf("Program exited with non-zero exit code: %d",
+				exitErr.ExitCode())}, nil
+		}
+		return &pulumirpc.RunResponse{Error: fmt.Sprintf("could not start the Go program: %v", err)}, nil
+	}
+	return &pulumirpc.RunResponse{}, nil
+}
