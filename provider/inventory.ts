@@ -5,6 +5,7 @@
  * come from.
  */
 import { SERVICES, planNameOf, type BillingCycle, type PlanName } from "./api/catalog";
+import { allEntries, findByIdOrName } from "./api/paging";
 import type { PartnerApi } from "./api/partner-api";
 import type { ProductDetail, ProductInfo, RegionInfo, SubordinateUser } from "./api/schemas";
 
@@ -75,11 +76,6 @@ export interface PbxFilter {
   owner?: string;
 }
 
-/** Page size for walking the product list (the API's maximum). */
-const PAGE_SIZE = 100;
-/** Guard against a server whose paging never ends. */
-const MAX_PAGES = 1000;
-
 export async function regions(api: PartnerApi): Promise<RegionResult[]> {
   return (await api.listRegions()).map((r) => ({
     id: r.id,
@@ -114,11 +110,7 @@ export async function listPbxs(api: PartnerApi, filter: PbxFilter = {}): Promise
   const regionId = filter.region === undefined ? undefined : findRegion(regionList, filter.region).id;
   const ownerId = filter.owner === undefined ? undefined : findUser(users, filter.owner).partnerId;
   const products: ProductInfo[] = [];
-  for (let pageNo = 1; pageNo <= MAX_PAGES; pageNo++) {
-    const page = await api.listProducts({ pageNo, pageSize: PAGE_SIZE });
-    products.push(...page.results);
-    if (page.results.length === 0 || pageNo >= page.totalPage) break;
-  }
+  for await (const p of allEntries((page) => api.listProducts(page))) products.push(p);
   return products
     .filter(
       (p) => (regionId === undefined || p.regionId === regionId) && (ownerId === undefined || p.assignId === ownerId),
@@ -197,8 +189,7 @@ export function describePbx(
 }
 
 export function findRegion(regionList: readonly RegionInfo[], wanted: string): RegionInfo {
-  const key = wanted.trim().toLowerCase();
-  const hit = regionList.find((r) => r.id === wanted.trim() || r.name.toLowerCase() === key);
+  const hit = findByIdOrName(regionList, wanted, "id", "name");
   if (!hit) {
     throw new Error(
       `region ${JSON.stringify(wanted)} is not in the region list; expected one of ${regionList
@@ -210,8 +201,7 @@ export function findRegion(regionList: readonly RegionInfo[], wanted: string): R
 }
 
 export function findUser(users: readonly SubordinateUser[], wanted: string): SubordinateUser {
-  const key = wanted.trim().toLowerCase();
-  const hit = users.find((u) => u.partnerId === wanted.trim() || (u.email ?? "").toLowerCase() === key);
+  const hit = findByIdOrName(users, wanted, "partnerId", "email");
   if (!hit) {
     throw new Error(
       `owner ${JSON.stringify(wanted)} is not one of your subordinate users; expected the partner id or email of one of: ${
@@ -220,6 +210,70 @@ export function findUser(users: readonly SubordinateUser[], wanted: string): Sub
     );
   }
   return hit;
+}
+
+/** The outcome of choosing the billing contact for an imported PBX (`chooseBillingContact`). */
+export type ContactChoice =
+  | { contact: BillingContactResult; listed: string }
+  | { contact?: undefined; listed: string; problem: "unknown" | "ambiguous" };
+
+/**
+ * The billing contact for an imported PBX's future orders, for both import paths: the one `wanted` names (id or
+ * email), or, when none is named, the account's only one. The portal does not say which contact pays for a PBX.
+ * `listed` shows every contact of the account for a message.
+ */
+export function chooseBillingContact(contacts: readonly BillingContactResult[], wanted?: string): ContactChoice {
+  const listed = contacts.map((c) => `${c.email} (${c.id})`).join(", ") || "(none)";
+  if (wanted !== undefined) {
+    const contact = findByIdOrName(contacts, wanted, "id", "email");
+    return contact ? { contact, listed } : { listed, problem: "unknown" };
+  }
+  return contacts.length === 1 ? { contact: contacts[0], listed } : { listed, problem: "ambiguous" };
+}
+
+/** The arguments of a `PSeriesCloudPbx` that declares a PBX of the account with the values it has now. */
+export type ImportArgs = {
+  pbxName: string;
+  subdomain: string;
+  region: string;
+  domain: string;
+  plan: string;
+  extensions: number;
+  billingCycle: string;
+  highAvailability: boolean;
+  recordingMinutes: number;
+  billingContact: string;
+  owner?: string;
+};
+
+/**
+ * A PBX in the resource's arguments, for both ways of importing one (`yeastar-pseries import` and
+ * `pulumi import`, provider/pbx/import.ts); call it for a PBX `unimportable` accepts. `domain` is always the
+ * suffix the PBX's URL ends with: an omitted one means "the region's first suffix", which the portal may change
+ * later, and a PBX whose URL no longer matches the program's would need a second purchase. `owner` is left out,
+ * with a note saying why, when the PBX's subordinate user is not in the account's list.
+ */
+export function importArgsOf(p: PbxResult, billingContact: string): { args: ImportArgs; notes: string[] } {
+  const args: ImportArgs = {
+    pbxName: p.pbxName,
+    subdomain: p.subdomain,
+    region: p.regionName,
+    domain: p.domainSuffix,
+    plan: p.plan ?? "",
+    extensions: p.extensions,
+    billingCycle: p.billingCycle,
+    highAvailability: p.highAvailability,
+    recordingMinutes: p.recordingMinutes,
+    billingContact,
+  };
+  const notes: string[] = [];
+  if (p.ownerEmail) args.owner = p.ownerEmail;
+  else if (p.ownerId) {
+    notes.push(
+      `PBX ${p.pbxUrl} is assigned to partner ${p.ownerId}, who is not in your subordinate user list; left out "owner"`,
+    );
+  }
+  return { args, notes };
 }
 
 /** Why a PBX cannot be declared with its current values, or undefined when it can. */

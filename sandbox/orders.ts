@@ -1,39 +1,40 @@
 /**
- * Validation of order and price requests: the rules the guide and the tutorials state, plus the inferred ones the
- * README lists. Everything here is pure; the store applies the result.
+ * Validation of order requests: the rules the guide and the tutorials state, plus the inferred ones the README
+ * lists. Everything here is pure; the store applies the result. Fields are read by request-fields.ts; price
+ * requests are validated in price-request.ts (re-exported here).
  */
-import type { z } from "zod";
-import {
-  MAX_EXTENSIONS,
-  MIN_EXTENSIONS,
-  PCE_PRODUCT_ID,
-  PLANS,
-  PLAN_RANK,
-  SERVICES,
-  planNameOf,
-} from "../provider/api/catalog";
-import {
-  BillingCycle,
-  Id,
-  OperationType,
-  OrderRequest,
-  PriceItem,
-  ServiceItem,
-  PceSpecialRequest,
-  ServiceType,
-} from "../provider/api/schemas";
+import { MAX_EXTENSIONS, MIN_EXTENSIONS, PLAN_RANK, SERVICES, planNameOf } from "../provider/api/catalog";
+import { OperationType, ServiceItem, PceSpecialRequest } from "../provider/api/schemas";
 import { ApiError, validationError } from "./envelope";
+import {
+  checkOperationType,
+  checkProductId,
+  checkServiceList,
+  existingProduct,
+  idOf,
+  isObj,
+  ITEM,
+  noteIds,
+  type Obj,
+  OPTIONAL_QUANTITY,
+  ORDER,
+  type OrderContext,
+  PCE,
+  PLAN_IDS,
+  present,
+  read,
+  readBillingCycle,
+  readServiceType,
+  Reasons,
+  SERVICE_IDS,
+  URL_PREFIX,
+  valueOf,
+} from "./request-fields";
 import { findRegion } from "./seeds";
 import type { StoredProduct } from "./types";
 
-export interface OrderContext {
-  billingContactIds: ReadonlySet<string>;
-  partnerIds: ReadonlySet<string>;
-  isUrlTaken(pbxUrl: string): boolean;
-  /** Our product with the effects of its still-pending orders applied, so two pending orders cannot overshoot. */
-  projectedProduct(productNo: string): StoredProduct | undefined;
-  hasPrice(pricingId: string): boolean;
-}
+export type { OrderContext } from "./request-fields";
+export { validatePriceRequest, type ValidPriceRequest } from "./price-request";
 
 export interface ValidOrder {
   operationType: OperationType;
@@ -46,137 +47,6 @@ export interface ValidOrder {
   pbx?: PceSpecialRequest;
   /** Every ID of the request as received (path -> decimal digits). */
   received: Record<string, string>;
-}
-
-export const SUPPORTED_OPERATIONS: readonly OperationType[] = OperationType.options;
-const DOCUMENTED_OPERATIONS = [
-  "trial_plan",
-  "trial_service",
-  "switchTrial_plan",
-  "renew_plan",
-  "renew_service",
-  ...SUPPORTED_OPERATIONS,
-];
-const PLAN_IDS = new Set<string>(Object.values(PLANS));
-const SERVICE_IDS = new Set<string>(Object.values(SERVICES));
-/** RFC 1123 label, at least 3 characters. */
-const URL_PREFIX = /^[a-z0-9]([a-z0-9-]{1,61}[a-z0-9])?$/;
-
-type Obj = Record<string, unknown>;
-
-function isObj(v: unknown): v is Obj {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
-/**
- * A request ID as our lossless parser hands it over: a safe integer, or a string of digits (integers above 2^53,
- * or IDs the client quoted). A double-mangled ID such as 3048571730026938400 arrives intact and is then unknown.
- */
-export function idOf(v: unknown): string | undefined {
-  return valueOf(Id, v);
-}
-
-/** A value through its shared schema, or undefined when it does not fit. */
-function valueOf<T>(schema: z.ZodType<T>, v: unknown): T | undefined {
-  const parsed = schema.safeParse(v);
-  return parsed.success ? parsed.data : undefined;
-}
-
-/** A field through its shared schema; when it does not fit, the sandbox's reason for the field is recorded. */
-function read<T>(schema: z.ZodType<T>, v: unknown, field: string, reasons: Reasons, reason: string): T | undefined {
-  const parsed = schema.safeParse(v);
-  if (parsed.success) return parsed.data;
-  reasons.add(field, reason);
-  return undefined;
-}
-
-/** Drops the fields a reader left undefined, so a stored item holds only what was read. */
-function present<T extends object>(item: T): T {
-  return Object.fromEntries(Object.entries(item).filter(([, v]) => v !== undefined)) as T;
-}
-
-class Reasons {
-  readonly byField: Record<string, string> = {};
-  add(field: string, reason: string): void {
-    if (!(field in this.byField)) this.byField[field] = reason;
-  }
-  get empty(): boolean {
-    return Object.keys(this.byField).length === 0;
-  }
-  throwIfAny(): void {
-    if (!this.empty) throw validationError(this.byField);
-  }
-}
-
-function serviceName(id: string): string {
-  const entry = Object.entries(SERVICES).find(([, v]) => v === id);
-  return entry ? entry[0] : id;
-}
-
-/** Records the ID fields of `obj` as received, valid or not, so tests can prove no digit changed on the way. */
-function noteIds(received: Record<string, string>, prefix: string, obj: Obj, keys: readonly string[]): void {
-  for (const key of keys) {
-    const v = obj[key];
-    if (typeof v === "number" || typeof v === "string") received[`${prefix}${key}`] = String(v);
-  }
-}
-
-function checkProductId(body: Obj, reasons: Reasons): void {
-  if (body.productId === undefined) reasons.add("productId", "required");
-  else if (String(body.productId) !== String(PCE_PRODUCT_ID)) {
-    reasons.add("productId", `must be ${PCE_PRODUCT_ID} (P-Series Cloud Edition)`);
-  }
-}
-
-function checkOperationType(body: Obj, reasons: Reasons): OperationType | undefined {
-  const op = body.operationType;
-  if (typeof op !== "string" || op === "") {
-    reasons.add("operationType", "required");
-    return undefined;
-  }
-  const supported = valueOf(OperationType, op);
-  if (supported !== undefined) return supported;
-  if (DOCUMENTED_OPERATIONS.includes(op)) reasons.add("operationType", `${op} is not supported by the sandbox`);
-  else reasons.add("operationType", `must be one of ${SUPPORTED_OPERATIONS.join(", ")}`);
-  return undefined;
-}
-
-function checkServiceList(body: Obj, reasons: Reasons): unknown[] {
-  if (!Array.isArray(body.serviceList) || body.serviceList.length === 0) {
-    reasons.add("serviceList", "must be a non-empty array");
-    return [];
-  }
-  return body.serviceList;
-}
-
-/** Our product for an order on an existing PBX, or the matching API error. */
-function existingProduct(body: Obj, ctx: OrderContext, reasons: Reasons): StoredProduct | undefined {
-  if (typeof body.productNo !== "string" || body.productNo === "") {
-    reasons.add("productNo", "required for an order on an existing PBX");
-    return undefined;
-  }
-  const product = ctx.projectedProduct(body.productNo);
-  if (!product) throw new ApiError(400, "product_not_found", `productNo: no product ${body.productNo}`);
-  if (product.status !== "active") {
-    throw new ApiError(400, "product_not_active", `productNo: product ${body.productNo} is ${product.status}`);
-  }
-  return product;
-}
-
-const ITEM = ServiceItem.shape;
-const PRICE_ITEM = PriceItem.shape;
-const ORDER = OrderRequest.shape;
-const PCE = PceSpecialRequest.shape;
-/** The vendor's tutorial leaves `quantity` out of its HA item; the rules below fill it in or ask for it. */
-const OPTIONAL_QUANTITY = ITEM.quantity.optional();
-
-/** `serviceType`, read the same way in an order and in a price request. */
-function readServiceType(raw: Obj, path: string, reasons: Reasons): ServiceType | undefined {
-  return read(ServiceType, raw.serviceType, `${path}.serviceType`, reasons, 'must be "plan" or "service"');
-}
-
-function readBillingCycle(raw: Obj, path: string, reasons: Reasons): BillingCycle | undefined {
-  return read(BillingCycle, raw.billingCycle, `${path}.billingCycle`, reasons, 'must be "monthly" or "annually"');
 }
 
 /** One order item through the shared shape, with the field-level rules; cross-item rules are up to the caller. */
@@ -493,82 +363,4 @@ function checkSwitchPlan(
   }
   reasons.throwIfAny();
   return { productNo: (product as StoredProduct).productNo, items: items.map(complete) };
-}
-
-/** One price item through the shared shape, with the field-level rules. */
-function readPriceItem(raw: unknown, path: string, ctx: OrderContext, reasons: Reasons): Partial<PriceItem> {
-  if (!isObj(raw)) {
-    reasons.add(path, "must be an object");
-    return {};
-  }
-  const at = (field: string) => `${path}.${field}`;
-  const serviceType = readServiceType(raw, path, reasons);
-
-  const known = serviceType === "plan" ? PLAN_IDS : SERVICE_IDS;
-  let pricingId = valueOf(PRICE_ITEM.pricingId, raw.pricingId);
-  if (pricingId === undefined || !known.has(pricingId) || !ctx.hasPrice(pricingId)) {
-    reasons.add(at("pricingId"), `unknown ${serviceType ?? "plan or service"} pricing ID ${String(raw.pricingId)}`);
-    pricingId = undefined;
-  }
-
-  let quantity = read(PRICE_ITEM.quantity, raw.quantity, at("quantity"), reasons, "must be a positive integer");
-  if (quantity !== undefined && quantity < 1) {
-    reasons.add(at("quantity"), "must be a positive integer");
-    quantity = undefined;
-  } else if (
-    quantity !== undefined &&
-    serviceType === "plan" &&
-    (quantity < MIN_EXTENSIONS || quantity > MAX_EXTENSIONS)
-  ) {
-    reasons.add(at("quantity"), `must be ${MIN_EXTENSIONS} to ${MAX_EXTENSIONS} extensions`);
-    quantity = undefined;
-  }
-
-  const billingCycle = readBillingCycle(raw, path, reasons);
-
-  let connectionPlanId = valueOf(PRICE_ITEM.connectionPlanId, raw.connectionPlanId);
-  if (raw.connectionPlanId !== undefined && (connectionPlanId === undefined || !PLAN_IDS.has(connectionPlanId))) {
-    reasons.add(at("connectionPlanId"), `unknown plan ID ${String(raw.connectionPlanId)}`);
-    connectionPlanId = undefined;
-  }
-  return present({ serviceType, pricingId, quantity, billingCycle, connectionPlanId });
-}
-
-export interface ValidPriceRequest {
-  operationType: OperationType;
-  items: PriceItem[];
-}
-
-export function validatePriceRequest(body: unknown, ctx: OrderContext): ValidPriceRequest {
-  if (!isObj(body)) throw validationError({ body: "must be a JSON object" });
-  const reasons = new Reasons();
-  checkProductId(body, reasons);
-  const operationType = checkOperationType(body, reasons);
-  const rawItems = checkServiceList(body, reasons);
-  reasons.throwIfAny();
-
-  const product = operationType === "purchase_plan" ? undefined : existingProduct(body, ctx, reasons);
-  const items = rawItems.map((raw, i) => readPriceItem(raw, `serviceList[${i}]`, ctx, reasons));
-
-  const plans = items.filter((item) => item.serviceType === "plan");
-  if (operationType === "purchase_plan" || operationType === "switch_plan") {
-    if (plans.length !== 1) reasons.add("serviceList", `a ${operationType} request needs exactly one plan item`);
-  } else if (plans.length > 0) {
-    reasons.add("serviceList", "a purchase_service request holds services only");
-  }
-  const expectedPlan = operationType === "purchase_plan" ? plans[0]?.pricingId : product?.planId;
-  items.forEach((item, i) => {
-    if (item.serviceType !== "service") return;
-    if (item.connectionPlanId !== undefined && expectedPlan !== undefined && item.connectionPlanId !== expectedPlan) {
-      reasons.add(`serviceList[${i}].connectionPlanId`, `must equal ${expectedPlan}`);
-    }
-    if (operationType === "purchase_plan" && item.pricingId === SERVICES.extensionExpansion) {
-      reasons.add(`serviceList[${i}].pricingId`, `${serviceName(SERVICES.extensionExpansion)} needs an existing PBX`);
-    }
-  });
-  if (operationType === "switch_plan" && product && plans[0]?.pricingId === product.planId) {
-    reasons.add("serviceList", "the product is already on this plan");
-  }
-  reasons.throwIfAny();
-  return { operationType: operationType as OperationType, items: items as PriceItem[] };
 }

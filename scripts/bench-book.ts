@@ -13,6 +13,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { PCE_PRODUCT_ID, PLANS, SERVICES } from "../provider/api/catalog";
+import { CUSTOMER_TOKENS, PBX_TOKENS } from "../provider/api/contract";
 import type { OrderRequest } from "../provider/api/schemas";
 import { PartnerClient } from "../provider/client";
 import { startSandbox } from "../sandbox";
@@ -117,8 +118,8 @@ async function main(): Promise<void> {
       const resources = [
         { urn: `${stack}::pulumi:pulumi:Stack::customers-${s}-prod`, type: "pulumi:pulumi:Stack", custom: false },
         ...OWNERS.map((partnerId, k) => ({
-          urn: `${stack}::pulumi-nodejs:dynamic/yeastar:Customer::customer-${k}`,
-          type: "pulumi-nodejs:dynamic/yeastar:Customer",
+          urn: `${stack}::${CUSTOMER_TOKENS.dynamic}::customer-${k}`,
+          type: CUSTOMER_TOKENS.dynamic,
           custom: true,
           id: partnerId,
           outputs: {
@@ -130,8 +131,8 @@ async function main(): Promise<void> {
           },
         })),
         ...mine.map((b, k) => ({
-          urn: `${stack}::pulumi-nodejs:dynamic/yeastar:PSeriesCloudPbx::pbx-${k}`,
-          type: "pulumi-nodejs:dynamic/yeastar:PSeriesCloudPbx",
+          urn: `${stack}::${PBX_TOKENS.dynamic}::pbx-${k}`,
+          type: PBX_TOKENS.dynamic,
           custom: true,
           id: b.productNo,
           outputs: {

@@ -2,51 +2,25 @@
  * How a policy sees a PSeriesCloudPbx: its type token and its properties, read so that a value the engine does not
  * know yet (during preview) is never mistaken for a bad one.
  */
+import type { ReportViolation, ResourceValidation, ResourceValidationArgs } from "@pulumi/policy";
 import { UnknownValueError } from "@pulumi/policy";
-
-/**
- * Type token of the resource. `dynamic.Resource` with module "yeastar" and type "PSeriesCloudPbx" registers
- * `pulumi-nodejs:dynamic/yeastar:PSeriesCloudPbx` (the SDK inserts "dynamic/"; seen in a real preview).
- */
-export const PBX_TYPE = "pulumi-nodejs:dynamic/yeastar:PSeriesCloudPbx";
-
-/**
- * Tokens treated as a PBX: the real one, the spelling without "dynamic/" in case the resource ever registers it,
- * and the native provider plugin's (Pulumi YAML programs, imported PBXs).
- */
-export const PBX_TYPES: readonly string[] = [
+import {
+  CUSTOMER_TOKENS,
+  PBX_TOKENS,
   PBX_TYPE,
-  "pulumi-nodejs:yeastar:PSeriesCloudPbx",
-  "yeastar:index:PSeriesCloudPbx",
-];
+  UNKNOWN_SENTINELS,
+  isPbxType,
+  type InputKey,
+} from "../../provider/api/contract";
 
-export function isPbxType(type: string): boolean {
-  return PBX_TYPES.includes(type);
-}
+/** Type tokens and the unknown-value markers are the resource contract's (provider/api/contract.ts). */
+export { PBX_TYPE, isPbxType };
 
-/**
- * Sentinels the engine uses for values that are unknown during preview. The policy runtime wraps `props` in a proxy
- * that throws `UnknownValueError` on them; a plain object (tests, other callers) still carries the raw string.
- */
-const UNKNOWN_SENTINELS: ReadonlySet<string> = new Set([
-  "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7", // boolean
-  "3eeb2bf0-c639-47a8-9e75-3b44932eb421", // number
-  "04da6b54-80e4-46f7-96ec-b56ff0331ba9", // string (also what dynamic providers see)
-  "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2", // array
-  "dd056dcd-154b-4c76-9bd3-c8f88648b5ff", // object
-]);
+/** Tokens treated as a PBX: the dynamic resource's, its spelling without "dynamic/", and the native plugin's. */
+export const PBX_TYPES: readonly string[] = PBX_TOKENS.all;
 
-/** The inputs a policy checks; every one may be missing, and unknown ones read as `undefined`. */
-export interface PbxProps {
-  pbxName?: unknown;
-  subdomain?: unknown;
-  region?: unknown;
-  plan?: unknown;
-  extensions?: unknown;
-  billingCycle?: unknown;
-  highAvailability?: unknown;
-  allowRepurchase?: unknown;
-}
+/** The inputs a policy may check (the resource's input keys); every one may be missing, unknown ones read as `undefined`. */
+export type PbxProps = Partial<Record<InputKey, unknown>>;
 
 /**
  * Reads one property, returning `undefined` when it is absent or not known yet. Letting the proxy's
@@ -94,7 +68,7 @@ export function listOf(values: readonly unknown[]): string {
 }
 
 /** Type tokens of a Customer (a subordinate user): the dynamic resource's and the native plugin's. */
-export const CUSTOMER_TYPES: readonly string[] = ["pulumi-nodejs:dynamic/yeastar:Customer", "yeastar:index:Customer"];
+export const CUSTOMER_TYPES: readonly string[] = CUSTOMER_TOKENS.all;
 
 export function isCustomerType(type: string): boolean {
   return CUSTOMER_TYPES.includes(type);
@@ -112,4 +86,21 @@ export function isSet(props: Record<string, unknown>, key: string): boolean {
     throw e;
   }
   return value !== undefined && value !== null && value !== "";
+}
+
+type PbxCheck = (props: Record<string, unknown>, args: ResourceValidationArgs, report: ReportViolation) => void;
+
+/** Runs `check` on PSeriesCloudPbx resources only. */
+export function forPbx(check: PbxCheck): ResourceValidation {
+  return (args, report) => {
+    if (!isPbxType(args.type)) {
+      return;
+    }
+    check(args.props, args, report);
+  };
+}
+
+/** Where a policy's setting is, as a message names it. */
+export function configHint(policyName: string, key: string): string {
+  return `"${key}" of policy "${policyName}" in the policy pack config`;
 }

@@ -6,18 +6,14 @@
  * back to the same constants, so a policy run without reconciled config (tests, `getConfig()` returning `{}`) behaves
  * the same.
  */
-import type {
-  PolicyResource,
-  ReportViolation,
-  ResourceValidation,
-  ResourceValidationArgs,
-  ResourceValidationPolicy,
-  StackValidationPolicy,
-} from "@pulumi/policy";
+import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 
 import { BILLING_CYCLES, MAX_EXTENSIONS, MIN_EXTENSIONS, PLAN_NAMES } from "../../provider/api/catalog";
 import { moneyBudget } from "./money-budget";
-import { describePbx, isPbxType, isSet, listOf, readKnown, readKnownNumber } from "./pbx";
+import { ownerRequired } from "./owner-required";
+import { configHint, describePbx, forPbx, isPbxType, listOf, readKnown, readKnownNumber } from "./pbx";
+
+export { ownerRequired, type OwnerRequiredConfig } from "./owner-required";
 
 export const PACK_NAME = "yeastar-guardrails";
 
@@ -49,22 +45,6 @@ export interface NoRepurchaseConfig {
 export interface StackBudgetConfig {
   maxTotalExtensions?: number;
   maxHighAvailabilityPbxs?: number;
-}
-
-type PbxCheck = (props: Record<string, unknown>, args: ResourceValidationArgs, report: ReportViolation) => void;
-
-/** Runs `check` on PSeriesCloudPbx resources only. */
-function forPbx(check: PbxCheck): ResourceValidation {
-  return (args, report) => {
-    if (!isPbxType(args.type)) {
-      return;
-    }
-    check(args.props, args, report);
-  };
-}
-
-function configHint(policyName: string, key: string): string {
-  return `"${key}" of policy "${policyName}" in the policy pack config`;
 }
 
 /**
@@ -285,46 +265,6 @@ export const noRepurchase: ResourceValidationPolicy = {
       `${describePbx(args.name, props)}: allowRepurchase is true; allowed: unset or false. With it, a change to ` +
         "pbxName, subdomain, domain or region buys a second PBX, and the first stays billed until it expires. " +
         `Fix: remove allowRepurchase, or, for a planned move, set ${configHint(noRepurchase.name, "allow")} to true.`,
-    );
-  }),
-};
-
-export interface OwnerRequiredConfig {
-  required?: boolean;
-  exemptResourceNames?: string[];
-}
-
-export const ownerRequired: ResourceValidationPolicy = {
-  name: "yeastar-owner-required",
-  description:
-    "With required: true, every PBX names its customer (owner: a Customer's partnerId, or a subordinate user's " +
-    "partner id or email), so no PBX is bought for nobody. Off by default.",
-  configSchema: {
-    properties: {
-      required: { type: "boolean", default: false, description: "Report a PBX without an owner." },
-      exemptResourceNames: {
-        type: "array",
-        items: { type: "string", minLength: 1 },
-        uniqueItems: true,
-        default: [],
-        description: "Pulumi resource names of PBXs that may go without an owner (the partner's own PBXs).",
-      },
-    },
-  },
-  remediationSteps: "Set owner on the PBX (e.g. owner: customer.partnerId), or exempt it in the config.",
-  validateResource: forPbx((props, args, report) => {
-    const config = args.getConfig<OwnerRequiredConfig>();
-    if (config.required !== true || (config.exemptResourceNames ?? []).includes(args.name)) {
-      return;
-    }
-    // A value not known yet (a Customer created in the same update) counts as set.
-    if (isSet(props, "owner")) {
-      return;
-    }
-    report(
-      `${describePbx(args.name, props)}: owner is not set; required: the partner id or email of the customer who ` +
-        `receives the PBX. Fix: declare a Customer and pass owner: customer.partnerId, or add "${args.name}" to ` +
-        `${configHint(ownerRequired.name, "exemptResourceNames")}.`,
     );
   }),
 };

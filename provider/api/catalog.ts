@@ -23,6 +23,14 @@ export type ServiceName = keyof typeof SERVICES;
 export const BILLING_CYCLES = ["monthly", "annually"] as const;
 export type BillingCycle = (typeof BILLING_CYCLES)[number];
 
+/** A billing cycle as the portal wrote it, when it is one of ours ("monthly", "annually"); else undefined. */
+export function billingCycleOf(value: unknown): BillingCycle | undefined {
+  return BILLING_CYCLES.find((c) => c === value);
+}
+
+/** Highest request rate a client may be set to (`requestsPerSecond`, `yeastar:requestsPerSecond`). */
+export const MAX_REQUESTS_PER_SECOND = 1000;
+
 export const MIN_EXTENSIONS = 5;
 export const MAX_EXTENSIONS = 500;
 /** Our own cap on the `recordingMinutes` input (the total a PBX holds); the API documents none (README, API assumptions). */

@@ -16,16 +16,8 @@ import {
   parseFlags,
   type Output,
 } from "./common";
-import {
-  buildFleetReport,
-  priceRequestOf,
-  renderMarkdown,
-  shapeKey,
-  shapeOf,
-  toCsv,
-  toJson,
-  type Shape,
-} from "./fleet-report";
+import { renderMarkdown, toCsv, toJson } from "./fleet-render";
+import { buildFleetReport, priceRequestOf, shapeKey, shapeOf, type Shape } from "./fleet-report";
 import { ReadOnlyApi } from "./read-only";
 import { describeSource, readStack, type StackSource, type StackState } from "./stacks";
 

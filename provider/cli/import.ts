@@ -14,7 +14,15 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { minimatch } from "minimatch";
 import type { PartnerApi } from "../api/partner-api";
-import { billingContacts, listPbxs, unimportable, type PbxResult } from "../inventory";
+import {
+  billingContacts,
+  chooseBillingContact,
+  importArgsOf,
+  listPbxs,
+  unimportable,
+  type ImportArgs,
+  type PbxResult,
+} from "../inventory";
 import { validateInputs } from "../pbx/inputs";
 import { PACKAGE_NAME, dependencySpec, givenSpecProblem, installFacts } from "./package-spec";
 import {
@@ -56,19 +64,7 @@ export interface ImportedPbx {
   name: string;
   serialNumber: string;
   pbxUrl: string;
-  args: {
-    pbxName: string;
-    subdomain: string;
-    region: string;
-    domain: string;
-    plan: string;
-    extensions: number;
-    billingCycle: string;
-    highAvailability: boolean;
-    recordingMinutes: number;
-    billingContact: string;
-    owner?: string;
-  };
+  args: ImportArgs;
 }
 
 export interface DataFile {
@@ -148,25 +144,16 @@ export async function runImport(
 
   // The billing contact first: a wrong one should stop the import before the product list is read.
   const contacts = await billingContacts(client);
-  const listed = contacts.map((c) => `${c.email} (${c.id})`).join(", ") || "(none)";
-  let billingContact: string;
-  if (contactFlag !== undefined) {
-    const key = contactFlag.toLowerCase();
-    const hit = contacts.find((c) => c.id === contactFlag || c.email.toLowerCase() === key);
-    if (!hit) {
-      throw new UsageError(
-        `--billing-contact ${JSON.stringify(contactFlag)} is not a billing contact of this account; expected the email or id of one of: ${listed}`,
-      );
-    }
-    billingContact = hit.email || hit.id;
-  } else if (contacts.length === 1) {
-    billingContact = contacts[0].email || contacts[0].id;
-    io.err(`note: using the account's only billing contact, ${listed}, for future orders`);
-  } else {
+  const { contact, listed } = chooseBillingContact(contacts, contactFlag);
+  if (!contact) {
     throw new UsageError(
-      `--billing-contact is required: the product list does not say which billing contact pays for a PBX, and this account has ${contacts.length}: ${listed}`,
+      contactFlag !== undefined
+        ? `--billing-contact ${JSON.stringify(contactFlag)} is not a billing contact of this account; expected the email or id of one of: ${listed}`
+        : `--billing-contact is required: the product list does not say which billing contact pays for a PBX, and this account has ${contacts.length}: ${listed}`,
     );
   }
+  const billingContact = contact.email || contact.id;
+  if (contactFlag === undefined) io.err(`note: using the account's only billing contact, ${listed}, for future orders`);
 
   let pbxs: PbxResult[];
   try {
@@ -205,25 +192,8 @@ export async function runImport(
       skipped.push([p.pbxUrl, why]);
       continue;
     }
-    const args: ImportedPbx["args"] = {
-      pbxName: p.pbxName,
-      subdomain: p.subdomain,
-      region: p.regionName,
-      domain: p.domainSuffix,
-      plan: p.plan!,
-      extensions: p.extensions,
-      billingCycle: p.billingCycle,
-      highAvailability: p.highAvailability,
-      recordingMinutes: p.recordingMinutes,
-      billingContact,
-    };
-    if (p.ownerId) {
-      if (p.ownerEmail) args.owner = p.ownerEmail;
-      else
-        io.err(
-          `warning: ${p.pbxUrl} is assigned to partner ${p.ownerId}, who is not in your subordinate user list; left out "owner"`,
-        );
-    }
+    const { args, notes } = importArgsOf(p, billingContact);
+    for (const note of notes) io.err(`warning: ${note}`);
     const failures = validateInputs(args).failures;
     if (failures.length > 0) {
       skipped.push([p.pbxUrl, failures.map((f) => f.reason).join("; ")]);

@@ -6,10 +6,11 @@
  */
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
+import { CUSTOMER_TOKENS, PBX_TOKENS } from "../api/contract";
 
 /** Type tokens of a PBX and of a Customer: the dynamic resources' and the native plugin's. */
-const PBX_TYPES = new Set(["pulumi-nodejs:dynamic/yeastar:PSeriesCloudPbx", "yeastar:index:PSeriesCloudPbx"]);
-const CUSTOMER_TYPES = new Set(["pulumi-nodejs:dynamic/yeastar:Customer", "yeastar:index:Customer"]);
+const PBX_TYPES = new Set(PBX_TOKENS.all);
+const CUSTOMER_TYPES = new Set(CUSTOMER_TOKENS.all);
 
 /** Where a stack's state comes from. */
 export type StackSource =

@@ -51,3 +51,8 @@ export function assertSafeBaseUrl(url: string, rule: BaseUrlRule = {}): URL {
 export function isInsecureRemoteHttp(url: URL): boolean {
   return url.protocol === "http:" && !isLoopback(url.hostname);
 }
+
+/** A PBX host as compared: host names are case-insensitive, and a trailing dot is the same host. */
+export function normalizeHost(host: string): string {
+  return host.trim().toLowerCase().replace(/\.$/, "");
+}

@@ -2,15 +2,12 @@
  * The Partner Portal client: envelope and schema checks, token handling, retries for reads, and the one rule that
  * matters most: the order POST is sent exactly once, and any doubt about its outcome is reported as ambiguous.
  */
-import { createHash } from "node:crypto";
-import type { z } from "zod";
-import { ID_FIELDS, PATHS, PCE_PRODUCT_ID, type EndpointName } from "../api/catalog";
-import { parseJson, stringifyJson } from "../api/json";
+import { MAX_REQUESTS_PER_SECOND, PATHS, PCE_PRODUCT_ID, type EndpointName } from "../api/catalog";
 import type { CustomerApi } from "../api/customer-api";
+import { allEntries } from "../api/paging";
 import type { PageRequest, PartnerApi } from "../api/partner-api";
 import {
   BillingContactList,
-  Envelope,
   OrderDetail,
   OrderList,
   OrderResult,
@@ -35,106 +32,39 @@ import {
   type RegionInfo,
 } from "../api/schemas";
 import { TokenManager } from "./auth";
-import { assertSafeBaseUrl } from "./base-url";
+import { assertSafeBaseUrl, normalizeHost } from "./base-url";
 import {
-  classify,
-  classifyNetwork,
-  effectiveStatus,
-  errorFlags,
-  isTokenRejection,
-  type CallKind,
-  type Failure,
-  type Happened,
-} from "./classify";
-import { ApiError, ConfigError, NetworkError, SchemaError } from "./errors";
+  OPERATIONS,
+  errorFor,
+  rateLimitLine,
+  rateLimitedStatus,
+  readReply,
+  requestInit,
+  urlFor,
+  type CallSpec,
+} from "./call";
+import { classify, classifyNetwork, errorFlags, type CallKind } from "./classify";
+import { ApiError, NetworkError, SchemaError, isTokenRejected, operationOf } from "./errors";
 import { RequestGate } from "./gate";
+import { assertCredentials, assertIdFields, nonNegative, positive, requestRate, type ClientOptions } from "./options";
 import { redact } from "./redact";
-import { parseRetryAfter, withRetries, type RetryDecision, type RetryPolicy } from "./retry";
+import { SingleFlight } from "./single-flight";
+import { withRetries, type RetryDecision, type RetryPolicy } from "./retry";
 import {
   defaultFetch,
   exchange,
-  keepAliveAgentFor,
   packageVersion,
   TransportFailure,
   type FetchLike,
   type RawResponse,
 } from "./transport";
 
-export interface ClientOptions {
-  baseUrl: string;
-  clientId: string;
-  clientSecret: string;
-  /** Injected fetch; default node-fetch with a keep-alive agent. */
-  fetch?: FetchLike;
-  /** Default "pulumi-yeastar-pseries/<package version>". */
-  userAgent?: string;
-  /** Per attempt, for everything but the order POST; default 30000. */
-  timeoutMs?: number;
-  /** For the order POST; default 60000. */
-  orderTimeoutMs?: number;
-  retry?: { retries?: number; baseDelayMs?: number; maxDelayMs?: number };
-  /** Accept plain http:// on a non-loopback host (a sandbox in a test network); see base-url.ts. */
-  allowInsecureHttpForTesting?: boolean;
-  /**
-   * At most this many requests per second from this client (every endpoint, the token and the order included),
-   * e.g. to stay under the portal's rate limit with a large fleet; default: no limit. See gate.ts.
-   */
-  requestsPerSecond?: number;
-  /** Refresh the access token this long before it expires; default 120. */
-  refreshMarginSeconds?: number;
-  /** Receives one line per attempt, retry and token event; every line is redacted first. */
-  log?: (line: string) => void;
-  /** Clock for token expiry (tests). Delays always use the real timers. */
-  now?: () => number;
-}
-
-/** What each endpoint is called in messages; the user reads these. */
-export const OPERATIONS: Record<EndpointName, string> = {
-  token: "request access token",
-  regionList: "list regions",
-  pbxUrlExisted: "check PBX URL",
-  billingContactList: "list billing contacts",
-  subordinateUserList: "list subordinate users",
-  subordinateUser: "get subordinate user",
-  saveUser: "create subordinate user",
-  countryList: "list countries",
-  productList: "list products",
-  productDetail: "get product",
-  orderSave: "create order",
-  orderList: "list orders",
-  orderDetail: "get order",
-  priceCalculate: "calculate price",
-};
+export { OPERATIONS } from "./call";
+export type { ClientOptions } from "./options";
 
 const PRODUCT_NOT_FOUND_CODES = new Set(["product_not_found"]);
-/** Page size used when searching our own product list. */
-const SEARCH_PAGE_SIZE = 100;
-/** Guard against a server whose paging never ends. */
-const MAX_SEARCH_PAGES = 1000;
 /** Tokens remembered for redaction; older ones are long expired and will not show up in a response. */
 const MAX_REMEMBERED_TOKENS = 50;
-
-interface CallSpec<T> {
-  endpoint: EndpointName;
-  method: "GET" | "POST";
-  /** Path suffix after PATHS[endpoint], e.g. "/123" for order detail. */
-  suffix?: string;
-  query?: Record<string, string | number | undefined>;
-  /** JSON body; ID fields are written as bare integers. */
-  json?: unknown;
-  /** Form body (token endpoint only). */
-  form?: Record<string, string>;
-  schema: z.ZodType<T, unknown>;
-}
-
-/** A response as `attempt` reads it: the facts for `classify`, and what the result or the error is built from. */
-interface Reply<T> {
-  happened: Exclude<Happened, { kind: "network" }>;
-  envelope?: Envelope;
-  result?: T;
-  /** Why the body or the result is unusable, for a SchemaError. */
-  issues: string[];
-}
 
 type Stats = {
   calls: Record<EndpointName, number>;
@@ -143,8 +73,8 @@ type Stats = {
   rateLimited: number;
 };
 
-/** Highest `requestsPerSecond` accepted. */
-export const MAX_REQUESTS_PER_SECOND = 1000;
+/** Highest `requestsPerSecond` accepted (provider/api/catalog.ts; settings.ts checks the same bound). */
+export { MAX_REQUESTS_PER_SECOND };
 
 export class PartnerClient implements PartnerApi, CustomerApi {
   readonly stats: Stats;
@@ -160,18 +90,12 @@ export class PartnerClient implements PartnerApi, CustomerApi {
   readonly #clientSecret: string;
   readonly #tokenSecrets: string[] = [];
   readonly #tokens: TokenManager;
-  private readonly cache = new Map<string, Promise<unknown>>();
+  private readonly cache = new SingleFlight();
   private readonly gate: RequestGate;
 
   constructor(opts: ClientOptions) {
     this.base = assertSafeBaseUrl(opts.baseUrl, opts);
-    if (!opts.clientId || typeof opts.clientId !== "string") {
-      throw new ConfigError("clientId", "must be set (yeastar:clientId or YEASTAR_CLIENT_ID)");
-    }
-    if (!opts.clientSecret || typeof opts.clientSecret !== "string") {
-      // Never echo a secret, not even a malformed one.
-      throw new ConfigError("clientSecret", "must be set (yeastar:clientSecret or YEASTAR_CLIENT_SECRET)");
-    }
+    assertCredentials(opts);
     this.#clientSecret = opts.clientSecret;
     this.fetch = opts.fetch ?? defaultFetch;
     this.userAgent = opts.userAgent ?? `pulumi-yeastar-pseries/${packageVersion()}`;
@@ -204,7 +128,7 @@ export class PartnerClient implements PartnerApi, CustomerApi {
   // ---- PartnerApi ----
 
   listRegions(): Promise<RegionInfo[]> {
-    return this.cached("regions", () => this.read({ endpoint: "regionList", method: "GET", schema: RegionList }));
+    return this.cache.get("regions", () => this.read({ endpoint: "regionList", method: "GET", schema: RegionList }));
   }
 
   isPbxUrlTaken(pbxUrl: string): Promise<boolean> {
@@ -212,13 +136,13 @@ export class PartnerClient implements PartnerApi, CustomerApi {
   }
 
   listBillingContacts(): Promise<BillingContact[]> {
-    return this.cached("billingContacts", () =>
+    return this.cache.get("billingContacts", () =>
       this.read({ endpoint: "billingContactList", method: "GET", schema: BillingContactList }),
     );
   }
 
   listSubordinateUsers(): Promise<SubordinateUser[]> {
-    return this.cached("subordinateUsers", () =>
+    return this.cache.get("subordinateUsers", () =>
       this.read({ endpoint: "subordinateUserList", method: "GET", schema: SubordinateUserList }),
     );
   }
@@ -256,13 +180,8 @@ export class PartnerClient implements PartnerApi, CustomerApi {
 
   /** Creates a subordinate user. Sent once, like an order: the caller looks the email up after a failure. */
   async createSubordinateUser(user: NewSubordinateUser): Promise<boolean> {
-    const spec: CallSpec<boolean> = { endpoint: "saveUser", method: "POST", json: user, schema: SaveUserResult };
-    const session = await this.#tokens.session();
     try {
-      return await this.attempt(spec, session.authorization, 1, false);
-    } catch (err) {
-      if (err instanceof ApiError && err.httpStatus === 401) this.#tokens.invalidate(session.token);
-      throw err;
+      return await this.sendOnce({ endpoint: "saveUser", method: "POST", json: user, schema: SaveUserResult });
     } finally {
       this.cache.delete("subordinateUsers");
     }
@@ -278,18 +197,13 @@ export class PartnerClient implements PartnerApi, CustomerApi {
   }
 
   async findProductByUrl(pbxUrl: string): Promise<ProductInfo | undefined> {
-    // Host names are case-insensitive; a trailing dot is the same host.
     const wanted = normalizeHost(pbxUrl);
     // A PBX whose purchase failed keeps its listing but frees its URL: one bought again later wins over it.
     let failed: ProductInfo | undefined;
-    for (let pageNo = 1; pageNo <= MAX_SEARCH_PAGES; pageNo++) {
-      const page = await this.listProducts({ pageNo, pageSize: SEARCH_PAGE_SIZE });
-      for (const p of page.results) {
-        if (normalizeHost(p.pbxUrl) !== wanted) continue;
-        if (p.status !== "failed") return p;
-        failed ??= p;
-      }
-      if (page.results.length === 0 || pageNo >= page.totalPage) return failed;
+    for await (const p of allEntries((page) => this.listProducts(page))) {
+      if (normalizeHost(p.pbxUrl) !== wanted) continue;
+      if (p.status !== "failed") return p;
+      failed ??= p;
     }
     return failed;
   }
@@ -318,8 +232,14 @@ export class PartnerClient implements PartnerApi, CustomerApi {
 
   async createOrder(order: OrderRequest): Promise<OrderResult> {
     assertIdFields(order, this.secrets());
-    const spec: CallSpec<OrderResult> = { endpoint: "orderSave", method: "POST", json: order, schema: OrderResult };
-    // The token is fetched (and retried) before the order leaves; a token failure places no order.
+    return this.sendOnce({ endpoint: "orderSave", method: "POST", json: order, schema: OrderResult });
+  }
+
+  /**
+   * A POST that buys or creates something: one attempt, never retried (README "Money safety"). The token is
+   * fetched (and retried) before the request leaves; a token failure sends nothing.
+   */
+  private async sendOnce<T>(spec: CallSpec<T>): Promise<T> {
     const session = await this.#tokens.session();
     try {
       return await this.attempt(spec, session.authorization, 1, false);
@@ -403,7 +323,7 @@ export class PartnerClient implements PartnerApi, CustomerApi {
     idempotent: boolean,
   ): Promise<T> {
     const call: CallKind = { idempotent };
-    const url = this.urlFor(spec);
+    const url = urlFor(this.base, spec);
     const shownPath = url.slice(this.base.origin.length);
     // Secrets are read when the error is built: a token response teaches us new ones.
     const context = () => ({ operation: OPERATIONS[spec.endpoint], attempts: attemptNo, secrets: this.secrets() });
@@ -414,7 +334,12 @@ export class PartnerClient implements PartnerApi, CustomerApi {
     const started = Date.now();
     let raw: RawResponse;
     try {
-      raw = await exchange(this.fetch, url, this.requestInit(spec, url, authorization), this.timeoutFor(call));
+      raw = await exchange(
+        this.fetch,
+        url,
+        requestInit(spec, url, authorization, this.userAgent),
+        this.timeoutFor(call),
+      );
     } catch (err) {
       const failure = err instanceof TransportFailure ? err : new TransportFailure(String(err), true);
       this.log(`yeastar: ${spec.method} ${shownPath} -> network error (${failure.reason}) attempt ${attemptNo}`);
@@ -427,7 +352,7 @@ export class PartnerClient implements PartnerApi, CustomerApi {
       });
     }
 
-    const reply = this.readReply(spec, raw);
+    const reply = readReply(spec, raw, (parsed) => this.rememberTokens(parsed));
     const ms = Date.now() - started;
     const env = reply.envelope;
     this.log(
@@ -435,155 +360,20 @@ export class PartnerClient implements PartnerApi, CustomerApi {
         ? `yeastar: ${spec.method} ${shownPath} -> HTTP ${raw.status}, no valid envelope, ${ms} ms, attempt ${attemptNo}`
         : `yeastar: ${spec.method} ${shownPath} -> HTTP ${raw.status} code=${env.code} requestId=${env.requestId || "-"} ${ms} ms, attempt ${attemptNo}`,
     );
-    this.noteRateLimit(reply.happened, spec);
+    const status = rateLimitedStatus(reply.happened);
+    if (status !== undefined) {
+      this.stats.rateLimited += 1;
+      this.log(
+        rateLimitLine(OPERATIONS[spec.endpoint], status.retryAfterMs, this.gate.rateLimited(status.retryAfterMs)),
+      );
+    }
     const decision = classify(reply.happened, call);
     if (decision.kind === "success") return reply.result as T;
-    throw this.errorFor(decision, spec, raw, reply, { ...context(), ...errorFlags(decision) });
-  }
-
-  /**
-   * A 429 is the account's limit, not this request's: every request of this client not yet sent waits for its
-   * `Retry-After` and then goes at a learned pace (gate.ts), so a fleet does not earn a 429 per request. The
-   * request itself is retried (a read) or looked up and sent again (an order, provider/pbx/orders.ts) by its caller.
-   */
-  private noteRateLimit(happened: Reply<unknown>["happened"], spec: CallSpec<unknown>): void {
-    const status =
-      happened.kind === "envelope" ? effectiveStatus(happened.httpStatus, happened.bodyStatus) : happened.httpStatus;
-    if (status !== 429) return;
-    this.stats.rateLimited += 1;
-    const pace = this.gate.rateLimited(happened.retryAfterMs);
-    const held =
-      happened.retryAfterMs === undefined
-        ? ""
-        : `holding every request for ${happened.retryAfterMs} ms (Retry-After), then `;
-    this.log(
-      `yeastar: ${OPERATIONS[spec.endpoint]}: HTTP 429, rate limited; ${held}sending at most ${pace.toFixed(1)} requests per second`,
-    );
-  }
-
-  /** The error a failed decision names, with every detail the response gave. */
-  private errorFor(
-    decision: Failure,
-    spec: CallSpec<unknown>,
-    raw: RawResponse,
-    reply: Reply<unknown>,
-    ctx: { operation: string; attempts: number; secrets: string[]; retryable: boolean; ambiguous: boolean },
-  ): ApiError | SchemaError {
-    const retryAfterMs = reply.happened.retryAfterMs;
-    switch (decision.cause) {
-      case "garbled":
-        // A truncated or garbled body is usually transient; the same read may well succeed next time.
-        return new SchemaError({ ...ctx, issues: reply.issues, httpStatus: raw.status });
-      case "schema":
-        // Retrying will not help (the same server sends the same shape); an order may have been placed anyway.
-        return new SchemaError({
-          ...ctx,
-          issues: reply.issues,
-          requestId: reply.envelope?.requestId,
-          httpStatus: raw.status,
-        });
-      case "http":
-        return new ApiError({
-          ...ctx,
-          httpStatus: raw.status,
-          code: `http_${raw.status}`,
-          // The token endpoint's body may hold credentials we have not learned yet; show none of it.
-          detailMessage:
-            spec.endpoint === "token"
-              ? "no API envelope in the response"
-              : `no API envelope in the response (${excerpt(raw.text)})`,
-          retryAfterMs,
-        });
-      default: {
-        // "api": an error envelope.
-        const env = reply.envelope as Envelope;
-        return new ApiError({
-          ...ctx,
-          httpStatus: effectiveStatus(raw.status, env.status),
-          code: env.code,
-          detailMessage: env.detailMessage,
-          requestId: env.requestId,
-          fieldErrors: fieldErrorsOf(env.result),
-          retryAfterMs,
-          fromEnvelope: true,
-        });
-      }
-    }
-  }
-
-  /** Headers and body of one attempt; ID fields in a JSON body go out as bare integers. */
-  private requestInit(spec: CallSpec<unknown>, url: string, authorization: string | undefined) {
-    const headers: Record<string, string> = { "User-Agent": this.userAgent, Accept: "application/json" };
-    if (authorization) headers.Authorization = authorization;
-    let body: string | undefined;
-    if (spec.form) {
-      headers["Content-Type"] = "application/x-www-form-urlencoded";
-      body = new URLSearchParams(spec.form).toString();
-    } else if (spec.json !== undefined) {
-      headers["Content-Type"] = "application/json";
-      body = stringifyJson(spec.json);
-    }
-    return { method: spec.method, headers, body, agent: keepAliveAgentFor(url) };
+    throw errorFor(decision, spec, raw, reply, { ...context(), ...errorFlags(decision) });
   }
 
   private timeoutFor(call: CallKind): number {
     return call.idempotent ? this.timeoutMs : this.orderTimeoutMs;
-  }
-
-  /** The facts `classify` needs about a response, with the envelope and the parsed result or the issues. */
-  private readReply<T>(spec: CallSpec<T>, raw: RawResponse): Reply<T> {
-    const retryAfterMs = parseRetryAfter(raw.retryAfter);
-    let parsed: unknown;
-    try {
-      parsed = parseJson(raw.text);
-    } catch (err) {
-      const issues = [`body is not JSON (${err instanceof Error ? err.message : String(err)})`];
-      return { happened: { kind: "no-envelope", httpStatus: raw.status, retryAfterMs }, issues };
-    }
-    if (spec.endpoint === "token") this.rememberTokens(parsed);
-    const envelope = Envelope.safeParse(parsed);
-    if (!envelope.success) {
-      const issues = formatIssues(envelope.error, "envelope");
-      return { happened: { kind: "no-envelope", httpStatus: raw.status, retryAfterMs }, issues };
-    }
-    const env = envelope.data;
-    const result = spec.schema.safeParse(env.result);
-    return {
-      happened: {
-        kind: "envelope",
-        httpStatus: raw.status,
-        code: env.code,
-        bodyStatus: env.status,
-        resultValid: result.success,
-        retryAfterMs,
-      },
-      envelope: env,
-      result: result.success ? result.data : undefined,
-      issues: result.success ? [] : formatIssues(result.error, "result"),
-    };
-  }
-
-  private urlFor(spec: CallSpec<unknown>): string {
-    const prefix = this.base.pathname.replace(/\/+$/, "");
-    let url = `${this.base.origin}${prefix}${PATHS[spec.endpoint]}${spec.suffix ?? ""}`;
-    const params = new URLSearchParams();
-    for (const [k, v] of Object.entries(spec.query ?? {})) if (v !== undefined) params.set(k, String(v));
-    const qs = params.toString();
-    if (qs) url += `?${qs}`;
-    return url;
-  }
-
-  /** Single-flight cache: concurrent callers share one request; a failure is not cached. */
-  private cached<T>(key: string, load: () => Promise<T>): Promise<T> {
-    let hit = this.cache.get(key) as Promise<T> | undefined;
-    if (!hit) {
-      hit = load();
-      this.cache.set(key, hit);
-      hit.catch(() => {
-        if (this.cache.get(key) === hit) this.cache.delete(key);
-      });
-    }
-    return hit;
   }
 
   private rememberTokens(parsed: unknown): void {
@@ -604,110 +394,5 @@ export class PartnerClient implements PartnerApi, CustomerApi {
 
   private log(line: string): void {
     if (this.logSink) this.logSink(redact(line, this.secrets()));
-  }
-}
-
-// ---- shared clients ----
-
-const shared = new Map<string, PartnerClient>();
-
-/**
- * One client per process and account, so every resource in a provider process shares one token, one region list
- * and one contact list. The key holds a hash of the secret, never the secret itself; the first caller's other
- * options (fetch, timeouts, log) win.
- */
-export function sharedClient(opts: ClientOptions): PartnerClient {
-  const secretHash = createHash("sha256").update(String(opts.clientSecret)).digest("hex");
-  const key = `${assertSafeBaseUrl(opts.baseUrl, opts).href}\n${opts.clientId}\n${secretHash}`;
-  let client = shared.get(key);
-  if (!client) {
-    client = new PartnerClient(opts);
-    shared.set(key, client);
-  }
-  return client;
-}
-
-/** Forgets all shared clients (tests, or after credentials were rotated). */
-export function resetSharedClients(): void {
-  shared.clear();
-}
-
-// ---- helpers ----
-
-function positive(value: number | undefined, fallback: number, field: string): number {
-  if (value === undefined) return fallback;
-  if (!Number.isFinite(value) || value <= 0) throw new ConfigError(field, "must be a positive number", String(value));
-  return value;
-}
-
-function requestRate(value: number | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0 || value > MAX_REQUESTS_PER_SECOND) {
-    throw new ConfigError(
-      "requestsPerSecond",
-      `must be a number of requests per second greater than 0 and at most ${MAX_REQUESTS_PER_SECOND}`,
-      String(value),
-    );
-  }
-  return value;
-}
-
-function nonNegative(value: number | undefined, fallback: number, field: string): number {
-  if (value === undefined) return fallback;
-  if (!Number.isFinite(value) || value < 0) throw new ConfigError(field, "must be zero or more", String(value));
-  return value;
-}
-
-function isTokenRejected(err: unknown): boolean {
-  return err instanceof ApiError && isTokenRejection(err.httpStatus, err.code);
-}
-
-function operationOf(err: unknown): string | undefined {
-  return err instanceof ApiError || err instanceof NetworkError || err instanceof SchemaError
-    ? err.operation
-    : undefined;
-}
-
-/** `result` of an error envelope, when it is the documented "field -> reason" map. */
-function fieldErrorsOf(result: unknown): Record<string, string> | undefined {
-  if (!result || typeof result !== "object" || Array.isArray(result)) return undefined;
-  const entries = Object.entries(result as Record<string, unknown>);
-  if (entries.length === 0 || !entries.every(([, v]) => typeof v === "string")) return undefined;
-  return Object.fromEntries(entries) as Record<string, string>;
-}
-
-function formatIssues(error: z.ZodError, root: string): string[] {
-  return error.issues.map((issue) => {
-    const where = [root, ...issue.path.map(String)].join(".");
-    return `${where}: ${issue.message}`;
-  });
-}
-
-function excerpt(text: string): string {
-  const flat = text.replace(/\s+/g, " ").trim();
-  if (flat === "") return "empty body";
-  return flat.length > 120 ? `body starts ${JSON.stringify(flat.slice(0, 120))}...` : `body ${JSON.stringify(flat)}`;
-}
-
-function normalizeHost(host: string): string {
-  return host.trim().toLowerCase().replace(/\.$/, "");
-}
-
-/** ID fields must be decimal strings (or safe integers): anything else would be sent as a JSON string. */
-function assertIdFields(value: unknown, secrets: string[], path = ""): void {
-  if (Array.isArray(value)) {
-    value.forEach((item, i) => assertIdFields(item, secrets, `${path}[${i}]`));
-    return;
-  }
-  if (!value || typeof value !== "object") return;
-  for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
-    const here = path ? `${path}.${key}` : key;
-    if ((ID_FIELDS as readonly string[]).includes(key) && v !== undefined) {
-      const ok =
-        (typeof v === "string" && /^\d{1,20}$/.test(v)) || (typeof v === "number" && Number.isSafeInteger(v) && v >= 0);
-      if (!ok) throw new ConfigError(here, "must be a decimal ID (digits only)", String(v), { secrets });
-    } else if (typeof v === "object") {
-      assertIdFields(v, secrets, here);
-    }
   }
 }

@@ -6,6 +6,7 @@
  * no error keeps request headers, request bodies or the raw error of the HTTP stack, because any of those may
  * hold the client secret or a token.
  */
+import { isTokenRejection } from "./classify";
 import { redact } from "./redact";
 
 /** Secrets known at the time the error is built; used for redaction only and never stored. */
@@ -199,3 +200,15 @@ export class ConfigError extends YeastarError {
   }
 }
 Object.defineProperty(ConfigError.prototype, "name", { value: "ConfigError", writable: true });
+
+/** A refused access token (expired or revoked): the read that met it gets a new token and is sent once more. */
+export function isTokenRejected(err: unknown): boolean {
+  return err instanceof ApiError && isTokenRejection(err.httpStatus, err.code);
+}
+
+/** The operation an error of this client names, if it is one of ours. */
+export function operationOf(err: unknown): string | undefined {
+  return err instanceof ApiError || err instanceof NetworkError || err instanceof SchemaError
+    ? err.operation
+    : undefined;
+}

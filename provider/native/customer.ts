@@ -3,15 +3,15 @@
  * the same engine as the dynamic `Customer` (provider/customer/engine.ts). `route` sends each call of the
  * plugin to the PBX or the Customer methods by the resource's type token.
  */
+import { CUSTOMER_TOKENS } from "../api/contract";
 import { asCustomerApi } from "../api/customer-api";
 import * as customer from "../customer/engine";
 import { CUSTOMER_INPUT_KEYS, STORED_FIELDS, TAX_TYPES, type CustomerState } from "../customer/inputs";
 import type { Deps } from "../pbx/deps";
 import { UNKNOWN } from "../pbx/inputs";
-import type { NativeProvider } from "./provider";
-import type { PropertySpec } from "./schema";
+import type { PropertySpec, TypeHandler, WithDeps } from "./types";
 
-export const CUSTOMER_TYPE = "yeastar:index:Customer";
+export const CUSTOMER_TYPE = CUSTOMER_TOKENS.native;
 
 const DESCRIPTIONS: Record<(typeof CUSTOMER_INPUT_KEYS)[number], string> = {
   email: "The customer's Yeastar ID (an email address). A user with this email already in the account is recorded.",
@@ -58,49 +58,31 @@ export function customerResourceSchema(): Record<string, unknown> {
   };
 }
 
-function isCustomerUrn(urn: string): boolean {
-  return urn.split("::")[2] === CUSTOMER_TYPE;
-}
-
-type WithDeps = <T>(urn: string, run: (deps: Deps) => Promise<T>) => Promise<T>;
-
-/** The plugin's methods, with Customer calls sent to the Customer engine and everything else to `pbx`. */
-export function route(pbx: NativeProvider, withDeps: WithDeps): NativeProvider {
+/** The Customer's methods, each a call of the Customer engine (provider/customer/engine.ts). */
+export function customerHandler(withDeps: WithDeps): TypeHandler {
   const deps = (d: Deps): customer.CustomerDeps => ({ api: () => asCustomerApi(d.api()), report: d.report });
   return {
-    ...pbx,
-    check: (urn, olds, news) =>
-      isCustomerUrn(urn)
-        ? withDeps(urn, (d) => customer.check(olds ?? {}, news ?? {}, deps(d)))
-        : pbx.check!(urn, olds, news),
-    diff: async (id, urn, olds, news) =>
-      isCustomerUrn(urn) ? customer.diff(id, olds as CustomerState, news) : pbx.diff!(id, urn, olds, news),
-    create: (urn, inputs) =>
-      isCustomerUrn(urn) ? withDeps(urn, (d) => customer.create(inputs, deps(d))) : pbx.create!(urn, inputs),
-    update: (id, urn, olds, news) =>
-      isCustomerUrn(urn) ? customer.update(id, olds as CustomerState, news) : pbx.update!(id, urn, olds, news),
+    check: (urn, olds, news) => withDeps(urn, (d) => customer.check(olds ?? {}, news ?? {}, deps(d))),
+    diff: async (id, _urn, olds, news) => customer.diff(id, olds as CustomerState, news),
+    create: (urn, inputs) => withDeps(urn, (d) => customer.create(inputs, deps(d))),
+    update: async (id, _urn, olds, news) => customer.update(id, olds as CustomerState, news),
     // A preview creates nothing: the id the portal gives is not known until `up` (check said what `up` will do).
-    previewCreate: async (urn, inputs) =>
-      isCustomerUrn(urn)
-        ? { id: "", outs: { ...inputs, partnerId: UNKNOWN, userType: UNKNOWN, adopted: UNKNOWN } }
-        : pbx.previewCreate(urn, inputs),
+    previewCreate: async (_urn, inputs) => ({
+      id: "",
+      outs: { ...inputs, partnerId: UNKNOWN, userType: UNKNOWN, adopted: UNKNOWN },
+    }),
     // Update makes no call (only sendActivationEmail may change), so its preview is the update itself.
-    previewUpdate: async (id, urn, olds, news) =>
-      isCustomerUrn(urn)
-        ? { id, ...(await customer.update(id, olds as unknown as CustomerState, news)) }
-        : pbx.previewUpdate(id, urn, olds, news),
+    previewUpdate: async (id, _urn, olds, news) => ({
+      id,
+      ...(await customer.update(id, olds as unknown as CustomerState, news)),
+    }),
     read: (id, urn, props) =>
-      isCustomerUrn(urn)
-        ? withDeps(urn, async (d) => {
-            const state = props && Object.keys(props).length > 0 ? (props as CustomerState) : undefined;
-            const r = await customer.read(id, state, deps(d));
-            return r.id ? { id: r.id, props: r.props, inputs: r.inputs } : { id: "", props: {} };
-          })
-        : pbx.read!(id, urn, props),
-    delete: (id, urn, props) =>
-      isCustomerUrn(urn)
-        ? withDeps(urn, (d) => customer.remove(id, props as Partial<CustomerState>, deps(d)))
-        : pbx.delete!(id, urn, props),
+      withDeps(urn, async (d) => {
+        const state = props && Object.keys(props).length > 0 ? (props as CustomerState) : undefined;
+        const r = await customer.read(id, state, deps(d));
+        return r.id ? { id: r.id, props: r.props, inputs: r.inputs } : { id: "", props: {} };
+      }),
+    delete: (id, urn, props) => withDeps(urn, (d) => customer.remove(id, props as Partial<CustomerState>, deps(d))),
   };
 }
 

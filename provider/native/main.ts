@@ -3,7 +3,8 @@
  * node). The Pulumi engine starts it with its own address as the last argument; it serves the engine through the
  * SDK's `@pulumi/pulumi/provider` server (provider.ts holds the methods).
  *
- * Two things the SDK's server leaves out are added around it, on its service object only:
+ * Two things the SDK's server leaves out are added around it, on its service object only (service-hook.ts holds
+ * the one reach into the SDK's internals, and why there is no supported way):
  * - `configure`: the SDK answers without looking at the configuration. Here the configuration (stack config
  *   `yeastar:*`, or the arguments of an explicit provider resource) goes to provider/pbx/settings.ts exactly as
  *   the dynamic provider hands it over, and the reply says the plugin does not accept secrets, like the dynamic
@@ -14,9 +15,7 @@
  */
 import * as path from "node:path";
 import type { NativeProvider } from "./provider";
-
-type Callback = (err: unknown, value?: unknown) => void;
-type Handler = (call: { request: Record<string, () => unknown> }, callback: Callback) => void;
+import { withServiceWrapped, type Handler } from "./service-hook";
 
 interface ConfigureRequest {
   getVariablesMap(): { forEach(fn: (value: string, key: string) => void): void };
@@ -137,29 +136,15 @@ async function serve(args: string[]): Promise<void> {
   // pulumi.log sends messages to the engine at this address (the SDK reads it from the environment).
   const address = engineAddress(args);
   if (address) process.env.PULUMI_NODEJS_ENGINE = address;
-  const sdkDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
-  // The same gRPC module the SDK's server registers its service with.
-  const grpc = require(require.resolve("@grpc/grpc-js", { paths: [sdkDir] })) as {
-    Server: { prototype: { addService(service: unknown, implementation: Record<string, Handler>): void } };
-  };
-  const addService = grpc.Server.prototype.addService;
   const { main } = require("@pulumi/pulumi/provider") as typeof import("@pulumi/pulumi/provider");
   const { nativeProvider } = require("./provider") as typeof import("./provider");
   const { packageVersion } = require("../client/transport") as typeof import("../client/transport");
   const native = nativeProvider({ version: packageVersion() });
-  let wrapped = false;
-  grpc.Server.prototype.addService = function (this: unknown, service, implementation) {
-    wrapService(implementation, native);
-    wrapped = true;
-    return addService.call(this, service, implementation);
-  };
-  try {
-    await main(native, args);
-  } finally {
-    grpc.Server.prototype.addService = addService;
-  }
-  // Without the wrapper the configuration would never reach settings.ts: stop rather than run unconfigured.
-  if (!wrapped) throw new Error("internal error: the SDK's provider service was not found to configure it");
+  // The SDK offers no supported way to see the configuration (service-hook.ts says why): wrap its service object.
+  await withServiceWrapped(
+    (implementation) => wrapService(implementation, native),
+    () => main(native, args),
+  );
 }
 
 if (require.main === module) {

@@ -13,15 +13,17 @@
  * - read without state (an import) finds the PBX by the id alone (provider/pbx/import.ts).
  */
 import type * as pulumi from "@pulumi/pulumi";
-import type * as provider from "@pulumi/pulumi/provider";
 import * as engine from "../pbx/engine";
 import { defaultDeps, type Deps } from "../pbx/deps";
+import { NATIVE_PBX_TYPE, urnType, type PbxState } from "../api/contract";
 import { DRY_RUN_KEY } from "../pbx/inputs";
 import { FleetCounter } from "../pbx/large-fleet";
-import type { PbxState } from "../pbx/plan";
 import type { Reporter } from "../pbx/settings";
-import { route } from "./customer";
+import { CUSTOMER_TYPE, customerHandler } from "./customer";
 import { packageSchema } from "./schema";
+import type { NativeProvider, TypeHandler, WithDeps } from "./types";
+
+export type { NativeProvider, TypeHandler, WithDeps } from "./types";
 
 /** Sends one message; the promise settles when the engine has it. */
 type Log = (message: string, urn: string) => Promise<void> | void;
@@ -54,47 +56,9 @@ function withoutMarkers(news: Record<string, unknown>): Record<string, unknown> 
   return rest;
 }
 
-/** The SDK's provider interface plus create and update in a preview, which the SDK's server does not pass on. */
-export interface NativeProvider extends provider.Provider {
-  previewCreate(urn: string, inputs: Record<string, unknown>): Promise<{ id: string; outs: Record<string, unknown> }>;
-  previewUpdate(
-    id: string,
-    urn: string,
-    olds: Record<string, unknown>,
-    news: Record<string, unknown>,
-  ): Promise<{ outs: Record<string, unknown> }>;
-}
-
-export function nativeProvider(options: NativeOptions): NativeProvider {
-  const log = options.log ?? { info: engineLog("info"), warn: engineLog("warn") };
-  /**
-   * Runs one engine call with messages attached to `urn`. The call returns only once the engine has every message:
-   * a message still on its way when the operation ends may be lost (the engine can stop the plugin right after
-   * the last step, as after a destroy).
-   */
-  const withDeps = async <T>(urn: string, run: (deps: Deps) => Promise<T>): Promise<T> => {
-    const sent: Array<Promise<void> | void> = [];
-    const report: Reporter = {
-      info: (m) => void sent.push(log.info(m, urn)),
-      warn: (m) => void sent.push(log.warn(m, urn)),
-    };
-    try {
-      return await run({ ...(options.deps ?? defaultDeps)(), report });
-    } finally {
-      await Promise.allSettled(sent);
-    }
-  };
-  const schema = JSON.stringify(packageSchema(options.version));
-  // The plugin checks every PBX of a run: past the threshold without the large-fleet mode, one warning for the
-  // stack (large-fleet.ts).
-  const fleet = new FleetCounter(options.env ?? process.env);
-  const adviseOnFleet = async (urn: string) => {
-    const advice = fleet.add(urn);
-    if (advice) await log.warn(advice, "");
-  };
-  const pbx: NativeProvider = {
-    version: options.version,
-    schema,
+/** PSeriesCloudPbx: every method is the engine entry point the dynamic provider calls. */
+function pbxHandler(withDeps: WithDeps, adviseOnFleet: (urn: string) => Promise<void>): TypeHandler {
+  return {
     check: async (urn, olds, news) => {
       await adviseOnFleet(urn);
       return withDeps(urn, (d) => engine.check(olds ?? {}, withoutMarkers(news), d, "preview-methods"));
@@ -114,6 +78,60 @@ export function nativeProvider(options: NativeOptions): NativeProvider {
       }),
     delete: (id, urn, props) => withDeps(urn, (d) => engine.remove(id, props as Partial<PbxState>, d)),
   };
-  // Customer resources (yeastar:index:Customer) go to their own engine.
-  return route(pbx, withDeps);
+}
+
+export function nativeProvider(options: NativeOptions): NativeProvider {
+  const log = options.log ?? { info: engineLog("info"), warn: engineLog("warn") };
+  /**
+   * Runs one engine call with messages attached to `urn`. The call returns only once the engine has every message:
+   * a message still on its way when the operation ends may be lost (the engine can stop the plugin right after
+   * the last step, as after a destroy).
+   */
+  const withDeps: WithDeps = async (urn, run) => {
+    const sent: Array<Promise<void> | void> = [];
+    const report: Reporter = {
+      info: (m) => void sent.push(log.info(m, urn)),
+      warn: (m) => void sent.push(log.warn(m, urn)),
+    };
+    try {
+      return await run({ ...(options.deps ?? defaultDeps)(), report });
+    } finally {
+      await Promise.allSettled(sent);
+    }
+  };
+  const schema = JSON.stringify(packageSchema(options.version));
+  // The plugin checks every PBX of a run: past the threshold without the large-fleet mode, one warning for the
+  // stack (large-fleet.ts).
+  const fleet = new FleetCounter(options.env ?? process.env);
+  const adviseOnFleet = async (urn: string) => {
+    const advice = fleet.add(urn);
+    if (advice) await log.warn(advice, "");
+  };
+  // One handler per type token: a second resource type is one more entry (and its schema in schema.ts).
+  const handlers = new Map<string, TypeHandler>([
+    [NATIVE_PBX_TYPE, pbxHandler(withDeps, adviseOnFleet)],
+    [CUSTOMER_TYPE, customerHandler(withDeps)],
+  ]);
+  const route = (urn: string): TypeHandler => {
+    const type = urnType(urn);
+    const handler = handlers.get(type);
+    if (!handler) {
+      throw new Error(
+        `unknown resource type ${JSON.stringify(type)}; this plugin serves ${[...handlers.keys()].join(", ")}`,
+      );
+    }
+    return handler;
+  };
+  return {
+    version: options.version,
+    schema,
+    check: async (urn, olds, news) => route(urn).check(urn, olds, news),
+    diff: async (id, urn, olds, news) => route(urn).diff(id, urn, olds, news),
+    create: async (urn, inputs) => route(urn).create(urn, inputs),
+    update: async (id, urn, olds, news) => route(urn).update(id, urn, olds, news),
+    previewCreate: async (urn, inputs) => route(urn).previewCreate(urn, inputs),
+    previewUpdate: async (id, urn, olds, news) => route(urn).previewUpdate(id, urn, olds, news),
+    read: async (id, urn, props) => route(urn).read(id, urn, props),
+    delete: async (id, urn, props) => route(urn).delete(id, urn, props),
+  };
 }

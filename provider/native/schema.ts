@@ -1,36 +1,37 @@
 /**
  * The Pulumi package schema of the native provider plugin (`pulumi-resource-yeastar`): what Pulumi YAML checks
  * programs against and what `pulumi import` generates code from. Derived from the definitions the engine itself
- * validates with (provider/pbx/inputs.ts: `PbxInputsSchema`, `INPUT_KEYS`, `OUTPUT_KEYS`), so a new input or output
+ * validates with (provider/api/inputs.ts: `PbxInputsSchema`, `INPUT_KEYS`, `OUTPUT_KEYS`), so a new input or output
  * cannot be missed here: the tables below are typed by those keys, and test/unit/native/schema.test.ts checks the
  * schema against the engine's validation and its states.
  */
 import { z } from "zod";
-import { INPUT_KEYS, OUTPUT_KEYS, PbxInputsSchema, UNKNOWN } from "../pbx/inputs";
+import {
+  INPUT_KEYS,
+  NATIVE_PBX_TYPE,
+  OUTPUT_KEYS,
+  PACKAGE,
+  PbxInputsSchema,
+  UNKNOWN,
+  resourceTokens,
+  type InputKey,
+  type OutputKey,
+} from "../api/contract";
 import { DEFAULT_BASE_URL } from "../pbx/settings";
 import { CUSTOMER_TYPE, customerResourceSchema } from "./customer";
+import type { PropertySpec } from "./types";
 
-export const PACKAGE = "yeastar";
-export const PBX_TYPE = "yeastar:index:PSeriesCloudPbx";
-const ORDER_RECORD_TYPE = "yeastar:index:OrderRecord";
-const PLANNED_ORDER_TYPE = "yeastar:index:PlannedOrder";
+export type { PropertySpec } from "./types";
+
+export { PACKAGE };
+export const PBX_TYPE = NATIVE_PBX_TYPE;
+const ORDER_RECORD_TYPE = resourceTokens("OrderRecord").native;
+const PLANNED_ORDER_TYPE = resourceTokens("PlannedOrder").native;
 /**
  * The Go module path of the Go SDK generated from this schema (sdk/go/yeastar, README "SDKs for other languages").
  * It names no host: the module is not published, so a program requires it with a `replace` to its folder.
  */
 export const GO_MODULE = "pulumi-yeastar-pseries/sdk/go/yeastar";
-
-export interface PropertySpec {
-  type?: "string" | "integer" | "number" | "boolean" | "array" | "object";
-  items?: PropertySpec;
-  $ref?: string;
-  description?: string;
-  default?: unknown;
-  secret?: boolean;
-}
-
-type InputKey = (typeof INPUT_KEYS)[number];
-type OutputKey = (typeof OUTPUT_KEYS)[number];
 
 /** One line per input; the types, ranges, defaults and which are required come from `PbxInputsSchema`. */
 const INPUT_DESCRIPTIONS: Record<InputKey, string> = {

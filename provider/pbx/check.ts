@@ -5,8 +5,8 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { PLANS } from "../api/catalog";
+import { findByIdOrName } from "../api/paging";
 import type { PartnerApi } from "../api/partner-api";
-import type { SubordinateUser } from "../api/schemas";
 import type { Deps } from "./deps";
 import { isUnknown, show, validateInputs, DRY_RUN_KEY, type PbxInputs } from "./inputs";
 import { followUpOrders, transitionFailures, type CheckedInputs, type PbxState, type Resolved } from "./plan";
@@ -23,8 +23,7 @@ async function resolve(
   failures: CheckFailure[],
 ): Promise<Omit<Resolved, "adoptProductNo"> | undefined> {
   const regions = await api.listRegions();
-  const wanted = inputs.region.trim().toLowerCase();
-  const region = regions.find((r) => r.id === inputs.region.trim() || r.name.toLowerCase() === wanted);
+  const region = findByIdOrName(regions, inputs.region, "id", "name");
   let resolvedRegion: Pick<Resolved, "regionId" | "regionName" | "pbxSubDomainId" | "domainSuffix"> | undefined;
   if (!region) {
     failures.push({
@@ -52,10 +51,7 @@ async function resolve(
   }
 
   const contacts = await api.listBillingContacts();
-  const contactKey = inputs.billingContact.trim().toLowerCase();
-  const contact = contacts.find(
-    (c) => c.billingContactId === inputs.billingContact.trim() || c.emailAddress.toLowerCase() === contactKey,
-  );
+  const contact = findByIdOrName(contacts, inputs.billingContact, "billingContactId", "emailAddress");
   if (!contact) {
     failures.push({
       property: "billingContact",
@@ -67,12 +63,13 @@ async function resolve(
 
   let assignId = "";
   if (inputs.owner) {
-    const key = inputs.owner.trim().toLowerCase();
-    const match = (u: SubordinateUser) => u.partnerId === inputs.owner!.trim() || (u.email ?? "").toLowerCase() === key;
     let users = await api.listSubordinateUsers();
+    let user = findByIdOrName(users, inputs.owner, "partnerId", "email");
     // A Customer created earlier in this run is not in a list read before it: read the list once more.
-    if (!users.some(match) && api.refreshSubordinateUsers) users = await api.refreshSubordinateUsers();
-    const user = users.find(match);
+    if (!user && api.refreshSubordinateUsers) {
+      users = await api.refreshSubordinateUsers();
+      user = findByIdOrName(users, inputs.owner, "partnerId", "email");
+    }
     if (!user) {
       failures.push({
         property: "owner",

@@ -9,7 +9,7 @@
  * process, never on the provider object.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { PLANS } from "../api/catalog";
+import { PLANS, billingCycleOf } from "../api/catalog";
 import { checkImpl, isPreviewing, type CheckResult, type PlanIn } from "./check";
 import { createImpl, type CreateResult } from "./create";
 import { defaultDeps, type Deps } from "./deps";
@@ -82,8 +82,6 @@ async function readImpl(id: string, props: PbxState | undefined, deps: Deps): Pr
   }
   const facts = portalFacts(product);
   const plan = facts.pendingPlan ?? facts.plan ?? state.plan;
-  const billingCycle =
-    product.billingCycle === "monthly" || product.billingCycle === "annually" ? product.billingCycle : "";
   const next = {
     ...state,
     extensions: facts.extensions,
@@ -91,7 +89,7 @@ async function readImpl(id: string, props: PbxState | undefined, deps: Deps): Pr
     planId: PLANS[plan],
     highAvailability: facts.highAvailability,
     recordingMinutes: facts.recordingMinutes,
-    billingCycle: billingCycle || state.billingCycle,
+    billingCycle: billingCycleOf(product.billingCycle) ?? state.billingCycle,
     pbxName: product.pbxName || state.pbxName,
     expireDate: product.expireDate,
     status: product.status,

@@ -10,9 +10,10 @@
  * says how to name one.
  */
 import { PLANS } from "../api/catalog";
+import { allEntries } from "../api/paging";
 import type { PartnerApi } from "../api/partner-api";
 import type { ProductDetail } from "../api/schemas";
-import { billingContacts, describePbx, unimportable } from "../inventory";
+import { billingContacts, chooseBillingContact, describePbx, importArgsOf, unimportable } from "../inventory";
 import type { Deps } from "./deps";
 import { INPUT_KEYS, validateInputs } from "./inputs";
 import type { PbxState } from "./plan";
@@ -27,9 +28,6 @@ export interface ImportResult {
 
 /** Inputs left out of an imported PBX's inputs when they hold their default, so generated programs stay short. */
 const DEFAULTED = new Set<string>(["allowRepurchase", "orderTimeoutSeconds"]);
-
-const PAGE_SIZE = 100;
-const MAX_PAGES = 1000;
 
 export function parseImportId(raw: string): { pbx: string; billingContact?: string } {
   const id = raw.trim();
@@ -52,11 +50,8 @@ async function findPbx(api: PartnerApi, wanted: string): Promise<ProductDetail |
   }
   const bySerial = await api.getProduct(wanted);
   if (bySerial) return bySerial;
-  for (let pageNo = 1; pageNo <= MAX_PAGES; pageNo++) {
-    const page = await api.listProducts({ pageNo, pageSize: PAGE_SIZE });
-    const hit = page.results.find((p) => p.instanceId === wanted);
-    if (hit) return api.getProduct(hit.productNo);
-    if (page.results.length === 0 || pageNo >= page.totalPage) break;
+  for await (const p of allEntries((page) => api.listProducts(page))) {
+    if (p.instanceId === wanted) return api.getProduct(p.productNo);
   }
   return undefined;
 }
@@ -79,13 +74,7 @@ export async function readById(rawId: string, deps: Deps): Promise<ImportResult>
   const why = unimportable(pbx);
   if (why) throw new Error(`import: PBX ${pbx.pbxUrl} (serial ${pbx.serialNumber}) cannot be imported: ${why}`);
 
-  const listed = contacts.map((c) => `${c.email} (${c.id})`).join(", ") || "(none)";
-  const contact =
-    contactArg !== undefined
-      ? contacts.find((c) => c.id === contactArg || c.email.toLowerCase() === contactArg.toLowerCase())
-      : contacts.length === 1
-        ? contacts[0]
-        : undefined;
+  const { contact, listed } = chooseBillingContact(contacts, contactArg);
   if (!contact) {
     throw new Error(
       contactArg !== undefined
@@ -93,27 +82,9 @@ export async function readById(rawId: string, deps: Deps): Promise<ImportResult>
         : `import: the Partner Portal does not say which billing contact pays for PBX ${pbx.pbxUrl}, and this account has ${contacts.length}: ${listed}. Name the one for future orders after the id: \`pulumi import yeastar:index:PSeriesCloudPbx <name> ${wanted}/<billing contact email>\``,
     );
   }
-  if (pbx.ownerId && !pbx.ownerEmail) {
-    deps.report.warn(
-      `import: PBX ${pbx.pbxUrl} is assigned to partner ${pbx.ownerId}, who is not in your subordinate user list; left out "owner"`,
-    );
-  }
-  const owner = pbx.ownerEmail || undefined;
-  // The region's first suffix is what an omitted `domain` means: left out, so a program without it is no change.
-  const firstSuffix = regionList.find((r) => r.id === pbx.regionId)?.region[0]?.pbxSubDomain[0];
-  const validated = validateInputs({
-    pbxName: pbx.pbxName,
-    subdomain: pbx.subdomain,
-    region: pbx.regionName,
-    ...(pbx.domainSuffix !== firstSuffix ? { domain: pbx.domainSuffix } : {}),
-    plan: pbx.plan,
-    extensions: pbx.extensions,
-    billingCycle: pbx.billingCycle,
-    highAvailability: pbx.highAvailability,
-    recordingMinutes: pbx.recordingMinutes,
-    billingContact: contact.email || contact.id,
-    ...(owner ? { owner } : {}),
-  });
+  const { args, notes } = importArgsOf(pbx, contact.email || contact.id);
+  for (const note of notes) deps.report.warn(`import: ${note}`);
+  const validated = validateInputs({ ...args });
   if (!validated.inputs) {
     throw new Error(
       `import: PBX ${pbx.pbxUrl} cannot be declared with its current values: ${validated.failures.map((f) => f.reason).join("; ")}`,
@@ -129,7 +100,7 @@ export async function readById(rawId: string, deps: Deps): Promise<ImportResult>
       pbxUrl: pbx.pbxUrl,
       planId: PLANS[pbx.plan!],
       billingContactId: contact.id,
-      assignId: owner ? pbx.ownerId : "",
+      assignId: args.owner ? pbx.ownerId : "",
     },
   } as ResolvedInputs;
   const props = adoptedState(checked, product, `imported by \`pulumi import\` (id ${rawId.trim()})`);

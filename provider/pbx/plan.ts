@@ -5,59 +5,11 @@
  */
 import { PCE_PRODUCT_ID, PLANS, PLAN_RANK, SERVICES, type BillingCycle, type PlanName } from "../api/catalog";
 import type { OrderRequest, ServiceItem } from "../api/schemas";
+import type { CheckedInputs, PbxState, Resolved } from "../api/contract";
 import { isUnknown, type CheckFailure, type MaybeInputs, type PbxInputs } from "./inputs";
-import type { PlannedOrderView } from "./quotes";
 
-/** Values check resolved against the API; kept in inputs (and as outputs) so later runs need no lookups. */
-export interface Resolved {
-  regionId: string;
-  regionName: string;
-  pbxSubDomainId: string;
-  domainSuffix: string;
-  pbxUrl: string;
-  planId: string;
-  billingContactId: string;
-  assignId: string;
-  /** Serial number of a PBX of ours that already holds the URL (found by check); create adopts it. */
-  adoptProductNo?: string;
-}
-
-export interface CheckedInputs extends PbxInputs {
-  resolved?: Resolved;
-  priceEstimate?: string;
-  /** In a preview: the orders `up` will place, priced (see quotes.ts). Never part of the state's outputs. */
-  plannedOrders?: PlannedOrderView[];
-  /** The serialized provider (provider.ts), which the Pulumi host keeps in inputs and state. */
-  __provider?: string;
-}
-
-export interface OrderRecord {
-  orderNo: string;
-  operationType: string;
-  orderStatus: string;
-  summary: string;
-}
-
-/** State of a PBX: its inputs plus everything the API told us. */
-export interface PbxState extends CheckedInputs {
-  instanceId: string;
-  orderNo: string;
-  orderStatus: string;
-  productNo: string;
-  transactionNo: string;
-  pbxUrl: string;
-  regionId: string;
-  regionName: string;
-  domainSuffix: string;
-  pbxSubDomainId: string;
-  planId: string;
-  billingContactId: string;
-  assignId: string;
-  expireDate: string;
-  status: string;
-  adopted: boolean;
-  orders: OrderRecord[];
-}
+// The state's shape is part of the resource contract (provider/api/contract.ts); its names are exported here too.
+export type { CheckedInputs, OrderRecord, PbxState, Resolved } from "../api/contract";
 
 /** New inputs as check sees them: in a preview some values may still be unknown. */
 export type NewInputs = MaybeInputs & { resolved?: Resolved; allowRepurchase?: boolean | string };

@@ -7,12 +7,10 @@
  * so this costs the order-list pages plus one read per pending order, shared by every PBX of the run.
  */
 import { z } from "zod";
+import { allEntries } from "../api/paging";
 import type { PartnerApi } from "../api/partner-api";
 import { Id, type ProductDetail } from "../api/schemas";
 import { portalFacts, withPending, type PendingOrder, type PortalFacts } from "./reconcile";
-
-const ORDER_PAGE_SIZE = 100;
-const MAX_ORDER_PAGES = 1000;
 
 const OrderItem = z.looseObject({
   serviceType: z.string(),
@@ -27,27 +25,26 @@ const snapshots = new WeakMap<PartnerApi, Promise<PendingOrder[]>>();
 
 async function scanPendingOrders(api: PartnerApi): Promise<PendingOrder[]> {
   const found: PendingOrder[] = [];
-  for (let pageNo = 1; pageNo <= MAX_ORDER_PAGES; pageNo++) {
-    const page = await api.listOrders({ pageNo, pageSize: ORDER_PAGE_SIZE });
-    for (const info of page.results) {
-      if (info.orderStatus !== "pending") continue;
-      const detail = await api.getOrder(info.orderNo);
-      const items = z.array(OrderItem).safeParse(detail.orderSummary?.serviceList ?? []);
-      if (!items.success) {
-        throw new PortalReadError(
-          `pending order ${info.orderNo}: the Partner Portal's order detail does not say what it buys (${items.error.issues[0]?.message ?? "unreadable items"})`,
-        );
-      }
-      found.push({
-        orderNo: info.orderNo,
-        operationType: detail.orderInformation.operationType ?? "",
-        productNo: detail.basicInformation.productNo,
-        items: items.data.map((i) => ({ serviceType: i.serviceType, serviceId: i.serviceId, quantity: i.quantity })),
-      });
+  const orders = allEntries((page) => api.listOrders(page), {
+    tooMany: (max) => new PortalReadError(`the order list has more than ${max} pages; pending orders cannot be told`),
+  });
+  for await (const info of orders) {
+    if (info.orderStatus !== "pending") continue;
+    const detail = await api.getOrder(info.orderNo);
+    const items = z.array(OrderItem).safeParse(detail.orderSummary?.serviceList ?? []);
+    if (!items.success) {
+      throw new PortalReadError(
+        `pending order ${info.orderNo}: the Partner Portal's order detail does not say what it buys (${items.error.issues[0]?.message ?? "unreadable items"})`,
+      );
     }
-    if (page.results.length === 0 || pageNo >= page.totalPage) return found;
+    found.push({
+      orderNo: info.orderNo,
+      operationType: detail.orderInformation.operationType ?? "",
+      productNo: detail.basicInformation.productNo,
+      items: items.data.map((i) => ({ serviceType: i.serviceType, serviceId: i.serviceId, quantity: i.quantity })),
+    });
   }
-  throw new PortalReadError(`the order list has more than ${MAX_ORDER_PAGES} pages; pending orders cannot be told`);
+  return found;
 }
 
 /** The account's pending orders, read once per API client (one provider process). */

@@ -6,27 +6,10 @@
 import { PCE_PRODUCT_ID, planNameOf } from "../api/catalog";
 import type { PartnerApi } from "../api/partner-api";
 import type { OrderRequest, PriceQuote } from "../api/schemas";
+import type { PlannedOrderView } from "../api/contract";
 import type { PlannedOrder } from "./plan";
 
-/** One order as the preview lists it (a property of the resource, and the summary command's input). */
-export interface PlannedOrderView {
-  operation: "purchase_plan" | "purchase_service" | "switch_plan" | "adopt";
-  item: string;
-  quantity: number;
-  summary: string;
-  price: string;
-  amount?: string;
-  currency?: string;
-  period?: "month" | "year";
-  /**
-   * "term-end" when the order charges nothing extra now but sets a new price from the end of the current term (a
-   * plan downgrade): `amount` is then the new plan's price per `period` from that date, in place of the current
-   * plan's, and `price` says so.
-   */
-  startsAt?: "term-end";
-  /** With `startsAt`: the end of the current term as the portal reports it (`expireDate`), when it does. */
-  termEnd?: string;
-}
+export type { PlannedOrderView } from "../api/contract";
 
 const UNAVAILABLE = "unavailable (the price API did not answer)";
 

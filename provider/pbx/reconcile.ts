@@ -8,9 +8,9 @@
  * backup, a change made in the Partner Portal), so orders are always planned from the portal's figures: the
  * program's value minus what the PBX already has or has coming.
  */
-import { PLANS, SERVICES, planNameOf, type PlanName } from "../api/catalog";
+import { PLANS, SERVICES, billingCycleOf, planNameOf, type PlanName } from "../api/catalog";
 import type { ProductDetail, ProductInfo } from "../api/schemas";
-import type { CheckedInputs, PbxState } from "./plan";
+import type { CheckedInputs, PbxState } from "../api/contract";
 
 /** What a PBX has, as the portal reports it. */
 export interface PortalFacts {
@@ -137,10 +137,7 @@ export function reconcile(state: PbxState, news: CheckedInputs, facts: PortalFac
       });
     }
   }
-  if (
-    (facts.billingCycle === "monthly" || facts.billingCycle === "annually") &&
-    facts.billingCycle !== news.billingCycle
-  ) {
+  if (billingCycleOf(facts.billingCycle) !== undefined && facts.billingCycle !== news.billingCycle) {
     failures.push({
       property: "billingCycle",
       reason: `the Partner Portal shows ${where} billed ${facts.billingCycle}, and the program says ${news.billingCycle}; orders on an existing PBX keep its billing cycle, so nothing was ordered. Set billingCycle: "${facts.billingCycle}" in the program`,

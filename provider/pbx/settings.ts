@@ -2,6 +2,7 @@
  * Provider settings for the process that runs the provider: credentials and base URL from stack config
  * (`yeastar:*`) or the environment, read at run time and kept only in this module's memory.
  */
+import { MAX_REQUESTS_PER_SECOND } from "../api/catalog";
 import type { PartnerApi } from "../api/partner-api";
 
 export const DEFAULT_BASE_URL = "https://openapi.partner.yeastar.com";
@@ -64,9 +65,6 @@ function flag(configKey: string, envName: string, value: string | undefined): bo
   flagErrors.push(`${configKey} (or ${envName}) must be "true" or "false", got ${JSON.stringify(value)}`);
   return undefined;
 }
-
-/** Same bounds as the client's (client.ts: MAX_REQUESTS_PER_SECOND), checked here to name the setting. */
-const MAX_REQUESTS_PER_SECOND = 1000;
 
 /** yeastar:requestsPerSecond: a number > 0 and <= 1000; anything else fails when the provider first needs the API. */
 function rate(value: string | undefined): number | undefined {

@@ -3,10 +3,10 @@
  * property bags from the Pulumi host; `checkedInputsOf` and `stateOf` are the only places that turn them into
  * typed values, after checking what the rest of the engine relies on.
  */
-import { PLANS } from "../api/catalog";
+import { PLANS, billingCycleOf } from "../api/catalog";
 import type { OrderResult, ProductInfo } from "../api/schemas";
+import type { CheckedInputs, PbxState, Resolved } from "../api/contract";
 import { INPUT_KEYS, isUnknown, type PbxInputs, type UNKNOWN } from "./inputs";
-import type { CheckedInputs, PbxState, Resolved } from "./plan";
 import { portalFacts } from "./reconcile";
 
 export type ResolvedInputs = CheckedInputs & { resolved: Resolved };
@@ -152,10 +152,7 @@ export function adoptedState(inputs: ResolvedInputs, product: ProductInfo, why: 
       planId: product.planId,
       highAvailability: facts.highAvailability,
       recordingMinutes: facts.recordingMinutes,
-      billingCycle:
-        product.billingCycle === "monthly" || product.billingCycle === "annually"
-          ? product.billingCycle
-          : inputs.billingCycle,
+      billingCycle: billingCycleOf(product.billingCycle) ?? inputs.billingCycle,
       expireDate: product.expireDate,
       status: product.status,
       orders: [{ orderNo: "", operationType: "adopted", orderStatus: product.status, summary: why }],

@@ -6,8 +6,6 @@ import { PLANS, SERVICES, planNameOf } from "../../provider/api/catalog";
 import type { StoredOrder, StoredProduct } from "../../sandbox";
 import type { Asked, PbxProgram } from "./history";
 
-export const PBX_TYPE = "pulumi-nodejs:dynamic/yeastar:PSeriesCloudPbx";
-
 export interface StateResource {
   urn: string;
   type: string;

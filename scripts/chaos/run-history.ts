@@ -5,10 +5,11 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { PBX_TYPE } from "../../provider/api/contract";
 import { startSandbox, type Sandbox } from "../../sandbox";
 import { PulumiProject, type RunResult } from "../lib/pulumi-cli";
 import { Model, urlOf, type History, type PbxProgram, type Step } from "./history";
-import { PBX_TYPE, checkInvariants, type StateResource, type Violation } from "./invariants";
+import { checkInvariants, type StateResource, type Violation } from "./invariants";
 
 /** A canary client secret: it must never appear in state, output or files. */
 export const CHAOS_SECRET = "chaos-canary-SECRET-5e1f09c3";

@@ -6,6 +6,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { PCE_PRODUCT_ID, PATHS, PLANS } from "../../provider/api/catalog";
+import { isPbxType } from "../../provider/api/contract";
 import type { Sandbox } from "../../sandbox";
 import { PulumiProject, REPO_ROOT } from "./pulumi-cli";
 
@@ -158,7 +159,7 @@ export async function benchProject(
 /** Bytes each PBX adds to the stack's checkpoint: its resource entry in the exported state. */
 export async function stateBytesPerPbx(project: PulumiProject): Promise<{ total: number; perPbx: number }> {
   const { text, resources } = await project.exportState();
-  const pbxs = resources.filter((r) => String(r.type).endsWith(":PSeriesCloudPbx"));
+  const pbxs = resources.filter((r) => isPbxType(String(r.type)));
   const bytes = pbxs.reduce((a, r) => a + JSON.stringify(r).length, 0);
   return { total: text.length, perPbx: pbxs.length ? Math.round(bytes / pbxs.length) : 0 };
 }

@@ -184,6 +184,28 @@ describe("native plugin: provider methods", function () {
     assert.deepEqual(await p.read!("1275655", URN, { ...state() }), { id: "", props: {} });
   });
 
+  it("routes every method by the URN's type token; a token it does not serve fails naming the ones it does", async function () {
+    const { p, api } = provider();
+    const other = `urn:pulumi:dev::p::yeastar:index:Voicemail::acme`;
+    for (const call of [
+      () => p.check!(other, {}, rawInputs()),
+      () => p.diff!("1", other, state(), checked()),
+      () => p.create!(other, { ...checked() }),
+      () => p.update!("1", other, state(), checked()),
+      () => p.read!("1", other, {}),
+      () => p.delete!("1", other, state()),
+    ]) {
+      await assert.rejects(
+        call,
+        /unknown resource type "yeastar:index:Voicemail"; this plugin serves yeastar:index:PSeriesCloudPbx, yeastar:index:Customer/,
+      );
+    }
+    assert.equal(api.createOrder.callCount + api.listRegions.callCount + api.getProduct.callCount, 0);
+    // A PBX nested under a component is still a PBX.
+    const nested = `urn:pulumi:dev::p::my:index:Fleet$${PBX_TYPE}::acme-hq`;
+    assert.equal((await p.diff!("1275655", nested, state(), { ...checked() })).changes, false);
+  });
+
   it("read without state imports by id", async function () {
     const { p, api } = provider();
     api.listBillingContacts.resolves([{ billingContactId: "1", emailAddress: "ap@acme.example" }]);

@@ -42,6 +42,7 @@ describe("engine: read by id (pulumi import)", function () {
           pbxName: "Acme HQ",
           subdomain: "acme-hq",
           region: "Europe",
+          domain: "eu.sandbox.yeastarcloud.com",
           plan: "ultimate",
           extensions: 40,
           billingCycle: "annually",
@@ -82,8 +83,12 @@ describe("engine: read by id (pulumi import)", function () {
     assert.equal(diff("1275655", r.props!, c.inputs!).changes, false);
   });
 
-  it("names the domain only when it is not the region's first suffix", async function () {
+  it("names the domain the PBX's URL ends with, the region's first suffix included", async function () {
+    // An omitted domain means "the region's first suffix", which the portal may change: a program that names the
+    // suffix keeps meaning this PBX (the same rule as `yeastar-pseries import`, inventory.ts: importArgsOf).
     const api = apiWithPbx();
+    const first = await read(`${PRODUCT.productNo}/ap@acme.example`, undefined, deps(api).deps);
+    assert.equal(first.inputs?.domain, "eu.sandbox.yeastarcloud.com");
     const de = { ...PRODUCT, pbxUrl: "acme-hq.de.sandbox.yeastarcloud.com", pbxSubDomainId: "21" };
     api.getProduct.resolves(de);
     const r = await read(`${de.productNo}/ap@acme.example`, undefined, deps(api).deps);
