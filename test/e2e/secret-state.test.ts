@@ -123,9 +123,12 @@ describe("the client secret and the stack state (dynamic resource)", function ()
     assert.match(prose, /encrypted with the stack's secrets provider/);
     assert.match(prose, /`YEASTAR_CLIENT_SECRET`[^.]*keeps it out of the state entirely/);
     assert.match(prose, /pulumi:providers:yeastar::default/, "the native plugin's default provider is named too");
-    // The CI recipes give the secret through the environment.
-    const ci = fs.readFileSync(path.join(REPO_ROOT, "examples", "ci", "github-actions.yml"), "utf8");
-    assert.match(ci, /YEASTAR_CLIENT_SECRET: \$\{\{ secrets\.YEASTAR_CLIENT_SECRET \}\}/);
-    assert.doesNotMatch(ci, /config set --secret yeastar:clientSecret/);
+    // The CI recipes give the secret through the environment, never as stack config, and say why.
+    const ci = (file: string) => fs.readFileSync(path.join(REPO_ROOT, "examples", "ci", file), "utf8");
+    assert.match(ci("github-actions.yml"), /YEASTAR_CLIENT_SECRET: \$\{\{ secrets\.YEASTAR_CLIENT_SECRET \}\}/);
+    for (const file of ["github-actions.yml", "gitlab-ci.yml", "pbx-pipeline.sh", "README.md"]) {
+      assert.doesNotMatch(ci(file), /config set[^\n]*yeastar:clientSecret/, `${file} sets no secret as stack config`);
+    }
+    assert.match(ci("README.md").replace(/\s+/g, " "), /keeps the client secret out of the shared state/);
   });
 });
