@@ -105,8 +105,8 @@ describe("the client secret and the stack state (dynamic resource)", function ()
     const again = await project.up([], { YEASTAR_CLIENT_SECRET: CANARY_SECRET });
     assert.equal(again.code, 0, again.output);
     assert.equal(orders().length, before + 1, "no second purchase");
-    const [after] = await project.resourcesOfType(DEFAULT_PROVIDER);
-    assert.doesNotMatch(JSON.stringify(after), /clientSecret|ciphertext/, JSON.stringify(after));
+    const [providerAfter] = await project.resourcesOfType(DEFAULT_PROVIDER);
+    assert.doesNotMatch(JSON.stringify(providerAfter), /clientSecret|ciphertext/, JSON.stringify(providerAfter));
     const [pbxAfter] = await project.resourcesOfType("pulumi-nodejs:dynamic/yeastar:PSeriesCloudPbx");
     assert.equal(pbxAfter.id, pbx.id, "the same PBX, not a replacement");
     const destroy = await project.destroy([], { YEASTAR_CLIENT_SECRET: CANARY_SECRET });
