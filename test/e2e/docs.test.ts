@@ -13,6 +13,10 @@
  * - The reader's machine: a fresh HOME; PATH without the project toolchain (the READMEs put it there); the npm
  *   cache and the toolchain cache of this machine reused; no update notices; `pulumi up` and `pulumi destroy`
  *   confirmed as a reader would confirm them (PULUMI_SKIP_CONFIRMATIONS); stdin closed.
+ * - The state backend: PULUMI_BACKEND_URL points into this run's folder. The READMEs' `pulumi login --local`
+ *   means `file://~`, which the CLI resolves to the account's home directory, not to $HOME, so without it every
+ *   run on a machine would share one backend, and a stack a failed run left behind would fail the next run's
+ *   `pulumi stack init`.
  */
 import * as assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
@@ -64,7 +68,6 @@ function freshCopy(dest: string): void {
   }
 }
 
-/** The reader's environment: see the header. */
 /**
  * This user's Go build and module caches (a reader's machine keeps them across projects, like the toolchain cache):
  * their defaults live under HOME, which the reader gets fresh. Empty when Go is not installed.
@@ -76,7 +79,8 @@ function goCaches(): Record<string, string> {
   return GOCACHE && GOMODCACHE ? { GOCACHE, GOMODCACHE } : {};
 }
 
-function readerEnv(home: string): NodeJS.ProcessEnv {
+/** The reader's environment: see the header. */
+function readerEnv(home: string, backend: string): NodeJS.ProcessEnv {
   const cache = toolchainCache();
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) {
@@ -98,6 +102,7 @@ function readerEnv(home: string): NodeJS.ProcessEnv {
     PULUMI_SKIP_UPDATE_CHECK: "true",
     PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
     PULUMI_SKIP_CONFIRMATIONS: "true",
+    PULUMI_BACKEND_URL: `file://${backend}`,
     NO_COLOR: "1",
   };
 }
@@ -155,7 +160,8 @@ describe("docs: every shell block of the READMEs runs as written", function () {
     fs.mkdirSync(path.join(work, "home"));
     fs.mkdirSync(path.join(work, "scripts"));
     freshCopy(root);
-    env = readerEnv(path.join(work, "home"));
+    fs.mkdirSync(path.join(work, "state"));
+    env = readerEnv(path.join(work, "home"), path.join(work, "state"));
   });
   after(async function () {
     await sandbox?.close();

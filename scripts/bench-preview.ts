@@ -1,0 +1,80 @@
+/**
+ * `npm run bench:preview`: the no-change preview of a fleet, the part of `npm run bench:fleet` that a change to
+ * the program side or to check/diff moves (README, "Large fleets"). For each size: one `up` in the large-fleet
+ * mode, then the no-change preview repeated in each mode, alternating, against the sandbox at 50 ms per API
+ * call. Reports wall time and the CPU time of the CLI and everything it started (read from this process's
+ * reaped children), which a loaded machine moves less than wall time.
+ *
+ * Options (environment): PREVIEW_SIZES (default "100,1000"), PREVIEW_LATENCY (default 50), PREVIEW_REPEAT
+ * (default 3), FLEET_MODES (default "default,large-fleet").
+ */
+import * as fs from "node:fs";
+import { startSandbox } from "../sandbox";
+import { benchProject } from "./lib/bench";
+
+const SIZES = (process.env.PREVIEW_SIZES ?? "100,1000").split(",").map(Number);
+const LATENCY = Number(process.env.PREVIEW_LATENCY ?? 50);
+const REPEAT = Number(process.env.PREVIEW_REPEAT ?? 3);
+const MODES = (process.env.FLEET_MODES ?? "default,large-fleet").split(",");
+const MODE_ENV: Record<string, Record<string, string>> = {
+  default: {},
+  "large-fleet": { PULUMI_SKIP_CHECKPOINTS: "true" },
+};
+
+/** CPU seconds (user + system) of this process's children that have ended and been waited for. */
+function childCpuSeconds(): number {
+  const fields = fs.readFileSync("/proc/self/stat", "utf8").split(") ")[1].split(" ");
+  // After the command name: field 14 (cutime) and 15 (cstime) of the full list are at 13 and 14 here.
+  return (Number(fields[13]) + Number(fields[14])) / 100;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function main() {
+  const rows: Array<{ size: number; mode: string; ms: number; cpu: number }> = [];
+  for (const size of SIZES) {
+    const sandbox = await startSandbox({ latencyMs: LATENCY });
+    const project = await benchProject(sandbox, size, { name: "preview", env: MODE_ENV["large-fleet"] });
+    try {
+      const up = await project.up();
+      if (up.code !== 0) throw new Error(`up failed:\n${up.output.slice(-4000)}`);
+      for (let i = 0; i < REPEAT; i++) {
+        for (const mode of MODES) {
+          sandbox.admin.resetCounters();
+          const cpu0 = childCpuSeconds();
+          const r = await project.preview([], MODE_ENV[mode]);
+          const cpu = Math.round((childCpuSeconds() - cpu0) * 100) / 100;
+          if (r.code !== 0) throw new Error(`preview failed:\n${r.output.slice(-4000)}`);
+          const calls = Object.entries(sandbox.admin.stats().requests)
+            .filter(([k]) => k !== "token")
+            .reduce((a, [, n]) => a + n, 0);
+          console.log(
+            `  ${String(size).padStart(5)} PBXs, ${mode.padEnd(11)} ${r.ms} ms, ${cpu} CPU s, ${calls} calls`,
+          );
+          rows.push({ size, mode, ms: r.ms, cpu });
+        }
+      }
+    } finally {
+      project.cleanup();
+      await sandbox.close();
+    }
+  }
+  console.log("\nmedian of each:");
+  const small = Math.min(...SIZES);
+  for (const mode of MODES) {
+    for (const size of SIZES) {
+      const of = rows.filter((r) => r.size === size && r.mode === mode);
+      const ms = median(of.map((r) => r.ms));
+      const cpu = median(of.map((r) => r.cpu));
+      const base = median(rows.filter((r) => r.size === small && r.mode === mode).map((r) => r.ms));
+      console.log(
+        `  ${String(size).padStart(5)} PBXs, ${mode.padEnd(11)} ${ms} ms, ${cpu} CPU s, ${Math.round((ms / base) * 100) / 100}x the ${small}`,
+      );
+    }
+  }
+}
+
+main().catch((err: Error) => {
+  console.error(err.message);
+  process.exitCode = 1;
+});
