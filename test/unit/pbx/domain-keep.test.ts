@@ -6,6 +6,7 @@
 import * as assert from "node:assert/strict";
 import { check, diff, diffWithPortal } from "../../../provider/pbx/engine";
 import { DRY_RUN_KEY } from "../../../provider/pbx/inputs";
+import type { Resolved } from "../../../provider/pbx/plan";
 import { checked, deps, fakeApi, rawInputs, resolved, state } from "./fixtures";
 
 /** The portal's region list after it put a new suffix first for Europe (and kept the old one, or dropped it). */
@@ -32,6 +33,9 @@ function newsWithoutDomain(overrides: Record<string, unknown> = {}, dryRun = fal
   return news;
 }
 
+/** The checked inputs check returns, as these tests read them. */
+type Out = Record<string, unknown> & { resolved: Resolved; plannedOrders?: unknown };
+
 /** Old inputs as check receives them from the state. */
 function old(overrides: Parameters<typeof checked>[0] = {}): Record<string, unknown> {
   return { ...checked(overrides) };
@@ -49,7 +53,7 @@ describe("engine: an omitted domain keeps the suffix the PBX was bought with", f
       api.listRegions.resolves(regionsWithNewFirstSuffix(true));
       const result = await check(old(), newsWithoutDomain({}, dryRun), deps(api).deps);
       assert.equal(failureText(result), "");
-      const inputs = result.inputs as Record<string, any>;
+      const inputs = result.inputs as Out;
       assert.equal(inputs.resolved.pbxUrl, "acme-hq.eu.sandbox.yeastarcloud.com");
       assert.equal(inputs.resolved.domainSuffix, "eu.sandbox.yeastarcloud.com");
       assert.equal(inputs.resolved.pbxSubDomainId, "20");
@@ -92,7 +96,7 @@ describe("engine: an omitted domain keeps the suffix the PBX was bought with", f
       deps(api).deps,
     );
     assert.equal(failureText(allowed), "");
-    const inputs = allowed.inputs as Record<string, any>;
+    const inputs = allowed.inputs as Out;
     assert.equal(inputs.resolved.pbxUrl, "acme-hq.eu2.sandbox.yeastarcloud.com");
     assert.deepEqual(diff("1275655", state(), inputs).replaces, ["domain"]);
   });
@@ -110,7 +114,7 @@ describe("engine: an omitted domain keeps the suffix the PBX was bought with", f
       deps(api).deps,
     );
     assert.equal(failureText(result), "");
-    assert.equal((result.inputs as Record<string, any>).resolved.pbxUrl, "acme-hq.de.sandbox.yeastarcloud.com");
+    assert.equal((result.inputs as Out).resolved.pbxUrl, "acme-hq.de.sandbox.yeastarcloud.com");
   });
 
   it("a new PBX with domain omitted still takes the region's first suffix", async function () {
@@ -118,7 +122,7 @@ describe("engine: an omitted domain keeps the suffix the PBX was bought with", f
     api.listRegions.resolves(regionsWithNewFirstSuffix(true));
     const result = await check({}, newsWithoutDomain({}, true), deps(api).deps);
     assert.equal(failureText(result), "");
-    assert.equal((result.inputs as Record<string, any>).resolved.pbxUrl, "acme-hq.eu2.sandbox.yeastarcloud.com");
+    assert.equal((result.inputs as Out).resolved.pbxUrl, "acme-hq.eu2.sandbox.yeastarcloud.com");
   });
 });
 
