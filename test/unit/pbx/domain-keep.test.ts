@@ -68,6 +68,17 @@ describe("engine: an omitted domain keeps the suffix the PBX was bought with", f
     });
   }
 
+  it("the native plugin's check (its preview plans in create and update) keeps the old suffix the same way", async function () {
+    const api = fakeApi();
+    api.listRegions.resolves(regionsWithNewFirstSuffix(true));
+    const kept = await check(old(), newsWithoutDomain({}, true), deps(api).deps, "preview-methods");
+    assert.equal(failureText(kept), "");
+    assert.equal((kept.inputs as Out).resolved.pbxUrl, "acme-hq.eu.sandbox.yeastarcloud.com");
+    api.listRegions.resolves(regionsWithNewFirstSuffix(false));
+    const gone = await check(old(), newsWithoutDomain({}, true), deps(api).deps, "preview-methods");
+    assert.equal(gone.failures?.[0]?.property, "domain", failureText(gone));
+  });
+
   it("fails naming domain when the suffix the PBX was bought with is gone from the region", async function () {
     const api = fakeApi();
     api.listRegions.resolves(regionsWithNewFirstSuffix(false));
