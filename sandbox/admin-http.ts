@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { AdminError, type Simulator } from "./simulator";
+import type { SeedRegion } from "./seeds";
 import type { ConfigPatch, FaultSpec, Price, StoredProduct } from "./types";
 
 function send(reply: FastifyReply, status: number, value: unknown): FastifyReply {
@@ -41,5 +42,6 @@ export function registerAdminRoutes(app: FastifyInstance, sim: Simulator): void 
   );
   app.post("/__admin/expire-tokens", (_req, reply) => run(reply, () => sim.expireTokens()));
   app.get("/__admin/tokens", (_req, reply) => run(reply, () => sim.issuedTokens()));
+  app.put("/__admin/regions", (req, reply) => run(reply, () => sim.setRegions(req.body as SeedRegion[])));
   app.put("/__admin/prices", (req, reply) => run(reply, () => sim.setPrices(req.body as Record<string, Price>)));
 }

@@ -30,7 +30,6 @@ import {
   URL_PREFIX,
   valueOf,
 } from "./request-fields";
-import { findRegion } from "./seeds";
 import type { StoredProduct } from "./types";
 
 export type { OrderContext } from "./request-fields";
@@ -141,7 +140,7 @@ function checkDuplicates(items: Array<Partial<ServiceItem>>, reasons: Reasons): 
   });
 }
 
-function checkNewPbx(raw: unknown, reasons: Reasons): PceSpecialRequest | undefined {
+function checkNewPbx(raw: unknown, ctx: OrderContext, reasons: Reasons): PceSpecialRequest | undefined {
   const base = "orderPceSpecialRequest";
   if (!isObj(raw)) {
     reasons.add(base, "required when buying a new P-Series Cloud Edition");
@@ -157,7 +156,7 @@ function checkNewPbx(raw: unknown, reasons: Reasons): PceSpecialRequest | undefi
     bad("pbxName", "must be 1 to 64 characters");
   }
   const regionId = valueOf(PCE.regionId, raw.regionId);
-  const region = regionId === undefined ? undefined : findRegion(regionId);
+  const region = regionId === undefined ? undefined : ctx.findRegion(regionId);
   if (!region) bad("regionId", "unknown region; see the region list");
   const pbxSubDomainId = valueOf(PCE.pbxSubDomainId, raw.pbxSubDomainId);
   const domain = region?.region.find((d) => d.pbxSubDomainId === pbxSubDomainId);
@@ -281,7 +280,7 @@ function checkPurchasePlan(
     }
     if (plan?.quantity !== undefined) checkServiceQuantity(item, path, plan.quantity, "the plan quantity", reasons);
   });
-  const pbx = checkNewPbx(body.orderPceSpecialRequest, reasons);
+  const pbx = checkNewPbx(body.orderPceSpecialRequest, ctx, reasons);
   reasons.throwIfAny();
   if (pbx && ctx.isUrlTaken(pbx.pbxUrl)) {
     throw new ApiError(400, "pbx_url_existed", `pbxUrl: ${pbx.pbxUrl} is already taken`, {

@@ -10,7 +10,7 @@ import { validateOrder, validatePriceRequest } from "./orders";
 import { lineAmount, sumAmounts } from "./pricing";
 import { orderDetail, orderInfo, orderResult, productInfo } from "./replies";
 import { registerCustomerRoutes } from "./customers";
-import { BILLING_CONTACTS, REGIONS } from "./seeds";
+import { BILLING_CONTACTS } from "./seeds";
 import type { Simulator } from "./simulator";
 
 /** Registers one API endpoint with the server's wrapping (see `buildServer`). */
@@ -104,7 +104,7 @@ export function registerPartnerRoutes(api: ApiRoute, sim: Simulator, rawBody: (r
     throw new ApiError(400, "unsupported_grant_type", `grant_type must be pp_credentials or refresh_token`);
   });
 
-  api("GET", PATHS.regionList, "regionList", () => REGIONS);
+  api("GET", PATHS.regionList, "regionList", () => sim.store.regions);
 
   api("GET", PATHS.pbxUrlExisted, "pbxUrlExisted", (req) => {
     const pbxUrl = queryValue(req, "pbxUrl");

@@ -15,6 +15,7 @@ import {
   ServiceType,
 } from "../provider/api/schemas";
 import { ApiError, validationError } from "./envelope";
+import type { SeedRegion } from "./seeds";
 import type { StoredProduct } from "./types";
 
 export interface OrderContext {
@@ -24,6 +25,8 @@ export interface OrderContext {
   /** Our product with the effects of its still-pending orders applied, so two pending orders cannot overshoot. */
   projectedProduct(productNo: string): StoredProduct | undefined;
   hasPrice(pricingId: string): boolean;
+  /** The region list as the sandbox offers it now (seeded, or changed through the admin surface). */
+  findRegion(regionId: string): SeedRegion | undefined;
 }
 
 export const SUPPORTED_OPERATIONS: readonly OperationType[] = OperationType.options;

@@ -83,7 +83,3 @@ export const DEFAULT_PRICES: Readonly<Record<string, Price>> = {
   [SERVICES.recordingMinutes]: { monthly: "0.02", annually: "0.20" },
   [SERVICES.highAvailability]: { monthly: "1.50", annually: "15.00" },
 };
-
-export function findRegion(regionId: string): SeedRegion | undefined {
-  return REGIONS.find((r) => r.id === regionId);
-}

@@ -6,6 +6,7 @@ import type { StoredUser } from "./customers";
 import { FaultBook } from "./faults";
 import { isMoney } from "./pricing";
 import { RateLimiter } from "./rate-limit";
+import type { SeedRegion } from "./seeds";
 import { Store } from "./store";
 import {
   QUIRKS,
@@ -35,6 +36,27 @@ function zeroCounters(): Record<EndpointName, number> {
 
 function isNonNegativeInteger(v: unknown): v is number {
   return typeof v === "number" && Number.isInteger(v) && v >= 0;
+}
+
+/** A region list as the API returns it: ids as decimal strings, each region with sub-domains and suffixes. */
+function checkRegions(input: unknown): SeedRegion[] {
+  const id = (v: unknown) => typeof v === "string" && /^\d{1,20}$/.test(v);
+  if (!Array.isArray(input)) throw new AdminError(400, "regions must be an array");
+  input.forEach((r: Partial<SeedRegion> | null, i) => {
+    if (!r || !id(r.id) || typeof r.name !== "string" || r.name === "" || !Array.isArray(r.region)) {
+      throw new AdminError(400, `regions[${i}] needs "id" (a decimal string), "name" and "region" (an array)`);
+    }
+    r.region.forEach((d: Partial<SeedRegion["region"][number]> | null, j) => {
+      const suffixes = d?.pbxSubDomain;
+      if (!d || !id(d.pbxSubDomainId) || !Array.isArray(suffixes) || !suffixes.every((s) => typeof s === "string")) {
+        throw new AdminError(
+          400,
+          `regions[${i}].region[${j}] needs "pbxSubDomainId" (a decimal string) and "pbxSubDomain" (an array of suffixes)`,
+        );
+      }
+    });
+  });
+  return structuredClone(input as SeedRegion[]);
 }
 
 export function checkConfigPatch(input: unknown): ConfigPatch {
@@ -194,6 +216,10 @@ export class Simulator implements SandboxAdmin {
 
   issuedTokens(): string[] {
     return this.store.tokens.all();
+  }
+
+  setRegions(regions: SeedRegion[]): void {
+    this.store.regions = checkRegions(regions);
   }
 
   setPrices(p: Record<string, Price>): void {

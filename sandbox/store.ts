@@ -19,7 +19,7 @@ import {
 import { storedUser, type StoredUser } from "./customers";
 import type { OrderContext, ValidOrder } from "./orders";
 import { lineAmount, sumAmounts } from "./pricing";
-import { BILLING_CONTACTS, DEFAULT_PRICES, FOREIGN_URLS, SUBORDINATE_USERS } from "./seeds";
+import { BILLING_CONTACTS, DEFAULT_PRICES, FOREIGN_URLS, REGIONS, SUBORDINATE_USERS, type SeedRegion } from "./seeds";
 import type { Price, SandboxConfig, StoredOrder, StoredOrderItem, StoredProduct } from "./types";
 
 interface PersistedState {
@@ -84,6 +84,8 @@ export class Store {
   /** Subordinate users: the seeded ones and those `save_user` created (sandbox/customers.ts). */
   users: StoredUser[] = seededUsers();
   prices: Record<string, Price> = structuredClone(DEFAULT_PRICES);
+  /** The region list: the seeds until an admin changes it (not persisted; reset restores the seeds). */
+  regions: SeedRegion[] = structuredClone([...REGIONS]);
   config: SandboxConfig;
   readonly tokens = new TokenStore();
 
@@ -132,6 +134,7 @@ export class Store {
     this.orders = [];
     this.users = seededUsers();
     this.prices = structuredClone(DEFAULT_PRICES);
+    this.regions = structuredClone([...REGIONS]);
     this.config = structuredClone(this.initialConfig);
     this.save();
   }
@@ -158,6 +161,7 @@ export class Store {
       isUrlTaken: (url) => this.isUrlTaken(url),
       projectedProduct: (productNo) => this.projectedProduct(productNo),
       hasPrice: (pricingId) => Object.hasOwn(this.prices, pricingId),
+      findRegion: (regionId) => this.regions.find((r) => r.id === regionId),
     };
   }
 

@@ -4,6 +4,7 @@
  */
 import type { BillingCycle, EndpointName } from "../provider/api/catalog";
 import type { StoredUser } from "./customers";
+import type { SeedRegion } from "./seeds";
 import type { OperationType, PceSpecialRequest, ServiceItem } from "../provider/api/schemas";
 
 export type ProductStatus = "pending" | "active" | "failed";
@@ -173,6 +174,11 @@ export interface SandboxAdmin {
   /** Every access token issued so far becomes expired (refresh tokens stay valid). */
   expireTokens(): void;
   setPrices(p: Record<string, Price>): void;
+  /**
+   * Replaces the region list the API offers (regions, their sub-domain ids and domain suffixes), as the portal may
+   * change it; later orders are checked against it. Not persisted; reset restores the seeds.
+   */
+  setRegions(regions: SeedRegion[]): void;
   /** Every access and refresh token issued and still known, so tests can prove none leaked anywhere. */
   issuedTokens(): string[];
 }

@@ -4,90 +4,17 @@
  * plugin plans in the preview's create and update instead, preview.ts). Reads only.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { PLANS } from "../api/catalog";
-import { findByIdOrName } from "../api/paging";
 import type { PartnerApi } from "../api/partner-api";
 import type { Deps } from "./deps";
-import { isUnknown, show, validateInputs, DRY_RUN_KEY, type PbxInputs } from "./inputs";
+import { isUnknown, show, validateInputs, DRY_RUN_KEY } from "./inputs";
 import { followUpOrders, transitionFailures, type CheckedInputs, type PbxState, type Resolved } from "./plan";
 import { followUpLine, plannedFollowUps, purchaseView } from "./preview";
 import { adoptionView, PENDING_CUSTOMER, planLine, type PlannedOrderView } from "./quotes";
+import { resolve, urlChangeFailure } from "./resolve";
 import { allKnown, isResolved, oldInputsOf, type ResolvedInputs } from "./state";
 
 type CheckFailure = pulumi.dynamic.CheckFailure;
 export type CheckResult = pulumi.dynamic.CheckResult<Record<string, unknown>>;
-
-async function resolve(
-  api: PartnerApi,
-  inputs: PbxInputs,
-  failures: CheckFailure[],
-): Promise<Omit<Resolved, "adoptProductNo"> | undefined> {
-  const regions = await api.listRegions();
-  const region = findByIdOrName(regions, inputs.region, "id", "name");
-  let resolvedRegion: Pick<Resolved, "regionId" | "regionName" | "pbxSubDomainId" | "domainSuffix"> | undefined;
-  if (!region) {
-    failures.push({
-      property: "region",
-      reason: `region is ${show(inputs.region)}; expected one of ${regions.map((r) => `"${r.name}" (id ${r.id})`).join(", ")}`,
-    });
-  } else {
-    const groups = region.region.flatMap((g) => g.pbxSubDomain.map((suffix) => ({ id: g.pbxSubDomainId, suffix })));
-    const group = inputs.domain ? groups.find((g) => g.suffix === inputs.domain) : groups[0];
-    if (!group) {
-      failures.push({
-        property: "domain",
-        reason: `domain is ${show(inputs.domain)}; region "${region.name}" offers ${
-          groups.map((g) => `"${g.suffix}"`).join(", ") || "no domain suffix"
-        }`,
-      });
-    } else {
-      resolvedRegion = {
-        regionId: region.id,
-        regionName: region.name,
-        pbxSubDomainId: group.id,
-        domainSuffix: group.suffix,
-      };
-    }
-  }
-
-  const contacts = await api.listBillingContacts();
-  const contact = findByIdOrName(contacts, inputs.billingContact, "billingContactId", "emailAddress");
-  if (!contact) {
-    failures.push({
-      property: "billingContact",
-      reason: `billingContact is ${show(inputs.billingContact)}; expected the id or email of one of the billing contacts in the Partner Portal: ${contacts
-        .map((c) => `${c.emailAddress} (${c.billingContactId})`)
-        .join(", ")}`,
-    });
-  }
-
-  let assignId = "";
-  if (inputs.owner) {
-    let users = await api.listSubordinateUsers();
-    let user = findByIdOrName(users, inputs.owner, "partnerId", "email");
-    // A Customer created earlier in this run is not in a list read before it: read the list once more.
-    if (!user && api.refreshSubordinateUsers) {
-      users = await api.refreshSubordinateUsers();
-      user = findByIdOrName(users, inputs.owner, "partnerId", "email");
-    }
-    if (!user) {
-      failures.push({
-        property: "owner",
-        reason: `owner is ${show(inputs.owner)}; expected the partner id or email of one of your subordinate users (${users.length} found)`,
-      });
-    } else {
-      assignId = user.partnerId;
-    }
-  }
-  if (!resolvedRegion || !contact || failures.length > 0) return undefined;
-  return {
-    ...resolvedRegion,
-    pbxUrl: `${inputs.subdomain}.${resolvedRegion.domainSuffix}`,
-    planId: PLANS[inputs.plan],
-    billingContactId: contact.billingContactId,
-    assignId,
-  };
-}
 
 /** Marks inputs whose owner is not known yet (a Customer this run creates); never returned to the engine. */
 const PENDING_OWNER = Symbol("pendingOwner");
@@ -212,15 +139,21 @@ async function checkKnown(
 ): Promise<CheckResult> {
   // Unchanged identity and contacts: reuse what an earlier check resolved, so a no-change preview calls nothing.
   const identityKeys = ["pbxName", "subdomain", "domain", "region", "billingContact", "owner", "plan"] as const;
-  if (isResolved(olds) && identityKeys.every((k) => (olds[k] ?? null) === (news[k] ?? null))) {
+  const changed = identityKeys.filter((k) => (olds?.[k] ?? null) !== (news[k] ?? null));
+  if (isResolved(olds) && changed.length === 0) {
     const { adoptProductNo: _drop, ...resolved } = olds.resolved;
     return existingPbx(olds, { ...news, resolved }, dryRun, deps);
   }
 
   const api = deps.api();
-  const resolvedBase = await resolve(api, news, failures);
+  // An existing PBX keeps the domain suffix it was bought with when the program omits `domain` (resolve.ts).
+  const existing = isResolved(olds) ? { resolved: olds.resolved, changed } : undefined;
+  const resolvedBase = await resolve(api, news, failures, existing);
   if (!resolvedBase) return { failures };
   const resolved: Resolved = { ...resolvedBase };
+  // Without allowRepurchase an existing PBX's URL never moves, however it came to resolve differently.
+  const moved = isResolved(olds) ? urlChangeFailure(olds.resolved, resolved, news, olds.subdomain) : undefined;
+  if (moved) return { failures: [moved] };
   const urlChanged = !olds?.resolved || olds.resolved.pbxUrl !== resolved.pbxUrl;
   // A new PBX in an update: the preview already showed whether its URL is free, and create looks it up again
   // right before it buys (and adopts the PBX if it is ours). Looking it up here as well would cost one round trip

@@ -14,13 +14,14 @@ import { checkImpl, isPreviewing, type CheckResult, type PlanIn } from "./check"
 import { createImpl, type CreateResult } from "./create";
 import { defaultDeps, type Deps } from "./deps";
 import { readById } from "./import";
-import { INPUT_KEYS, UNKNOWN } from "./inputs";
+import { INPUT_KEYS, isUnknown, UNKNOWN } from "./inputs";
 import { PartialError } from "./orders";
 import { changedInputFields, replacementFields, transitionFailures, type PbxState } from "./plan";
 import { previewCreate as previewCreateImpl, previewUpdate as previewUpdateImpl, type PreviewResult } from "./preview";
 import { portalFacts } from "./reconcile";
+import { urlChangeFailure } from "./resolve";
 import { expect } from "./shown-once";
-import { clean, newInputsOf, outputsOf, pickKeys, resolvedOf, stateOf, withResolved } from "./state";
+import { clean, hasUnknown, newInputsOf, outputsOf, pickKeys, resolvedOf, stateOf, withResolved } from "./state";
 import { updateImpl, type UpdateResult } from "./update";
 
 export type { Deps } from "./deps";
@@ -48,10 +49,18 @@ const ORDER_FIELDS = new Set(["extensions", "highAvailability", "recordingMinute
 /**
  * The provider's diff. In a preview it also fails a change that `up` would refuse against the state: the state
  * holds what the PBX has (bought, adopted or refreshed), which the old inputs that check compared with may not.
+ * In a preview and an update alike, a replacement that gives the PBX a new URL without `allowRepurchase` fails
+ * (check refuses it first; this is the last guard before create buys). A refresh keeps the URL, so it never trips.
  * No API call: check has already read the portal for a change that needs orders.
  */
 export async function diffWithPortal(id: string, olds: PbxState, news: Record<string, unknown>): Promise<DiffResult> {
   const result = diff(id, olds, news);
+  const next = newInputsOf(news);
+  if (result.replaces && next.resolved && !hasUnknown(next.resolved) && !isUnknown(next.allowRepurchase)) {
+    const state = withResolved(olds);
+    const moved = urlChangeFailure(state.resolved!, next.resolved, next, state.subdomain);
+    if (moved) throw expect(new Error(moved.reason));
+  }
   if (result.changes && !result.replaces && isPreviewing() && olds.orderStatus !== "pending") {
     const failures = transitionFailures(withResolved(olds), newInputsOf(news)).filter((f) =>
       ORDER_FIELDS.has(f.property),

@@ -76,6 +76,37 @@ describe("sandbox: admin surface", () => {
     assert.equal((await call(ctx.sandbox, PATHS.regionList, { token: ctx.token })).status, 200, "tokens survive");
   });
 
+  it("setRegions (PUT /__admin/regions) changes the region list and what orders may use; reset restores it", async () => {
+    const europe = (suffixes: Array<[string, string]>) => [
+      { id: "41", name: "Europe", region: suffixes.map(([id, s]) => ({ pbxSubDomainId: id, pbxSubDomain: [s] })) },
+    ];
+    const put = await admin("PUT", "regions", europe([["22", "eu2.sandbox.yeastarcloud.com"]]));
+    assert.equal(put.status, 200);
+    const list = await call(ctx.sandbox, PATHS.regionList, { token: ctx.token });
+    assert.equal(list.result.length, 1);
+    assert.equal(list.result[0].region[0].pbxSubDomain[0], "eu2.sandbox.yeastarcloud.com");
+    const moved = purchaseBody({ prefix: "moved" });
+    moved.orderPceSpecialRequest.pbxSubDomainId = "22";
+    moved.orderPceSpecialRequest.pbxUrl = "moved.eu2.sandbox.yeastarcloud.com";
+    const ok = await call(ctx.sandbox, PATHS.orderSave, { token: ctx.token, json: moved });
+    assert.equal(ok.status, 200, ok.text);
+    const gone = await call(ctx.sandbox, PATHS.orderSave, { token: ctx.token, json: purchaseBody() });
+    assert.equal(gone.status, 400);
+    assert.match(gone.text, /pbxSubDomainId/, "the old sub-domain is no longer offered");
+
+    const bad = await admin("PUT", "regions", [{ id: "41", name: "Europe", region: [{ pbxSubDomainId: "x" }] }]);
+    assert.equal(bad.status, 400);
+    assert.match(String(bad.body.error), /regions\[0\]\.region\[0\] needs "pbxSubDomainId"/);
+    assert.throws(() => ctx.sandbox.admin.setRegions({} as never), /regions must be an array/);
+
+    ctx.sandbox.admin.reset();
+    const seeded = await call(ctx.sandbox, PATHS.regionList, { token: ctx.token });
+    assert.deepEqual(
+      seeded.result.map((r: { name: string }) => r.name),
+      ["Europe", "North America", "Asia Pacific"],
+    );
+  });
+
   it("stats() and products() hand out copies", async () => {
     await buy(ctx);
     ctx.sandbox.admin.stats().orders[0].orderStatus = "failed";
