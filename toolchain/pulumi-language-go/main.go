@@ -12,15 +12,12 @@ package main
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 	"google.golang.org/grpc"
@@ -30,9 +27,6 @@ import (
 
 // version is set at build time to the CLI version this host is built with.
 var version = "3.276.0"
-
-// exitCodeAlreadyReported is what the Pulumi Go SDK exits with after logging a user-facing error to the engine.
-const exitCodeAlreadyReported = 32
 
 type host struct {
 	langhost.Base
@@ -80,13 +74,6 @@ func (h *host) InstallDependencies(
 	return err
 }
 
-func optionsOf(info *pulumirpc.ProgramInfo) map[string]any {
-	if info == nil || info.GetOptions() == nil {
-		return map[string]any{}
-	}
-	return info.GetOptions().AsMap()
-}
-
 // program returns the binary to run: the `binary` runtime option, or the program built into a temporary folder.
 func program(ctx context.Context, programDir string, opts map[string]any) (string, func(), string) {
 	if v, ok := opts["binary"].(string); ok && v != "" {
@@ -124,21 +111,13 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 	} else if req.GetProgram() != "" { //nolint:staticcheck // fallback for older engines
 		programDir = req.GetProgram() //nolint:staticcheck
 	}
-	bin, cleanup, failure := program(ctx, programDir, optionsOf(info))
+	bin, cleanup, failure := program(ctx, programDir, langhost.OptionsOf(info))
 	defer cleanup()
 	if failure != "" {
 		return &pulumirpc.RunResponse{Error: failure}, nil
 	}
 
-	config, err := json.Marshal(req.GetConfig())
-	if err != nil {
-		return nil, err
-	}
-	secretKeys := req.GetConfigSecretKeys()
-	if secretKeys == nil {
-		secretKeys = []string{}
-	}
-	secretJSON, err := json.Marshal(secretKeys)
+	configEnv, err := langhost.ConfigEnv(req)
 	if err != nil {
 		return nil, err
 	}
@@ -152,24 +131,12 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 		"PULUMI_ROOT_DIRECTORY="+rootDir,
 		"PULUMI_DRY_RUN="+strconv.FormatBool(req.GetDryRun()),
 		"PULUMI_PARALLEL="+strconv.Itoa(int(req.GetParallel())),
-		"PULUMI_CONFIG="+string(config),
-		"PULUMI_CONFIG_SECRET_KEYS="+string(secretJSON),
 	)
+	env = append(env, configEnv...)
 	cmd := exec.CommandContext(ctx, bin, req.GetArgs()...)
 	cmd.Dir = pwd
 	cmd.Stdout = os.Stdout
 	cmd.Stderr = os.Stderr
 	cmd.Env = env
-	if err := cmd.Run(); err != nil {
-		var exitErr *exec.ExitError
-		if errors.As(err, &exitErr) {
-			if ws, ok := exitErr.Sys().(syscall.WaitStatus); ok && ws.ExitStatus() == exitCodeAlreadyReported {
-				return &pulumirpc.RunResponse{Bail: true}, nil
-			}
-			return &pulumirpc.RunResponse{Error: fmt.Sprintf("Program exited with non-zero exit code: %d",
-				exitErr.ExitCode())}, nil
-		}
-		return &pulumirpc.RunResponse{Error: fmt.Sprintf("could not start the Go program: %v", err)}, nil
-	}
-	return &pulumirpc.RunResponse{}, nil
+	return langhost.RunResponse(cmd.Run(), "the Go program"), nil
 }

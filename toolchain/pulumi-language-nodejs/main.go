@@ -10,7 +10,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -20,7 +19,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 	"google.golang.org/grpc"
@@ -32,9 +30,6 @@ import (
 
 // version is set at build time to the CLI version this host is built with.
 var version = "3.276.0"
-
-// exitCodeAlreadyReported is what @pulumi/pulumi's run scripts exit with after printing a user-facing error.
-const exitCodeAlreadyReported = 32
 
 type host struct {
 	langhost.Base
@@ -104,13 +99,6 @@ func findSDKScript(dir, rel string) (string, error) {
 		"there and in every parent directory); run `npm install` in the project", abs, rel)
 }
 
-func optionsOf(info *pulumirpc.ProgramInfo) map[string]any {
-	if info == nil || info.GetOptions() == nil {
-		return map[string]any{}
-	}
-	return info.GetOptions().AsMap()
-}
-
 func programEnv(opts map[string]any) []string {
 	env := os.Environ()
 	typescript := true
@@ -154,7 +142,7 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 		return &pulumirpc.RunResponse{Error: err.Error()}, nil
 	}
 
-	opts := optionsOf(info)
+	opts := langhost.OptionsOf(info)
 	args := append(nodeArgs(opts), runScript)
 	add := func(name, value string) {
 		if value != "" {
@@ -175,15 +163,7 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 	args = append(args, filepath.Join(programDir, entry))
 	args = append(args, req.GetArgs()...)
 
-	config, err := json.Marshal(req.GetConfig())
-	if err != nil {
-		return nil, err
-	}
-	secretKeys := req.GetConfigSecretKeys()
-	if secretKeys == nil {
-		secretKeys = []string{}
-	}
-	secretJSON, err := json.Marshal(secretKeys)
+	configEnv, err := langhost.ConfigEnv(req)
 	if err != nil {
 		return nil, err
 	}
@@ -192,19 +172,8 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 	cmd.Dir = pwd
 	cmd.Stdout = os.Stdout
 	cmd.Stderr = os.Stderr
-	cmd.Env = append(programEnv(opts), "PULUMI_CONFIG="+string(config), "PULUMI_CONFIG_SECRET_KEYS="+string(secretJSON))
-	if err := cmd.Run(); err != nil {
-		var exitErr *exec.ExitError
-		if errors.As(err, &exitErr) {
-			if ws, ok := exitErr.Sys().(syscall.WaitStatus); ok && ws.ExitStatus() == exitCodeAlreadyReported {
-				return &pulumirpc.RunResponse{Bail: true}, nil
-			}
-			return &pulumirpc.RunResponse{Error: fmt.Sprintf("Program exited with non-zero exit code: %d",
-				exitErr.ExitCode())}, nil
-		}
-		return &pulumirpc.RunResponse{Error: fmt.Sprintf("could not start node: %v", err)}, nil
-	}
-	return &pulumirpc.RunResponse{}, nil
+	cmd.Env = append(programEnv(opts), configEnv...)
+	return langhost.RunResponse(cmd.Run(), "node"), nil
 }
 
 // streamWriter forwards a child's output to the engine as RunPlugin messages.
@@ -260,7 +229,7 @@ func (h *host) RunPlugin(
 	if err != nil {
 		return err
 	}
-	opts := optionsOf(info)
+	opts := langhost.OptionsOf(info)
 	args := append(nodeArgs(opts), path)
 	args = append(args, req.GetArgs()...)
 	args = append(args, filepath.Join(programDir, entry))
