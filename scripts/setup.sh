@@ -102,9 +102,10 @@ yp_setup_pulumi() {
 		yp_log "using $(command -v pulumi) ($(pulumi version))"
 		yp_bin=$(dirname "$(command -v pulumi)")
 	else
-		# The language host is our own code, so its build is keyed by its source as well as the version.
+		# The language host is our own code, so its build is keyed by its source (with the part it shares with the Go
+		# host, toolchain/langhost) as well as the version.
 		yp_src_key=$(cat "$YP_ROOT/toolchain/go.mod" "$YP_ROOT/toolchain/go.sum" \
-			"$YP_ROOT"/toolchain/pulumi-language-nodejs/*.go | cksum | cut -d' ' -f1)
+			"$YP_ROOT"/toolchain/pulumi-language-nodejs/*.go "$YP_ROOT"/toolchain/langhost/*.go | cksum | cut -d' ' -f1)
 		if [ ! -x "$yp_bin/pulumi" ] || [ "$(cat "$yp_bin/.langhost-key" 2>/dev/null)" != "$yp_src_key" ]; then
 			command -v go >/dev/null 2>&1 || yp_die "no pulumi CLI on PATH and no Go toolchain to build one.
 Install Pulumi (https://www.pulumi.com/docs/install/, or 'curl -fsSL https://get.pulumi.com | sh') and make sure
@@ -187,8 +188,9 @@ yp_setup_yaml() {
 # it is built only when asked (YP_WITH_GO, from scripts/toolchain.sh --go); a build already in the cache is used
 # either way. One already on PATH (an upstream pulumi installation brings it) is used as is; otherwise our own
 # small host, toolchain/pulumi-language-go (the upstream one is a module the Go proxy here does not serve), built
-# into the cache keyed by its source and toolchain/go.mod and go.sum. Like the YAML host, a link beside the CLI
-# this setup built: the CLI looks there first and warns on every run when it finds a host anywhere else.
+# into the cache keyed by its source, toolchain/langhost (shared with the Node host) and toolchain/go.mod and
+# go.sum. Like the YAML host, a link beside the CLI this setup built: the CLI looks there first and warns on every
+# run when it finds a host anywhere else.
 yp_setup_go() {
 	yp_go_link="$YP_CACHE/pulumi-v$YP_PULUMI_VERSION/bin/pulumi-language-go"
 	yp_go_found=$(command -v pulumi-language-go 2>/dev/null || true)
@@ -197,7 +199,7 @@ yp_setup_go() {
 	fi
 	yp_go_bin="$YP_CACHE/pulumi-language-go-v$YP_PULUMI_VERSION/bin"
 	yp_go_key=$(cat "$YP_ROOT/toolchain/go.mod" "$YP_ROOT/toolchain/go.sum" \
-		"$YP_ROOT"/toolchain/pulumi-language-go/*.go | cksum | cut -d' ' -f1)
+		"$YP_ROOT"/toolchain/pulumi-language-go/*.go "$YP_ROOT"/toolchain/langhost/*.go | cksum | cut -d' ' -f1)
 	if [ ! -x "$yp_go_bin/pulumi-language-go" ] || [ "$(cat "$yp_go_bin/.key" 2>/dev/null)" != "$yp_go_key" ]; then
 		rm -f "$yp_go_link"
 		[ -n "${YP_WITH_GO:-}" ] || return 0

@@ -4,7 +4,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { UNKNOWN, show } from "../pbx/inputs";
+import { UNKNOWN, fieldFailures } from "../pbx/inputs";
 
 export const TAX_TYPES = ["VAT_number", "Tax_ID", "TIN_number", "RUC", "CUIT"] as const;
 
@@ -72,14 +72,6 @@ export const CUSTOMER_OUTPUT_KEYS = ["partnerId", "userType", "adopted"] as cons
 /** The state of a Customer: its inputs and what the portal gave it. */
 export type CustomerState = CustomerInputs & { partnerId: string; userType: string; adopted: boolean };
 
-function messageOf(issue: z.core.$ZodIssue): string {
-  if (issue.code === "invalid_union") {
-    const branch = issue.errors[1]?.[0] ?? issue.errors[0]?.[0];
-    if (branch) return messageOf(branch);
-  }
-  return issue.message;
-}
-
 const ALLOWED = new Set<string>([...CUSTOMER_INPUT_KEYS, ...CUSTOMER_OUTPUT_KEYS, "__provider"]);
 
 export function validateCustomer(raw: Record<string, unknown>): {
@@ -97,13 +89,7 @@ export function validateCustomer(raw: Record<string, unknown>): {
   }
   const parsed = CustomerInputsSchema.safeParse(Object.fromEntries(CUSTOMER_INPUT_KEYS.map((k) => [k, raw[k]])));
   if (!parsed.success) {
-    const named = new Set<string>();
-    for (const issue of parsed.error.issues) {
-      const property = String(issue.path[0]);
-      if (named.has(property)) continue;
-      named.add(property);
-      failures.push({ property, reason: `${property} is ${show(raw[property])}; ${messageOf(issue)}` });
-    }
+    failures.push(...fieldFailures(parsed.error.issues, raw));
   } else if (parsed.data.firstName === undefined && parsed.data.lastName === undefined) {
     failures.push({
       property: "firstName",

@@ -70,6 +70,22 @@ function messageOf(issue: z.core.$ZodIssue): string {
   return issue.message;
 }
 
+/**
+ * One failure per field a schema rejected (its first issue), naming the field, the value the user gave (from `raw`)
+ * and what is valid. Shared by the PBX's and the Customer's input validation.
+ */
+export function fieldFailures(issues: readonly z.core.$ZodIssue[], raw: Record<string, unknown>): CheckFailure[] {
+  const failures: CheckFailure[] = [];
+  const named = new Set<string>();
+  for (const issue of issues) {
+    const property = String(issue.path[0]);
+    if (named.has(property)) continue;
+    named.add(property);
+    failures.push({ property, reason: `${property} is ${show(raw[property])}; ${messageOf(issue)}` });
+  }
+  return failures;
+}
+
 /** Validates raw resource inputs: one failure per bad field, naming the field, its value and what is valid. */
 export function validateInputs(raw: Record<string, unknown>): ValidationResult {
   const failures: CheckFailure[] = [];
@@ -84,15 +100,7 @@ export function validateInputs(raw: Record<string, unknown>): ValidationResult {
   }
   const known = Object.fromEntries(INPUT_KEYS.map((k) => [k, raw[k]]));
   const parsed = PbxInputsSchema.safeParse(known);
-  if (!parsed.success) {
-    const named = new Set<string>();
-    for (const issue of parsed.error.issues) {
-      const property = String(issue.path[0]);
-      if (named.has(property)) continue;
-      named.add(property);
-      failures.push({ property, reason: `${property} is ${show(raw[property])}; ${messageOf(issue)}` });
-    }
-  }
+  if (!parsed.success) failures.push(...fieldFailures(parsed.error.issues, raw));
   if (failures.length > 0 || !parsed.success) return { failures };
   return { failures: [], inputs: parsed.data };
 }

@@ -12,97 +12,36 @@ package main
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 
-	"github.com/pulumi/pulumi/sdk/v3/go/common/util/rpcutil"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 	"google.golang.org/grpc"
-	"google.golang.org/protobuf/types/known/emptypb"
+
+	"yeastarpulumi/toolchain/langhost"
 )
 
 // version is set at build time to the CLI version this host is built with.
 var version = "3.276.0"
 
-// exitCodeAlreadyReported is what the Pulumi Go SDK exits with after logging a user-facing error to the engine.
-const exitCodeAlreadyReported = 32
-
 type host struct {
-	pulumirpc.UnimplementedLanguageRuntimeServer
-	engineAddress string
+	langhost.Base
 }
 
 func main() {
 	// The engine may pass flags we do not use (for example -tracing or -root); accept and ignore them.
-	fs := flag.NewFlagSet("pulumi-language-go", flag.ContinueOnError)
-	fs.String("tracing", "", "ignored")
-	fs.String("root", "", "ignored")
-	fs.String("binary", "", "ignored (the runtime option `binary` is read from the program's info)")
-	fs.String("buildTarget", "", "ignored")
-	if err := fs.Parse(os.Args[1:]); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	engine := ""
-	if args := fs.Args(); len(args) > 0 {
-		engine = args[len(args)-1]
-	}
-	handle, err := rpcutil.ServeWithOptions(rpcutil.ServeOptions{
-		Init: func(srv *grpc.Server) error {
-			pulumirpc.RegisterLanguageRuntimeServer(srv, &host{engineAddress: engine})
-			return nil
-		},
-		Options: rpcutil.OpenTracingServerInterceptorOptions(nil),
+	langhost.Serve("pulumi-language-go", [][2]string{
+		{"tracing", "ignored"},
+		{"root", "ignored"},
+		{"binary", "ignored (the runtime option `binary` is read from the program's info)"},
+		{"buildTarget", "ignored"},
+	}, func(engine string) pulumirpc.LanguageRuntimeServer {
+		return &host{Base: langhost.Base{EngineAddress: engine, Version: version}}
 	})
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "could not start the language host: %v\n", err)
-		os.Exit(1)
-	}
-	// The engine reads our port from the first line of stdout.
-	fmt.Printf("%d\n", handle.Port)
-	if err := <-handle.Done; err != nil {
-		fmt.Fprintf(os.Stderr, "language host stopped: %v\n", err)
-		os.Exit(1)
-	}
-}
-
-func (h *host) Handshake(
-	_ context.Context, req *pulumirpc.LanguageHandshakeRequest,
-) (*pulumirpc.LanguageHandshakeResponse, error) {
-	if req.GetEngineAddress() != "" {
-		h.engineAddress = req.GetEngineAddress()
-	}
-	return &pulumirpc.LanguageHandshakeResponse{}, nil
-}
-
-func (h *host) GetPluginInfo(context.Context, *emptypb.Empty) (*pulumirpc.PluginInfo, error) {
-	return &pulumirpc.PluginInfo{Version: version}, nil
-}
-
-func (h *host) GetRequiredPlugins(
-	context.Context, *pulumirpc.GetRequiredPluginsRequest,
-) (*pulumirpc.GetRequiredPluginsResponse, error) {
-	return &pulumirpc.GetRequiredPluginsResponse{}, nil
-}
-
-func (h *host) GetRequiredPackages(
-	context.Context, *pulumirpc.GetRequiredPackagesRequest,
-) (*pulumirpc.GetRequiredPackagesResponse, error) {
-	return &pulumirpc.GetRequiredPackagesResponse{}, nil
-}
-
-func (h *host) GetProgramDependencies(
-	context.Context, *pulumirpc.GetProgramDependenciesRequest,
-) (*pulumirpc.GetProgramDependenciesResponse, error) {
-	return &pulumirpc.GetProgramDependenciesResponse{}, nil
 }
 
 func (h *host) About(context.Context, *pulumirpc.AboutRequest) (*pulumirpc.AboutResponse, error) {
@@ -115,12 +54,6 @@ func (h *host) About(context.Context, *pulumirpc.AboutRequest) (*pulumirpc.About
 		return nil, err
 	}
 	return &pulumirpc.AboutResponse{Executable: goBin, Version: strings.TrimSpace(string(out))}, nil
-}
-
-func (h *host) RuntimeOptionsPrompts(
-	context.Context, *pulumirpc.RuntimeOptionsRequest,
-) (*pulumirpc.RuntimeOptionsResponse, error) {
-	return &pulumirpc.RuntimeOptionsResponse{}, nil
 }
 
 // InstallDependencies downloads the program's modules (`go mod download`).
@@ -139,13 +72,6 @@ func (h *host) InstallDependencies(
 		_ = stream.Send(&pulumirpc.InstallDependenciesResponse{Stdout: out})
 	}
 	return err
-}
-
-func optionsOf(info *pulumirpc.ProgramInfo) map[string]any {
-	if info == nil || info.GetOptions() == nil {
-		return map[string]any{}
-	}
-	return info.GetOptions().AsMap()
 }
 
 // program returns the binary to run: the `binary` runtime option, or the program built into a temporary folder.
@@ -185,52 +111,32 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 	} else if req.GetProgram() != "" { //nolint:staticcheck // fallback for older engines
 		programDir = req.GetProgram() //nolint:staticcheck
 	}
-	bin, cleanup, failure := program(ctx, programDir, optionsOf(info))
+	bin, cleanup, failure := program(ctx, programDir, langhost.OptionsOf(info))
 	defer cleanup()
 	if failure != "" {
 		return &pulumirpc.RunResponse{Error: failure}, nil
 	}
 
-	config, err := json.Marshal(req.GetConfig())
-	if err != nil {
-		return nil, err
-	}
-	secretKeys := req.GetConfigSecretKeys()
-	if secretKeys == nil {
-		secretKeys = []string{}
-	}
-	secretJSON, err := json.Marshal(secretKeys)
+	configEnv, err := langhost.ConfigEnv(req)
 	if err != nil {
 		return nil, err
 	}
 	// The names the Pulumi Go SDK reads (sdk/go/pulumi/run.go: EnvMonitor, EnvEngine, ...).
 	env := append(os.Environ(),
 		"PULUMI_MONITOR="+req.GetMonitorAddress(),
-		"PULUMI_ENGINE="+h.engineAddress,
+		"PULUMI_ENGINE="+h.EngineAddress,
 		"PULUMI_ORGANIZATION="+req.GetOrganization(),
 		"PULUMI_PROJECT="+req.GetProject(),
 		"PULUMI_STACK="+req.GetStack(),
 		"PULUMI_ROOT_DIRECTORY="+rootDir,
 		"PULUMI_DRY_RUN="+strconv.FormatBool(req.GetDryRun()),
 		"PULUMI_PARALLEL="+strconv.Itoa(int(req.GetParallel())),
-		"PULUMI_CONFIG="+string(config),
-		"PULUMI_CONFIG_SECRET_KEYS="+string(secretJSON),
 	)
+	env = append(env, configEnv...)
 	cmd := exec.CommandContext(ctx, bin, req.GetArgs()...)
 	cmd.Dir = pwd
 	cmd.Stdout = os.Stdout
 	cmd.Stderr = os.Stderr
 	cmd.Env = env
-	if err := cmd.Run(); err != nil {
-		var exitErr *exec.ExitError
-		if errors.As(err, &exitErr) {
-			if ws, ok := exitErr.Sys().(syscall.WaitStatus); ok && ws.ExitStatus() == exitCodeAlreadyReported {
-				return &pulumirpc.RunResponse{Bail: true}, nil
-			}
-			return &pulumirpc.RunResponse{Error: fmt.Sprintf("Program exited with non-zero exit code: %d",
-				exitErr.ExitCode())}, nil
-		}
-		return &pulumirpc.RunResponse{Error: fmt.Sprintf("could not start the Go program: %v", err)}, nil
-	}
-	return &pulumirpc.RunResponse{}, nil
+	return langhost.RunResponse(cmd.Run(), "the Go program"), nil
 }

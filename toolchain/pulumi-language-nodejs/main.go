@@ -10,9 +10,7 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -21,93 +19,34 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/util/rpcutil"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
-	"google.golang.org/protobuf/types/known/emptypb"
+
+	"yeastarpulumi/toolchain/langhost"
 )
 
 // version is set at build time to the CLI version this host is built with.
 var version = "3.276.0"
 
-// exitCodeAlreadyReported is what @pulumi/pulumi's run scripts exit with after printing a user-facing error.
-const exitCodeAlreadyReported = 32
-
 type host struct {
-	pulumirpc.UnimplementedLanguageRuntimeServer
-	engineAddress string
+	langhost.Base
 }
 
 func main() {
 	// The engine may pass flags we do not use (for example -tracing or -root); accept and ignore them.
-	fs := flag.NewFlagSet("pulumi-language-nodejs", flag.ContinueOnError)
-	fs.String("tracing", "", "ignored")
-	fs.String("root", "", "ignored")
-	fs.String("binary", "", "ignored")
-	fs.String("typescript", "", "ignored")
-	fs.String("nodeargs", "", "ignored")
-	fs.String("packagemanager", "", "ignored")
-	if err := fs.Parse(os.Args[1:]); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	engine := ""
-	if args := fs.Args(); len(args) > 0 {
-		engine = args[len(args)-1]
-	}
-
-	handle, err := rpcutil.ServeWithOptions(rpcutil.ServeOptions{
-		Init: func(srv *grpc.Server) error {
-			pulumirpc.RegisterLanguageRuntimeServer(srv, &host{engineAddress: engine})
-			return nil
-		},
-		Options: rpcutil.OpenTracingServerInterceptorOptions(nil),
+	langhost.Serve("pulumi-language-nodejs", [][2]string{
+		{"tracing", "ignored"},
+		{"root", "ignored"},
+		{"binary", "ignored"},
+		{"typescript", "ignored"},
+		{"nodeargs", "ignored"},
+		{"packagemanager", "ignored"},
+	}, func(engine string) pulumirpc.LanguageRuntimeServer {
+		return &host{Base: langhost.Base{EngineAddress: engine, Version: version}}
 	})
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "could not start the language host: %v\n", err)
-		os.Exit(1)
-	}
-	// The engine reads our port from the first line of stdout.
-	fmt.Printf("%d\n", handle.Port)
-	if err := <-handle.Done; err != nil {
-		fmt.Fprintf(os.Stderr, "language host stopped: %v\n", err)
-		os.Exit(1)
-	}
-}
-
-func (h *host) Handshake(
-	_ context.Context, req *pulumirpc.LanguageHandshakeRequest,
-) (*pulumirpc.LanguageHandshakeResponse, error) {
-	if req.GetEngineAddress() != "" {
-		h.engineAddress = req.GetEngineAddress()
-	}
-	return &pulumirpc.LanguageHandshakeResponse{}, nil
-}
-
-func (h *host) GetPluginInfo(context.Context, *emptypb.Empty) (*pulumirpc.PluginInfo, error) {
-	return &pulumirpc.PluginInfo{Version: version}, nil
-}
-
-func (h *host) GetRequiredPlugins(
-	context.Context, *pulumirpc.GetRequiredPluginsRequest,
-) (*pulumirpc.GetRequiredPluginsResponse, error) {
-	return &pulumirpc.GetRequiredPluginsResponse{}, nil
-}
-
-func (h *host) GetRequiredPackages(
-	context.Context, *pulumirpc.GetRequiredPackagesRequest,
-) (*pulumirpc.GetRequiredPackagesResponse, error) {
-	return &pulumirpc.GetRequiredPackagesResponse{}, nil
-}
-
-func (h *host) GetProgramDependencies(
-	context.Context, *pulumirpc.GetProgramDependenciesRequest,
-) (*pulumirpc.GetProgramDependenciesResponse, error) {
-	return &pulumirpc.GetProgramDependenciesResponse{}, nil
 }
 
 func (h *host) About(context.Context, *pulumirpc.AboutRequest) (*pulumirpc.AboutResponse, error) {
@@ -120,12 +59,6 @@ func (h *host) About(context.Context, *pulumirpc.AboutRequest) (*pulumirpc.About
 		return nil, err
 	}
 	return &pulumirpc.AboutResponse{Executable: node, Version: strings.TrimSpace(string(out))}, nil
-}
-
-func (h *host) RuntimeOptionsPrompts(
-	context.Context, *pulumirpc.RuntimeOptionsRequest,
-) (*pulumirpc.RuntimeOptionsResponse, error) {
-	return &pulumirpc.RuntimeOptionsResponse{}, nil
 }
 
 // InstallDependencies runs `npm install` in the program's root directory.
@@ -164,13 +97,6 @@ func findSDKScript(dir, rel string) (string, error) {
 	}
 	return "", fmt.Errorf("@pulumi/pulumi is not installed for %s (looked for node_modules/@pulumi/pulumi/%s "+
 		"there and in every parent directory); run `npm install` in the project", abs, rel)
-}
-
-func optionsOf(info *pulumirpc.ProgramInfo) map[string]any {
-	if info == nil || info.GetOptions() == nil {
-		return map[string]any{}
-	}
-	return info.GetOptions().AsMap()
 }
 
 func programEnv(opts map[string]any) []string {
@@ -216,7 +142,7 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 		return &pulumirpc.RunResponse{Error: err.Error()}, nil
 	}
 
-	opts := optionsOf(info)
+	opts := langhost.OptionsOf(info)
 	args := append(nodeArgs(opts), runScript)
 	add := func(name, value string) {
 		if value != "" {
@@ -224,7 +150,7 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 		}
 	}
 	add("monitor", req.GetMonitorAddress())
-	add("engine", h.engineAddress)
+	add("engine", h.EngineAddress)
 	add("organization", req.GetOrganization())
 	add("project", req.GetProject())
 	add("stack", req.GetStack())
@@ -237,15 +163,7 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 	args = append(args, filepath.Join(programDir, entry))
 	args = append(args, req.GetArgs()...)
 
-	config, err := json.Marshal(req.GetConfig())
-	if err != nil {
-		return nil, err
-	}
-	secretKeys := req.GetConfigSecretKeys()
-	if secretKeys == nil {
-		secretKeys = []string{}
-	}
-	secretJSON, err := json.Marshal(secretKeys)
+	configEnv, err := langhost.ConfigEnv(req)
 	if err != nil {
 		return nil, err
 	}
@@ -254,19 +172,8 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 	cmd.Dir = pwd
 	cmd.Stdout = os.Stdout
 	cmd.Stderr = os.Stderr
-	cmd.Env = append(programEnv(opts), "PULUMI_CONFIG="+string(config), "PULUMI_CONFIG_SECRET_KEYS="+string(secretJSON))
-	if err := cmd.Run(); err != nil {
-		var exitErr *exec.ExitError
-		if errors.As(err, &exitErr) {
-			if ws, ok := exitErr.Sys().(syscall.WaitStatus); ok && ws.ExitStatus() == exitCodeAlreadyReported {
-				return &pulumirpc.RunResponse{Bail: true}, nil
-			}
-			return &pulumirpc.RunResponse{Error: fmt.Sprintf("Program exited with non-zero exit code: %d",
-				exitErr.ExitCode())}, nil
-		}
-		return &pulumirpc.RunResponse{Error: fmt.Sprintf("could not start node: %v", err)}, nil
-	}
-	return &pulumirpc.RunResponse{}, nil
+	cmd.Env = append(programEnv(opts), configEnv...)
+	return langhost.RunResponse(cmd.Run(), "node"), nil
 }
 
 // streamWriter forwards a child's output to the engine as RunPlugin messages.
@@ -322,7 +229,7 @@ func (h *host) RunPlugin(
 	if err != nil {
 		return err
 	}
-	opts := optionsOf(info)
+	opts := langhost.OptionsOf(info)
 	args := append(nodeArgs(opts), path)
 	args = append(args, req.GetArgs()...)
 	args = append(args, filepath.Join(programDir, entry))
@@ -343,4 +250,3 @@ func (h *host) RunPlugin(
 	}
 	return stream.Send(&pulumirpc.RunPluginResponse{Output: &pulumirpc.RunPluginResponse_Exitcode{Exitcode: code}})
 }
-
