@@ -64,6 +64,8 @@ export interface HistoryResult {
 }
 
 const PENDING_CREATES = /pending (create )?operations?|--clear-pending-creates|interrupted while/i;
+/** The CLI was killed while it wrote the state file: the checkpoint does not parse (README "Troubleshooting"). */
+const TORN_CHECKPOINT = /failed to load checkpoint/i;
 
 function errorLines(r: RunResult): string[] {
   return r.output
@@ -143,11 +145,28 @@ export async function runHistory(
       return record(step, op, await p.run(args), before);
     };
 
+    /** A checkpoint torn by a kill is put back from the backend's backup, as README "Troubleshooting" says. */
+    const restoreTorn = (stepNo: number): boolean => {
+      if (!p.restoreCheckpointBackup()) return false;
+      const n = orderCount();
+      events.push({
+        step: stepNo,
+        op: "restore <stack>.json.bak",
+        code: 0,
+        signal: null,
+        ms: 0,
+        ordersBefore: n,
+        ordersAfter: n,
+      });
+      return true;
+    };
+
     /** The user's `pulumi up`s after a failure, bounded; true when one succeeded. */
     const recover = async (stepNo: number, step: Step | undefined, killed: boolean): Promise<boolean> => {
       sandbox.admin.clearFaults();
       sandbox.admin.setConfig({ orderPendingMs: 0, failOrdersForUrls: [] });
       if (killed) await call(stepNo, "cancel", ["cancel", "--yes"]);
+      restoreTorn(stepNo);
       if (step?.refresh) {
         const r = await call(stepNo, "refresh", ["refresh", "--yes", "--skip-preview"]);
         if (r.code !== 0 && PENDING_CREATES.test(r.output)) {
@@ -163,6 +182,7 @@ export async function runHistory(
       for (let attempt = 0; attempt < opts.maxRecoveryUps; attempt++) {
         last = await call(stepNo, "up (recovery)", ["up", "--yes", "--skip-preview"]);
         if (last.code === 0) return true;
+        if (TORN_CHECKPOINT.test(last.output) && restoreTorn(stepNo)) continue;
         if (PENDING_CREATES.test(last.output)) {
           await call(stepNo, "refresh --clear-pending-creates", [
             "refresh",
@@ -202,6 +222,7 @@ export async function runHistory(
     }
     if (!converged) converged = await recover(history.steps.length + 1, undefined, false);
 
+    if (restoreTorn(history.steps.length + 1)) converged = await recover(history.steps.length + 1, undefined, false);
     let state;
     try {
       state = await p.exportState();

@@ -171,6 +171,47 @@ export class PulumiProject {
     return JSON.parse(r.stdout) as Record<string, unknown>;
   }
 
+  /**
+   * What a user does after "failed to load checkpoint: EOF" (the CLI killed while it wrote the file backend's
+   * state; README "Troubleshooting"): put the backend's previous checkpoint (`<stack>.json.bak`) back. True when a
+   * checkpoint that did not parse was replaced; the state is then behind the portal, which the provider reconciles.
+   */
+  restoreCheckpointBackup(): boolean {
+    const stacks = path.join(this.tmp, "state", ".pulumi", "stacks");
+    const found: string[] = [];
+    const walk = (dir: string) => {
+      for (const e of fs.existsSync(dir) ? fs.readdirSync(dir, { withFileTypes: true }) : []) {
+        const full = path.join(dir, e.name);
+        if (e.isDirectory()) walk(full);
+        else if (e.name === `${this.stack}.json`) found.push(full);
+      }
+    };
+    walk(stacks);
+    const parses = (file: string) => {
+      try {
+        JSON.parse(fs.readFileSync(file, "utf8"));
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    let restored = false;
+    for (const file of found) {
+      // The backend keeps each file's metadata in a `.attrs` file beside it; a kill can tear either one (an empty
+      // `.attrs` reads as "EOF"). Without its `.attrs` a file is read as it is.
+      if (fs.existsSync(`${file}.attrs`) && !parses(`${file}.attrs`)) {
+        fs.rmSync(`${file}.attrs`);
+        restored = true;
+      }
+      if (!parses(file) && fs.existsSync(`${file}.bak`) && parses(`${file}.bak`)) {
+        fs.copyFileSync(`${file}.bak`, file);
+        fs.rmSync(`${file}.attrs`, { force: true });
+        restored = true;
+      }
+    }
+    return restored;
+  }
+
   /** The exported stack state (deployment JSON) as text and parsed. */
   async exportState(): Promise<{ text: string; resources: Array<Record<string, unknown>> }> {
     const r = await this.mustRun(["stack", "export"]);

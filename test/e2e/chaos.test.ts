@@ -10,7 +10,10 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { runCampaign } from "../../scripts/chaos/campaign";
 import { DEFAULT_RUN_OPTIONS } from "../../scripts/chaos/run-history";
-import { REPO_ROOT, requirePulumiCli } from "../helpers/pulumi";
+import { PulumiProject, REPO_ROOT, requirePulumiCli } from "../helpers/pulumi";
+
+/** The campaign's program, built beside its harness. */
+const CHAOS_DIR = path.join(REPO_ROOT, "dist", "scripts", "chaos");
 
 const RESULTS = path.join(REPO_ROOT, ".e2e-tmp", "chaos-fast.json");
 
@@ -51,5 +54,31 @@ describe("fault campaign (fast setting)", function () {
       "no fault after commit",
     );
     assert.equal(result.perHistory.length, 24);
+  });
+});
+
+describe("fault campaign: a state torn by a kill", function () {
+  // The file backend writes each file's metadata (`<stack>.json.attrs`) with a plain create-then-write, so a SIGKILL
+  // between the two leaves it empty and every command stops with "failed to load checkpoint: EOF". The campaign
+  // mends it as README "Troubleshooting" tells a user to.
+  it("an empty <stack>.json.attrs stops the CLI with EOF; deleting it, as the README says, makes the stack readable", async function () {
+    requirePulumiCli();
+    const p = await PulumiProject.create({ name: "torn-state", program: path.join(CHAOS_DIR, "program.js") });
+    try {
+      await p.mustRun(["stack", "export"]);
+      const stacks = path.join(p.env.PULUMI_BACKEND_URL!.replace(/^file:\/\//, ""), ".pulumi", "stacks", "torn-state");
+      const attrs = path.join(stacks, "dev.json.attrs");
+      assert.ok(fs.existsSync(attrs), `the backend wrote ${attrs}`);
+      fs.writeFileSync(attrs, "");
+      const torn = await p.run(["stack", "export"]);
+      assert.notEqual(torn.code, 0);
+      assert.match(torn.output, /failed to load checkpoint: EOF/);
+      assert.equal(p.restoreCheckpointBackup(), true);
+      assert.equal(p.restoreCheckpointBackup(), false, "nothing left to mend");
+      const mended = await p.mustRun(["stack", "export"]);
+      assert.match(mended.stdout, /"deployment"/);
+    } finally {
+      p.cleanup();
+    }
   });
 });
