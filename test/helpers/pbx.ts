@@ -2,7 +2,8 @@
 import * as path from "node:path";
 import type { Sandbox } from "../../sandbox";
 import { VALID_PBX_ARGS } from "../fixtures/pbx-args";
-import { PulumiProject } from "./pulumi";
+import * as assert from "node:assert/strict";
+import { PulumiProject, type RunResult } from "./pulumi";
 
 export const CANARY_SECRET = "canary-SECRET-7d41e0b2";
 
@@ -29,4 +30,23 @@ export async function declare(
   specs: Array<{ name: string; args: object; protect?: boolean; ownerOf?: string }>,
 ) {
   await project.setConfig("e2e:pbxs", JSON.stringify(specs));
+}
+
+/**
+ * The first preview of the two-PBX Globex fleet that examples/yaml and examples/go declare through the native plugin:
+ * nothing ordered, and one line per PBX naming its order and price.
+ */
+export function assertGlobexFirstPreview(r: RunResult, sandbox: Sandbox): void {
+  assert.equal(r.code, 0, r.output);
+  assert.equal(sandbox.admin.stats().orders.length, 0);
+  assert.equal(sandbox.admin.stats().requests.orderSave ?? 0, 0);
+  assert.match(r.output, /\+ yeastar:index:PSeriesCloudPbx: \(create\)[^\n]*\n\s+\[urn=[^\]]*::globex-hq\]/);
+  assert.match(
+    r.output,
+    /PBX globex-hq\.eu\.sandbox\.yeastarcloud\.com: `pulumi up` will place 1 order: new PBX .*50 extensions.*High Availability for 50 extensions \[USD 2750\.00 per year\]/,
+  );
+  assert.match(
+    r.output,
+    /PBX globex-branch\.us\.sandbox\.yeastarcloud\.com: `pulumi up` will place 1 order: .*\[USD 130\.00 per month\]/,
+  );
 }
