@@ -5,17 +5,37 @@
  * call. Reports wall time and the CPU time of the CLI and everything it started (read from this process's
  * reaped children), which a loaded machine moves less than wall time.
  *
+ * Each size runs in three variants, so the result says whose cost it is:
+ * - "package": this package's PSeriesCloudPbx (scripts/bench-program.ts), installed as npm installs it;
+ * - "sdk floor": a do-nothing dynamic resource of the same shape (scripts/bench-floor-program.ts), what
+ *   @pulumi/pulumi and the CLI alone cost;
+ * - "package, no SDK debug logs": the package with the SDK's three debug-log calls per registered resource dropped
+ *   in the program (scripts/lib/sdk-debug-off.ts, a measurement only; the package never does this).
+ *
  * Options (environment): PREVIEW_SIZES (default "100,1000"), PREVIEW_LATENCY (default 50), PREVIEW_REPEAT
- * (default 3), FLEET_MODES (default "default,large-fleet").
+ * (default 3), FLEET_MODES (default "default,large-fleet"), PREVIEW_VARIANTS (default all three:
+ * "package,floor,no-sdk-debug").
  */
 import * as fs from "node:fs";
+import * as path from "node:path";
 import { startSandbox } from "../sandbox";
 import { benchProject } from "./lib/bench";
+import { REPO_ROOT } from "./lib/pulumi-cli";
 
 const SIZES = (process.env.PREVIEW_SIZES ?? "100,1000").split(",").map(Number);
 const LATENCY = Number(process.env.PREVIEW_LATENCY ?? 50);
 const REPEAT = Number(process.env.PREVIEW_REPEAT ?? 3);
 const MODES = (process.env.FLEET_MODES ?? "default,large-fleet").split(",");
+const VARIANTS = (process.env.PREVIEW_VARIANTS ?? "package,floor,no-sdk-debug").split(",");
+const DIST = path.join(REPO_ROOT, "dist", "scripts");
+const VARIANT: Record<string, { label: string; program?: string; nodeargs?: string }> = {
+  package: { label: "package" },
+  floor: { label: "sdk floor", program: path.join(DIST, "bench-floor-program.js") },
+  "no-sdk-debug": {
+    label: "package, no SDK debug logs",
+    nodeargs: `--require ${path.join(DIST, "lib", "sdk-debug-off.js")}`,
+  },
+};
 const MODE_ENV: Record<string, Record<string, string>> = {
   default: {},
   "large-fleet": { PULUMI_SKIP_CHECKPOINTS: "true" },
@@ -31,45 +51,57 @@ function childCpuSeconds(): number {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function main() {
-  const rows: Array<{ size: number; mode: string; ms: number; cpu: number }> = [];
+  const rows: Array<{ size: number; variant: string; mode: string; ms: number; cpu: number }> = [];
   for (const size of SIZES) {
-    const sandbox = await startSandbox({ latencyMs: LATENCY });
-    const project = await benchProject(sandbox, size, { name: "preview", env: MODE_ENV["large-fleet"] });
-    try {
-      const up = await project.up();
-      if (up.code !== 0) throw new Error(`up failed:\n${up.output.slice(-4000)}`);
-      for (let i = 0; i < REPEAT; i++) {
-        for (const mode of MODES) {
-          sandbox.admin.resetCounters();
-          const cpu0 = childCpuSeconds();
-          const r = await project.preview([], MODE_ENV[mode]);
-          const cpu = Math.round((childCpuSeconds() - cpu0) * 100) / 100;
-          if (r.code !== 0) throw new Error(`preview failed:\n${r.output.slice(-4000)}`);
-          const calls = Object.entries(sandbox.admin.stats().requests)
-            .filter(([k]) => k !== "token")
-            .reduce((a, [, n]) => a + n, 0);
-          console.log(
-            `  ${String(size).padStart(5)} PBXs, ${mode.padEnd(11)} ${r.ms} ms, ${cpu} CPU s, ${calls} calls`,
-          );
-          rows.push({ size, mode, ms: r.ms, cpu });
+    for (const variant of VARIANTS) {
+      const v = VARIANT[variant];
+      if (!v)
+        throw new Error(`PREVIEW_VARIANTS: unknown variant "${variant}"; valid: ${Object.keys(VARIANT).join(", ")}`);
+      const sandbox = await startSandbox({ latencyMs: LATENCY });
+      const project = await benchProject(sandbox, size, {
+        name: "preview",
+        env: MODE_ENV["large-fleet"],
+        program: v.program,
+        nodeargs: v.nodeargs,
+      });
+      try {
+        const up = await project.up();
+        if (up.code !== 0) throw new Error(`up failed:\n${up.output.slice(-4000)}`);
+        for (let i = 0; i < REPEAT; i++) {
+          for (const mode of MODES) {
+            sandbox.admin.resetCounters();
+            const cpu0 = childCpuSeconds();
+            const r = await project.preview([], MODE_ENV[mode]);
+            const cpu = Math.round((childCpuSeconds() - cpu0) * 100) / 100;
+            if (r.code !== 0) throw new Error(`preview failed:\n${r.output.slice(-4000)}`);
+            const calls = Object.entries(sandbox.admin.stats().requests)
+              .filter(([k]) => k !== "token")
+              .reduce((a, [, n]) => a + n, 0);
+            console.log(
+              `  ${String(size).padStart(5)} PBXs, ${v.label.padEnd(27)} ${mode.padEnd(11)} ${r.ms} ms, ${cpu} CPU s, ${calls} calls`,
+            );
+            rows.push({ size, variant, mode, ms: r.ms, cpu });
+          }
         }
+      } finally {
+        project.cleanup();
+        await sandbox.close();
       }
-    } finally {
-      project.cleanup();
-      await sandbox.close();
     }
   }
   console.log("\nmedian of each:");
   const small = Math.min(...SIZES);
-  for (const mode of MODES) {
-    for (const size of SIZES) {
-      const of = rows.filter((r) => r.size === size && r.mode === mode);
-      const ms = median(of.map((r) => r.ms));
-      const cpu = median(of.map((r) => r.cpu));
-      const base = median(rows.filter((r) => r.size === small && r.mode === mode).map((r) => r.ms));
-      console.log(
-        `  ${String(size).padStart(5)} PBXs, ${mode.padEnd(11)} ${ms} ms, ${cpu} CPU s, ${Math.round((ms / base) * 100) / 100}x the ${small}`,
-      );
+  const med = (size: number, variant: string, mode: string, key: "ms" | "cpu") =>
+    median(rows.filter((r) => r.size === size && r.variant === variant && r.mode === mode).map((r) => r[key]));
+  for (const variant of VARIANTS) {
+    for (const mode of MODES) {
+      for (const size of SIZES) {
+        const ms = med(size, variant, mode, "ms");
+        const times = Math.round((ms / med(small, variant, mode, "ms")) * 100) / 100;
+        console.log(
+          `  ${String(size).padStart(5)} PBXs, ${VARIANT[variant].label.padEnd(27)} ${mode.padEnd(11)} ${ms} ms, ${med(size, variant, mode, "cpu")} CPU s, ${times}x the ${small}`,
+        );
+      }
     }
   }
 }

@@ -134,11 +134,19 @@ export async function baseline(sandbox: Sandbox, size: number, prefix: string): 
 export async function benchProject(
   sandbox: Sandbox,
   size: number,
-  extra: { name?: string; env?: Record<string, string>; config?: Record<string, string> } = {},
+  extra: {
+    name?: string;
+    env?: Record<string, string>;
+    config?: Record<string, string>;
+    /** Another compiled program to run (default scripts/bench-program.ts). */
+    program?: string;
+    nodeargs?: string;
+  } = {},
 ): Promise<PulumiProject> {
   const project = await PulumiProject.create({
     name: extra.name ?? "bench",
-    program: path.join(REPO_ROOT, "dist", "scripts", "bench-program.js"),
+    program: extra.program ?? path.join(REPO_ROOT, "dist", "scripts", "bench-program.js"),
+    nodeargs: extra.nodeargs,
     config: {
       "yeastar:clientId": "sandbox-client",
       "yeastar:baseUrl": sandbox.url,
@@ -152,7 +160,11 @@ export async function benchProject(
   const pkg = path.join(project.dir, "node_modules", "pulumi-yeastar-pseries");
   fs.mkdirSync(pkg, { recursive: true });
   fs.copyFileSync(path.join(REPO_ROOT, "package.json"), path.join(pkg, "package.json"));
-  fs.cpSync(path.join(REPO_ROOT, "dist", "provider"), path.join(pkg, "dist", "provider"), { recursive: true });
+  // What package.json's "files" publishes: no source maps (a stack trace the SDK records maps only what is there).
+  fs.cpSync(path.join(REPO_ROOT, "dist", "provider"), path.join(pkg, "dist", "provider"), {
+    recursive: true,
+    filter: (src) => !src.endsWith(".map"),
+  });
   return project;
 }
 

@@ -38,6 +38,8 @@ export interface ProjectOptions {
   /** Extra environment for every CLI call (e.g. YEASTAR_* variables). */
   env?: Record<string, string | undefined>;
   stack?: string;
+  /** Node.js flags for the program only (Pulumi.yaml `runtime.options.nodeargs`); with `program` only. */
+  nodeargs?: string;
 }
 
 export function requirePulumiCli(): string {
@@ -89,7 +91,9 @@ export class PulumiProject {
     } else {
       fs.writeFileSync(
         path.join(this.dir, "Pulumi.yaml"),
-        `name: ${opts.name}\nruntime:\n  name: nodejs\n  options:\n    typescript: false\nmain: index.js\n`,
+        `name: ${opts.name}\nruntime:\n  name: nodejs\n  options:\n    typescript: false\n` +
+          (opts.nodeargs ? `    nodeargs: ${JSON.stringify(opts.nodeargs)}\n` : "") +
+          `main: index.js\n`,
       );
       fs.writeFileSync(path.join(this.dir, "index.js"), `module.exports = require(${JSON.stringify(opts.program)});\n`);
     }
