@@ -8,6 +8,7 @@ import { z } from "zod";
 import type { PbxInputs } from "./inputs";
 
 export {
+  DRY_RUN_KEY,
   INPUT_KEYS,
   OUTPUT_KEYS,
   PbxInputsSchema,

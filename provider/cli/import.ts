@@ -171,6 +171,11 @@ export async function runImport(
 
   // PBXs other stacks manage are left out unless --include-managed: two stacks would order for one PBX.
   const managed = await managedIndex(argv, values.state ?? [], cwd, env);
+  if (managed.stacks.length === 0) {
+    io.err(
+      "note: no stack named (--stack, --state or --backend), so PBXs a stack already manages are imported too; name the stacks that manage PBXs of this account to leave theirs out",
+    );
+  }
   const imported: ImportedPbx[] = [];
   const skipped: Array<[string, string]> = [];
   const names = new Set<string>();

@@ -63,12 +63,18 @@ export function changeFailures(
   }));
 }
 
+/**
+ * Validates the inputs and, for a new customer, the country against the portal's list. `rawNews.__dryRun` (the
+ * dynamic resource's preview flag, as the PBX's) says a preview is running: only then does check say what `up`
+ * will do (`announce`), so an `up` does not print a preview's line. The native plugin announces in its preview's
+ * create instead (provider/native/customer.ts), since its check cannot tell a preview from an update.
+ */
 export async function check(
   rawOlds: Record<string, unknown>,
   rawNews: Record<string, unknown>,
   deps: CustomerDeps = defaultCustomerDeps(),
 ): Promise<CheckResult> {
-  const { __dryRun: _dry, ...news } = rawNews ?? {};
+  const { __dryRun: dryRun, ...news } = rawNews ?? {};
   const validated = validateCustomer(news);
   if (!validated.inputs) return { failures: validated.failures };
   const inputs = validated.inputs;
@@ -94,13 +100,18 @@ export async function check(
       ],
     };
   }
-  const existing = (await api.listSubordinateUsers()).find((u) => sameEmail(u.email, inputs.email));
+  if (dryRun === true) await announce(inputs, deps);
+  return { inputs: clean({ ...inputs, country: country.name }) };
+}
+
+/** One line in a preview for a customer to be created: whether `up` records a user already there or creates one. */
+export async function announce(inputs: Pick<CustomerInputs, "email">, deps: CustomerDeps): Promise<void> {
+  const existing = (await deps.api().listSubordinateUsers()).find((u) => sameEmail(u.email, inputs.email));
   deps.report.info(
     existing
       ? `Customer ${inputs.email}: already a subordinate user of your account (partner id ${existing.partnerId}); \`pulumi up\` will record it, creating nothing`
       : `Customer ${inputs.email}: \`pulumi up\` will create this subordinate user (no order, no charge)`,
   );
-  return { inputs: clean({ ...inputs, country: country.name }) };
 }
 
 function clean<T extends object>(value: T): T {

@@ -4,6 +4,7 @@
  * user: a change fails in the preview, and a destroy only removes it from the stack.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { DRY_RUN_KEY } from "../api/contract";
 import { CUSTOMER_OUTPUT_KEYS, type TAX_TYPES } from "./inputs";
 import customerProvider = require("./provider");
 
@@ -39,6 +40,8 @@ export class Customer extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: CustomerArgs, opts?: pulumi.CustomResourceOptions) {
     const outputs = Object.fromEntries(CUSTOMER_OUTPUT_KEYS.map((k) => [k, undefined]));
-    super(customerProvider, name, { ...outputs, ...args }, opts, "yeastar", "Customer");
+    // check says what `up` will do in a preview only (customer/engine.ts); check drops the flag from the inputs.
+    const dryRun = { [DRY_RUN_KEY]: pulumi.runtime.isDryRun() };
+    super(customerProvider, name, { ...outputs, ...args, ...dryRun }, opts, "yeastar", "Customer");
   }
 }

@@ -66,11 +66,13 @@ export function customerHandler(withDeps: WithDeps): TypeHandler {
     diff: async (id, _urn, olds, news) => customer.diff(id, olds as CustomerState, news),
     create: (urn, inputs) => withDeps(urn, (d) => customer.create(inputs, deps(d))),
     update: async (id, _urn, olds, news) => customer.update(id, olds as CustomerState, news),
-    // A preview creates nothing: the id the portal gives is not known until `up` (check said what `up` will do).
-    previewCreate: async (_urn, inputs) => ({
-      id: "",
-      outs: { ...inputs, partnerId: UNKNOWN, userType: UNKNOWN, adopted: UNKNOWN },
-    }),
+    // A preview creates nothing: it says what `up` will do (check cannot: the protocol does not tell it a preview
+    // from an update); the id the portal gives is not known until `up`.
+    previewCreate: (urn, inputs) =>
+      withDeps(urn, async (d) => {
+        await customer.announce(inputs as { email: string }, deps(d));
+        return { id: "", outs: { ...inputs, partnerId: UNKNOWN, userType: UNKNOWN, adopted: UNKNOWN } };
+      }),
     // Update makes no call (only sendActivationEmail may change), so its preview is the update itself.
     previewUpdate: async (id, _urn, olds, news) => ({
       id,

@@ -5,9 +5,10 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
-import { INPUT_KEYS, OUTPUT_KEYS, PbxInputsSchema, type MaybeInputs } from "../api/inputs";
+import { DRY_RUN_KEY, INPUT_KEYS, OUTPUT_KEYS, PbxInputsSchema, type MaybeInputs } from "../api/inputs";
 
 export {
+  DRY_RUN_KEY,
   INPUT_KEYS,
   OUTPUT_KEYS,
   PBX_NAME_MAX,
@@ -52,12 +53,6 @@ export interface ValidationResult {
   inputs?: MaybeInputs;
   failures: CheckFailure[];
 }
-
-/**
- * Set by the resource (not by users) to `pulumi.runtime.isDryRun()`. `check` takes it out of the inputs: it only
- * tells `check` whether this run is a preview, which `check` cannot learn from the engine.
- */
-export const DRY_RUN_KEY = "__dryRun";
 
 const KNOWN_KEYS = new Set<string>([...INPUT_KEYS, "__provider", DRY_RUN_KEY]);
 

@@ -54,6 +54,8 @@ describe("Customer and its PBXs in one program", function () {
   it("up creates the customer (0 orders) and buys two PBXs assigned to it (2 purchases)", async function () {
     const r = await project.up();
     assert.equal(r.code, 0, r.output);
+    // up runs without a preview here: a preview's "will create" line would say something that is not happening.
+    assert.doesNotMatch(r.output, /will create this subordinate user/);
     const user = sandbox.admin.users().find((u) => u.email === CUSTOMER.email);
     assert.ok(user, "the subordinate user exists");
     assert.equal(user.company, "Initech");

@@ -72,6 +72,8 @@ describe("Customer in Pulumi YAML (native plugin)", function () {
   it("up creates the customer (no order) and places 1 purchase assigned to it", async function () {
     const r = await project.up();
     assert.equal(r.code, 0, r.output);
+    // up runs without a preview here: a preview's "will create" line would say something that is not happening.
+    assert.doesNotMatch(r.output, /will create this subordinate user/);
     const user = sandbox.admin.users().find((u) => u.email === "it@vandelay.example");
     assert.ok(user);
     const orders = sandbox.admin.stats().orders;

@@ -192,6 +192,10 @@ describe("yeastar-pseries CLI", function () {
         });
       }
       assert.match(r.out, /wrote 8 PBXs to /);
+      assert.match(
+        r.err,
+        /note: no stack named \(--stack, --state or --backend\), so PBXs a stack already manages are imported too/,
+      );
       assert.equal(sandbox.admin.stats().requests.orderSave, 0);
     });
 

@@ -57,10 +57,18 @@ describe("Customer engine against the sandbox", function () {
     const bad = await customer.check({}, { ...ARGS, country: "Atlantis" }, deps());
     assert.equal(bad.failures?.[0].property, "country");
     assert.match(bad.failures![0].reason, /"Atlantis".*country list/);
-    const good = await customer.check({}, { ...ARGS, country: "united states" }, deps());
+    const good = await customer.check({}, { ...ARGS, country: "united states", __dryRun: true }, deps());
     assert.equal(good.inputs?.country, "United States");
+    assert.equal(good.inputs?.__dryRun, undefined, "the preview flag is not an input");
     assert.equal(sandbox.admin.stats().requests.saveUser, 0, "check creates nothing");
     assert.match(messages.at(-1)![1], /will create this subordinate user/);
+  });
+
+  it("check says what `up` will do in a preview only: an update's check prints no preview line", async function () {
+    await customer.check({}, { ...ARGS, __dryRun: false }, deps());
+    await customer.check({}, ARGS, deps());
+    assert.deepEqual(messages, []);
+    assert.equal(sandbox.admin.stats().requests.subordinateUserList, 0, "no lookup it would only print");
   });
 
   it("create sends save_user once and finds the new user's partner id in the list", async function () {
@@ -140,6 +148,11 @@ describe("Customer engine against the sandbox", function () {
     assert.ok(JSON.parse(p.schema!).resources["yeastar:index:Customer"]);
     const checked = await p.check!(urn, {}, ARGS);
     assert.deepEqual(checked.failures ?? [], []);
+    assert.deepEqual(logged, [], "check cannot tell a preview from an update: it prints no preview line");
+    const planned = await p.previewCreate!(urn, checked.inputs);
+    assert.equal(planned.id, "");
+    assert.match(logged.at(-1)!, /Customer ops@hooli\.example: `pulumi up` will create this subordinate user/);
+    assert.equal(sandbox.admin.stats().requests.saveUser, 0, "a preview creates nothing");
     const created = await p.create!(urn, checked.inputs);
     assert.equal(created.id, sandbox.admin.users().find((u) => u.email === ARGS.email)?.partnerId);
     const imported = await p.read!("it@customer-three.example", urn, {});
