@@ -4,7 +4,11 @@
  * mode (PULUMI_SKIP_CHECKPOINTS=true: the state is written once at the end of a run, not after every step):
  * preview of new PBXs, `up`, no-change preview, expansion of every PBX, `refresh`; the bytes each PBX adds to the
  * state; the vendor tutorial's sequential flow as a baseline; and `up` against a sandbox that rate-limits.
- * Writes bench-results/large-fleet.json and bench-results/large-fleet.svg, and checks the targets.
+ * Writes bench-results/large-fleet.json and bench-results/large-fleet.svg, and checks the targets: in the mode the
+ * README and the CI recipes teach for fleets (large-fleet), up(1000)/up(100) <= 8, expand-all(1000)/expand-all(100)
+ * <= 8, tutorial/up(1000) >= 10, provider memory at 1,000 <= 250 MB; in both modes, the no-change preview of 1,000
+ * (median of 3) <= 3x that of 100. The default mode's other ratios are reported (what a stack gets that ignores
+ * the one warning past 100 PBXs).
  *
  * Options (environment): FLEET_SIZES (default "100,1000"), FLEET_LATENCY (default 50), FLEET_MODES (default
  * "default,large-fleet"), FLEET_RATE_LIMIT (requests per second of the limited sandbox, default 50; 0 skips it).
@@ -44,7 +48,7 @@ async function fleetRun(mode: Mode, size: number): Promise<Run> {
   const env = MODE_ENV[mode];
   const project = await benchProject(sandbox, size, { name: `fleet-${mode}`, env });
   try {
-    const { phases, state } = await fleetPhases(sandbox, project, size, { refresh: true });
+    const { phases, state } = await fleetPhases(sandbox, project, size, { refresh: true, sameRepeat: 3 });
     return { mode, size, phases, stateBytesPerPbx: state.perPbx, stateBytes: state.total };
   } finally {
     project.cleanup();
@@ -142,26 +146,35 @@ async function main() {
       ...(runs.find((r) => r.mode === mode && r.size === large)?.phases ?? []).map((p) => p.providerPeakRssMb),
     );
     const previewNew = t("preview (new)", large) ?? NaN;
+    // The mode the README and the recipes teach for a fleet is the large-fleet one: its ratios are the targets.
+    // The default mode's are reported, except the no-change preview's, which no setting changes.
+    const taught = mode === "large-fleet";
+    const linear = (large / small) * 0.8;
     targets.push(
       {
-        target: `up(${large}) / up(${small}) <= ${large / small + 2}`,
+        target: `up(${large}) / up(${small}) <= ${linear}${taught ? "" : " (report)"}`,
         mode,
         value: upRatio,
-        ok: upRatio <= large / small + 2,
+        ok: !taught || upRatio <= linear,
       },
       {
-        target: `expand-all(${large}) / expand-all(${small}) <= ${large / small + 2}`,
+        target: `expand-all(${large}) / expand-all(${small}) <= ${linear}${taught ? "" : " (report)"}`,
         mode,
         value: expandRatio,
-        ok: expandRatio <= large / small + 2,
+        ok: !taught || expandRatio <= linear,
       },
       {
-        target: `no-change preview(${large}) <= 3x no-change preview(${small})`,
+        target: `no-change preview(${large}) <= 3x no-change preview(${small}) (medians of 3)`,
         mode,
         value: sameRatio,
         ok: sameRatio <= 3,
       },
-      { target: `tutorial baseline / up at ${large} PBXs >= 8`, mode, value: baselineRatio, ok: baselineRatio >= 8 },
+      {
+        target: `tutorial baseline / up at ${large} PBXs >= 10${taught ? "" : " (report)"}`,
+        mode,
+        value: baselineRatio,
+        ok: !taught || baselineRatio >= 10,
+      },
       { target: `provider peak memory at ${large} PBXs <= 250 MB`, mode, value: peak, ok: peak <= 250 },
       {
         // Reported, not a target: check runs one resource at a time, one URL lookup each.
@@ -193,7 +206,10 @@ async function main() {
   fs.writeFileSync(path.join(OUT, "large-fleet.json"), JSON.stringify(result, null, 2));
   fs.writeFileSync(path.join(OUT, "large-fleet.svg"), svgPlot(runs, baselines));
   console.log("\ntargets:");
-  for (const t of targets) console.log(`  ${t.ok ? "met " : "MISS"}  ${t.target} [${t.mode} mode]: ${t.value}`);
+  for (const t of targets) {
+    const mark = t.target.endsWith("(report)") ? "info" : t.ok ? "met " : "MISS";
+    console.log(`  ${mark}  ${t.target} [${t.mode} mode]: ${t.value}`);
+  }
   console.log(`\nwrote ${path.relative(REPO_ROOT, OUT)}/large-fleet.json and large-fleet.svg`);
 }
 
