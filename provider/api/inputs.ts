@@ -7,13 +7,13 @@
 import { z } from "zod";
 import { BILLING_CYCLES, MAX_EXTENSIONS, MAX_RECORDING_MINUTES, MIN_EXTENSIONS, PLAN_NAMES } from "./catalog";
 
-/** What the engine passes a provider for a value that is not known yet during a preview. */
 /**
  * Set by the dynamic resources (not by users) to `pulumi.runtime.isDryRun()`. `check` takes it out of the inputs:
  * it only tells `check` whether this run is a preview, which `check` cannot learn from the engine.
  */
 export const DRY_RUN_KEY = "__dryRun";
 
+/** What the engine passes a provider for a value that is not known yet during a preview. */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 /**

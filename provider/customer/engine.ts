@@ -8,7 +8,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { asCustomerApi, type CustomerApi } from "../api/customer-api";
 import type { NewSubordinateUser, SubordinateUser } from "../api/schemas";
 import { YeastarError } from "../client/errors";
-import { show, UNKNOWN } from "../pbx/inputs";
+import { DRY_RUN_KEY, show, UNKNOWN } from "../pbx/inputs";
 import { report, resolveApi, type Reporter } from "../pbx/settings";
 import {
   CUSTOMER_INPUT_KEYS,
@@ -64,17 +64,17 @@ export function changeFailures(
 }
 
 /**
- * Validates the inputs and, for a new customer, the country against the portal's list. `rawNews.__dryRun` (the
- * dynamic resource's preview flag, as the PBX's) says a preview is running: only then does check say what `up`
- * will do (`announce`), so an `up` does not print a preview's line. The native plugin announces in its preview's
- * create instead (provider/native/customer.ts), since its check cannot tell a preview from an update.
+ * Validates the inputs and, for a new customer, the country against the portal's list. `DRY_RUN_KEY` in the news
+ * (the dynamic resource's preview flag, as the PBX's) says a preview is running: only then does check say what
+ * `up` will do (`announce`), so an `up` does not print a preview's line. The native plugin announces in its
+ * preview's create instead (provider/native/customer.ts), since its check cannot tell a preview from an update.
  */
 export async function check(
   rawOlds: Record<string, unknown>,
   rawNews: Record<string, unknown>,
   deps: CustomerDeps = defaultCustomerDeps(),
 ): Promise<CheckResult> {
-  const { __dryRun: dryRun, ...news } = rawNews ?? {};
+  const { [DRY_RUN_KEY]: dryRun, ...news } = rawNews ?? {};
   const validated = validateCustomer(news);
   if (!validated.inputs) return { failures: validated.failures };
   const inputs = validated.inputs;
