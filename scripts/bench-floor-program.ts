@@ -7,6 +7,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { OUTPUT_KEYS } from "../provider/api/inputs";
+import { benchPbxArgs } from "./lib/bench-args";
 
 const provider: pulumi.dynamic.ResourceProvider = {
   async check(_olds, news) {
@@ -35,15 +36,6 @@ class FloorPbx extends pulumi.dynamic.Resource {
 
 const config = new pulumi.Config("bench");
 const count = config.requireNumber("count");
-for (let i = 0; i < count; i++) {
-  new FloorPbx(`pbx-${i}`, {
-    pbxName: `Bench customer ${i}`,
-    subdomain: `bench-${i}`,
-    region: "Europe",
-    plan: "enterprise",
-    extensions: config.requireNumber("extensions"),
-    billingCycle: "annually",
-    billingContact: "ap@acme.example",
-  });
-}
+const extensions = config.requireNumber("extensions");
+for (let i = 0; i < count; i++) new FloorPbx(`pbx-${i}`, benchPbxArgs(i, extensions));
 export const fleetSize = count;

@@ -5,6 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type * as yeastar from "../provider";
+import { benchPbxArgs } from "./lib/bench-args";
 
 function providerPackage(): typeof yeastar {
   let installed: string | undefined;
@@ -21,15 +22,5 @@ const config = new pulumi.Config("bench");
 const count = config.requireNumber("count");
 const extensions = config.requireNumber("extensions");
 
-for (let i = 0; i < count; i++) {
-  new PSeriesCloudPbx(`pbx-${i}`, {
-    pbxName: `Bench customer ${i}`,
-    subdomain: `bench-${i}`,
-    region: "Europe",
-    plan: "enterprise",
-    extensions,
-    billingCycle: "annually",
-    billingContact: "ap@acme.example",
-  });
-}
+for (let i = 0; i < count; i++) new PSeriesCloudPbx(`pbx-${i}`, benchPbxArgs(i, extensions));
 export const fleetSize = count;
