@@ -166,7 +166,9 @@ export async function runHistory(
       sandbox.admin.clearFaults();
       sandbox.admin.setConfig({ orderPendingMs: 0, failOrdersForUrls: [] });
       if (killed) await call(stepNo, "cancel", ["cancel", "--yes"]);
-      restoreTorn(stepNo);
+      // A torn checkpoint stops `cancel` too (it reads the stack first), so the killed run's lock is still there
+      // once the checkpoint is mended: cancel again, as README "Troubleshooting" says.
+      if (restoreTorn(stepNo)) await call(stepNo, "cancel", ["cancel", "--yes"]);
       if (step?.refresh) {
         const r = await call(stepNo, "refresh", ["refresh", "--yes", "--skip-preview"]);
         if (r.code !== 0 && PENDING_CREATES.test(r.output)) {
@@ -222,7 +224,11 @@ export async function runHistory(
     }
     if (!converged) converged = await recover(history.steps.length + 1, undefined, false);
 
-    if (restoreTorn(history.steps.length + 1)) converged = await recover(history.steps.length + 1, undefined, false);
+    const last = history.steps.length + 1;
+    if (restoreTorn(last)) {
+      await call(last, "cancel", ["cancel", "--yes"]);
+      converged = await recover(last, undefined, false);
+    }
     let state;
     try {
       state = await p.exportState();

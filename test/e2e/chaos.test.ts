@@ -81,4 +81,43 @@ describe("fault campaign: a state torn by a kill", function () {
       p.cleanup();
     }
   });
+
+  it("a run killed while it held the lock: cancel fails on the torn state, and after the mend cancel frees the stack", async function () {
+    requirePulumiCli();
+    // A program that never ends, so the CLI holds the stack's lock until it is killed.
+    const program = path.join(fs.mkdtempSync(path.join(REPO_ROOT, ".e2e-tmp", "hang-")), "index.js");
+    fs.writeFileSync(program, "module.exports = new Promise(() => {});\n");
+    const p = await PulumiProject.create({ name: "torn-locked", program });
+    try {
+      const backend = p.env.PULUMI_BACKEND_URL!.replace(/^file:\/\//, "");
+      const locks = path.join(backend, ".pulumi", "locks");
+      const held = () =>
+        fs.existsSync(locks) && fs.readdirSync(locks, { recursive: true }).some((f) => /\.json$/.test(String(f)));
+      let pid = 0;
+      const run = p.run(["up", "--yes", "--skip-preview"], { onSpawn: (n) => (pid = n) });
+      for (let waited = 0; !held(); waited += 100) {
+        assert.ok(waited < 60_000, "the up took the stack's lock");
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      process.kill(-pid, "SIGKILL");
+      assert.equal((await run).signal, "SIGKILL");
+      p.killLeftovers();
+      fs.writeFileSync(path.join(backend, ".pulumi", "stacks", "torn-locked", "dev.json.attrs"), "");
+
+      const cancel = await p.run(["cancel", "--yes"]);
+      assert.notEqual(cancel.code, 0);
+      assert.match(cancel.output, /failed to load checkpoint: EOF/);
+      assert.ok(held(), "the lock outlived the failed cancel");
+      assert.equal(p.restoreCheckpointBackup(), true);
+      const locked = await p.run(["refresh", "--yes", "--skip-preview"]);
+      assert.notEqual(locked.code, 0);
+      assert.match(locked.output, /currently locked/);
+      await p.mustRun(["cancel", "--yes"]);
+      assert.equal(held(), false);
+      await p.mustRun(["refresh", "--yes", "--skip-preview"]);
+    } finally {
+      p.cleanup();
+      fs.rmSync(path.dirname(program), { recursive: true, force: true });
+    }
+  });
 });
