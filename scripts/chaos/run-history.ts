@@ -145,8 +145,11 @@ export async function runHistory(
       return record(step, op, await p.run(args), before);
     };
 
-    /** A checkpoint torn by a kill is put back from the backend's backup, as README "Troubleshooting" says. */
-    const restoreTorn = (stepNo: number): boolean => {
+    /**
+     * A checkpoint torn by a kill is put back from the backend's backup, then the killed run's lock is cancelled
+     * (a `cancel` before the mend failed on the torn checkpoint), as README "Troubleshooting" says.
+     */
+    const mendTorn = async (stepNo: number): Promise<boolean> => {
       if (!p.restoreCheckpointBackup()) return false;
       const n = orderCount();
       events.push({
@@ -158,6 +161,7 @@ export async function runHistory(
         ordersBefore: n,
         ordersAfter: n,
       });
+      await call(stepNo, "cancel", ["cancel", "--yes"]);
       return true;
     };
 
@@ -166,9 +170,7 @@ export async function runHistory(
       sandbox.admin.clearFaults();
       sandbox.admin.setConfig({ orderPendingMs: 0, failOrdersForUrls: [] });
       if (killed) await call(stepNo, "cancel", ["cancel", "--yes"]);
-      // A torn checkpoint stops `cancel` too (it reads the stack first), so the killed run's lock is still there
-      // once the checkpoint is mended: cancel again, as README "Troubleshooting" says.
-      if (restoreTorn(stepNo)) await call(stepNo, "cancel", ["cancel", "--yes"]);
+      await mendTorn(stepNo);
       if (step?.refresh) {
         const r = await call(stepNo, "refresh", ["refresh", "--yes", "--skip-preview"]);
         if (r.code !== 0 && PENDING_CREATES.test(r.output)) {
@@ -184,7 +186,7 @@ export async function runHistory(
       for (let attempt = 0; attempt < opts.maxRecoveryUps; attempt++) {
         last = await call(stepNo, "up (recovery)", ["up", "--yes", "--skip-preview"]);
         if (last.code === 0) return true;
-        if (TORN_CHECKPOINT.test(last.output) && restoreTorn(stepNo)) continue;
+        if (TORN_CHECKPOINT.test(last.output) && (await mendTorn(stepNo))) continue;
         if (PENDING_CREATES.test(last.output)) {
           await call(stepNo, "refresh --clear-pending-creates", [
             "refresh",
@@ -224,11 +226,7 @@ export async function runHistory(
     }
     if (!converged) converged = await recover(history.steps.length + 1, undefined, false);
 
-    const last = history.steps.length + 1;
-    if (restoreTorn(last)) {
-      await call(last, "cancel", ["cancel", "--yes"]);
-      converged = await recover(last, undefined, false);
-    }
+    if (await mendTorn(history.steps.length + 1)) converged = await recover(history.steps.length + 1, undefined, false);
     let state;
     try {
       state = await p.exportState();
