@@ -4,7 +4,7 @@
  * user: a change fails in the preview, and a destroy only removes it from the stack.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { DRY_RUN_KEY } from "../api/contract";
+import { registrationProps } from "../pbx/inputs";
 import { CUSTOMER_OUTPUT_KEYS, type TAX_TYPES } from "./inputs";
 import customerProvider = require("./provider");
 
@@ -39,9 +39,8 @@ export class Customer extends pulumi.dynamic.Resource {
   declare public readonly adopted: pulumi.Output<boolean>;
 
   constructor(name: string, args: CustomerArgs, opts?: pulumi.CustomResourceOptions) {
-    const outputs = Object.fromEntries(CUSTOMER_OUTPUT_KEYS.map((k) => [k, undefined]));
     // check says what `up` will do in a preview only (customer/engine.ts); check drops the flag from the inputs.
-    const dryRun = { [DRY_RUN_KEY]: pulumi.runtime.isDryRun() };
-    super(customerProvider, name, { ...outputs, ...args, ...dryRun }, opts, "yeastar", "Customer");
+    const props = registrationProps(CUSTOMER_OUTPUT_KEYS, args, pulumi.runtime.isDryRun());
+    super(customerProvider, name, props, opts, "yeastar", "Customer");
   }
 }

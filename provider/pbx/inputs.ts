@@ -32,6 +32,18 @@ export type CheckFailure = pulumi.dynamic.CheckFailure;
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const ID_PATTERN = /^\d{1,20}$/;
 
+/**
+ * What a dynamic resource of this package registers: every declared output as `undefined` (so the SDK makes an
+ * Output for it), the program's arguments, and `DRY_RUN_KEY` (check tells a preview from an update by it).
+ */
+export function registrationProps(
+  outputKeys: readonly string[],
+  args: object,
+  dryRun: boolean,
+): Record<string, unknown> {
+  return { ...Object.fromEntries(outputKeys.map((k) => [k, undefined])), ...args, [DRY_RUN_KEY]: dryRun };
+}
+
 /** Shows a user's value in a message: quoted, shortened, control characters escaped. */
 export function show(value: unknown): string {
   let text: string;

@@ -3,7 +3,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { BillingCycle, PlanName } from "../api/catalog";
-import { DRY_RUN_KEY, OUTPUT_KEYS } from "./inputs";
+import { OUTPUT_KEYS, registrationProps } from "./inputs";
 import { FleetCounter } from "./large-fleet";
 import type { OrderRecord } from "./plan";
 import type { PlannedOrderView } from "./quotes";
@@ -86,9 +86,8 @@ export class PSeriesCloudPbx extends pulumi.dynamic.Resource {
     const advice = fleet.add(String(++declared));
     // Without a resource: one message for the stack, not one per PBX.
     if (advice) void pulumi.log.warn(advice);
-    const outputs = Object.fromEntries(OUTPUT_KEYS.map((k) => [k, undefined]));
     // check looks a new PBX's URL up in a preview only; in an update, create looks it up right before buying.
-    const dryRun = { [DRY_RUN_KEY]: pulumi.runtime.isDryRun() };
+    const props = registrationProps(OUTPUT_KEYS, args, pulumi.runtime.isDryRun());
     // The SDK records a formatted stack trace for each property's promise (a debugging aid for leaked promises),
     // which for a resource with this many properties costs more CPU than anything else in the program: ~13 ms
     // per PBX, 1.3 s for a 100-PBX stack. Frames are turned off for the synchronous registration only; the
@@ -96,7 +95,7 @@ export class PSeriesCloudPbx extends pulumi.dynamic.Resource {
     const limit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
     try {
-      super(pbxProvider, name, { ...outputs, ...args, ...dryRun }, opts, "yeastar", "PSeriesCloudPbx");
+      super(pbxProvider, name, props, opts, "yeastar", "PSeriesCloudPbx");
     } finally {
       Error.stackTraceLimit = limit;
     }
