@@ -302,8 +302,8 @@ yp_setup_node
 yp_start_npm
 yp_start_yaml
 yp_setup_pulumi
-yp_setup_go
 yp_finish_yaml
+yp_setup_go
 yp_wait_npm
 yp_setup_plugin_script
 yp_setup_plugin

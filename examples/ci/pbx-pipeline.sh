@@ -74,7 +74,9 @@ deploy)
   # shellcheck disable=SC2046
   pulumi up --yes --non-interactive --stack "$PULUMI_STACK" $(policy_args) || exit $?
   # Drift gate: the program, the state and the Partner Portal (through refresh) must agree after the update.
-  pulumi preview --expect-no-changes --refresh --non-interactive --stack "$PULUMI_STACK"
+  # --run-program: the refresh uses this job's yeastar:* config, not the one the state recorded (a rotated secret,
+  # a moved base URL; docs/troubleshooting.md).
+  pulumi preview --expect-no-changes --refresh --run-program --non-interactive --stack "$PULUMI_STACK"
   ;;
 *)
   echo "usage: sh pbx-pipeline.sh preview|deploy" >&2
