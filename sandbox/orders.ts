@@ -13,23 +13,18 @@ import {
   existingProduct,
   idOf,
   isObj,
-  ITEM,
   noteIds,
   type Obj,
-  OPTIONAL_QUANTITY,
   ORDER,
   type OrderContext,
   PCE,
-  PLAN_IDS,
-  present,
   read,
-  readBillingCycle,
-  readServiceType,
   Reasons,
-  SERVICE_IDS,
   URL_PREFIX,
   valueOf,
 } from "./request-fields";
+import { checkDuplicates, checkServiceQuantity, complete, readOrderItem } from "./order-items";
+import { checkRenewPlan } from "./renew-order";
 import type { StoredProduct } from "./types";
 
 export type { OrderContext } from "./request-fields";
@@ -46,98 +41,6 @@ export interface ValidOrder {
   pbx?: PceSpecialRequest;
   /** Every ID of the request as received (path -> decimal digits). */
   received: Record<string, string>;
-}
-
-/** One order item through the shared shape, with the field-level rules; cross-item rules are up to the caller. */
-function readOrderItem(
-  raw: unknown,
-  path: string,
-  purchaseType: "purchase" | "switch",
-  reasons: Reasons,
-  received: Record<string, string>,
-): Partial<ServiceItem> {
-  if (!isObj(raw)) {
-    reasons.add(path, "must be an object");
-    return {};
-  }
-  noteIds(received, `${path}.`, raw, ["serviceId", "connectionPlanId", "pricingId"]);
-  const at = (field: string) => `${path}.${field}`;
-  const serviceType = readServiceType(raw, path, reasons);
-
-  const idReason = raw.serviceId === undefined ? "required" : "must be an integer ID";
-  let serviceId = read(ITEM.serviceId, raw.serviceId, at("serviceId"), reasons, idReason);
-  if (serviceId !== undefined && serviceType !== undefined) {
-    const known = serviceType === "plan" ? PLAN_IDS : SERVICE_IDS;
-    if (!known.has(serviceId)) {
-      reasons.add(at("serviceId"), `unknown ${serviceType} ID ${serviceId}`);
-      serviceId = undefined;
-    }
-  }
-
-  const connectionPlanId = read(
-    ITEM.connectionPlanId,
-    raw.connectionPlanId,
-    at("connectionPlanId"),
-    reasons,
-    "must be an integer ID",
-  );
-  const quantity = read(OPTIONAL_QUANTITY, raw.quantity, at("quantity"), reasons, "must be an integer");
-  const wanted = read(ITEM.purchaseType, raw.purchaseType, at("purchaseType"), reasons, `must be "${purchaseType}"`);
-  if (wanted !== undefined && wanted !== purchaseType) reasons.add(at("purchaseType"), `must be "${purchaseType}"`);
-  const billingModel = read(ITEM.billingModel, raw.billingModel, at("billingModel"), reasons, 'must be "recurring"');
-  const billingCycle = readBillingCycle(raw, path, reasons);
-  const multiCycle = read(ITEM.multiCycle, raw.multiCycle, at("multiCycle"), reasons, "must be 0");
-  if (multiCycle !== undefined && multiCycle !== 0) reasons.add(at("multiCycle"), "must be 0");
-
-  return present({
-    serviceType,
-    serviceId,
-    connectionPlanId,
-    quantity,
-    purchaseType: wanted === purchaseType ? purchaseType : undefined,
-    billingModel,
-    billingCycle,
-    multiCycle: multiCycle === 0 ? 0 : undefined,
-  });
-}
-
-function checkServiceQuantity(
-  item: Partial<ServiceItem>,
-  path: string,
-  extensions: number,
-  extensionsLabel: string,
-  reasons: Reasons,
-): void {
-  switch (item.serviceId) {
-    case SERVICES.highAvailability:
-      // The tutorial's HA item carries no quantity; HA is charged per extension, so that is the only valid value.
-      if (item.quantity === undefined) item.quantity = extensions;
-      else if (item.quantity !== extensions) {
-        reasons.add(`${path}.quantity`, `must equal ${extensionsLabel} (${extensions}) for High Availability`);
-      }
-      break;
-    case SERVICES.recordingMinutes:
-      if (item.quantity === undefined || item.quantity < 1) reasons.add(`${path}.quantity`, "must be at least 1");
-      break;
-    case SERVICES.extensionExpansion:
-      if (item.quantity === undefined || item.quantity < 1) reasons.add(`${path}.quantity`, "must be at least 1");
-      else if (extensions + item.quantity > MAX_EXTENSIONS) {
-        reasons.add(
-          `${path}.quantity`,
-          `${extensions} + ${item.quantity} extensions exceeds the maximum of ${MAX_EXTENSIONS}`,
-        );
-      }
-      break;
-  }
-}
-
-function checkDuplicates(items: Array<Partial<ServiceItem>>, reasons: Reasons): void {
-  const seen = new Set<string>();
-  items.forEach((item, i) => {
-    if (item.serviceId === undefined) return;
-    if (seen.has(item.serviceId)) reasons.add(`serviceList[${i}].serviceId`, "appears more than once");
-    seen.add(item.serviceId);
-  });
 }
 
 function checkNewPbx(raw: unknown, ctx: OrderContext, reasons: Reasons): PceSpecialRequest | undefined {
@@ -185,11 +88,6 @@ function checkNewPbx(raw: unknown, ctx: OrderContext, reasons: Reasons): PceSpec
   };
 }
 
-/** An item whose every field passed its rules (the caller threw otherwise). */
-function complete(item: Partial<ServiceItem>): ServiceItem {
-  return item as ServiceItem;
-}
-
 export function validateOrder(body: unknown, ctx: OrderContext): ValidOrder {
   if (!isObj(body)) throw validationError({ body: "must be a JSON object" });
   const reasons = new Reasons();
@@ -229,7 +127,9 @@ export function validateOrder(body: unknown, ctx: OrderContext): ValidOrder {
       ? checkPurchasePlan(body, rawItems, ctx, reasons, received)
       : operationType === "purchase_service"
         ? checkPurchaseService(body, rawItems, ctx, reasons, received)
-        : checkSwitchPlan(body, rawItems, ctx, reasons, received);
+        : operationType === "renew_plan"
+          ? checkRenewPlan(body, rawItems, ctx, reasons, received)
+          : checkSwitchPlan(body, rawItems, ctx, reasons, received);
   // Recorded whatever the operation, as the request carried them.
   if (isObj(body.orderPceSpecialRequest)) {
     noteIds(received, "orderPceSpecialRequest.", body.orderPceSpecialRequest, ["regionId", "pbxSubDomainId"]);

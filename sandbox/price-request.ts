@@ -80,7 +80,7 @@ export function validatePriceRequest(body: unknown, ctx: OrderContext): ValidPri
   const items = rawItems.map((raw, i) => readPriceItem(raw, `serviceList[${i}]`, ctx, reasons));
 
   const plans = items.filter((item) => item.serviceType === "plan");
-  if (operationType === "purchase_plan" || operationType === "switch_plan") {
+  if (operationType === "purchase_plan" || operationType === "switch_plan" || operationType === "renew_plan") {
     if (plans.length !== 1) reasons.add("serviceList", `a ${operationType} request needs exactly one plan item`);
   } else if (plans.length > 0) {
     reasons.add("serviceList", "a purchase_service request holds services only");
@@ -95,6 +95,9 @@ export function validatePriceRequest(body: unknown, ctx: OrderContext): ValidPri
       reasons.add(`serviceList[${i}].pricingId`, `${serviceName(SERVICES.extensionExpansion)} needs an existing PBX`);
     }
   });
+  if (operationType === "renew_plan" && product && plans[0] && plans[0].pricingId !== product.planId) {
+    reasons.add("serviceList[0].pricingId", `a renewal renews the PBX's current plan (${product.planId})`);
+  }
   if (operationType === "switch_plan" && product && plans[0]?.pricingId === product.planId) {
     reasons.add("serviceList", "the product is already on this plan");
   }

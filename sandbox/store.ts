@@ -63,6 +63,11 @@ function applyOrder(product: StoredProduct, order: StoredOrder): void {
     // HA is charged per extension, so it follows the extension count.
     const ha = product.services.find((s) => s.serviceId === SERVICES.highAvailability);
     if (ha) ha.quantity = product.extensions;
+  } else if (order.operationType === "renew_plan") {
+    // One more term from the current expiry; a lapsed PBX's new term starts today (the order's day).
+    const today = isoDate(order.createTime);
+    const from = product.expireDate > today ? product.expireDate : today;
+    product.expireDate = addCycle(from, product.billingCycle);
   } else if (order.operationType === "switch_plan") {
     const item = order.serviceList[0];
     const from = planNameOf(product.planId);

@@ -216,7 +216,7 @@ export type PriceQuote = z.infer<typeof PriceQuote>;
 // each field of a request through them (then applies its own rules, field by field). IDs are decimal strings here;
 // the client writes them as bare JSON integers, the sandbox accepts both.
 
-export const OperationType = z.enum(["purchase_plan", "purchase_service", "switch_plan"]);
+export const OperationType = z.enum(["purchase_plan", "purchase_service", "switch_plan", "renew_plan"]);
 export type OperationType = z.infer<typeof OperationType>;
 
 /** A count of extensions, minutes or cycles. */
@@ -233,7 +233,7 @@ export const ServiceItem = z.object({
   serviceId: Id,
   connectionPlanId: Id.optional(),
   quantity: Count,
-  purchaseType: z.enum(["purchase", "switch"]),
+  purchaseType: z.enum(["purchase", "switch", "renew"]),
   billingModel: z.literal("recurring"),
   billingCycle: BillingCycle,
   multiCycle: Count,

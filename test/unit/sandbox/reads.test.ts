@@ -265,7 +265,7 @@ describe("sandbox: price calculation", () => {
         "productId",
       ],
       [
-        { productId: 13, operationType: "renew_plan", serviceList: [item("plan", PLANS.enterprise, 10)] },
+        { productId: 13, operationType: "trial_plan", serviceList: [item("plan", PLANS.enterprise, 10)] },
         "operationType",
       ],
       [{ productId: 13, operationType: "purchase_plan", serviceList: [] }, "serviceList"],

@@ -79,7 +79,7 @@ describe("sandbox: request shapes shared with the client", () => {
       ["serviceId", 41.5],
       ["serviceId", "30485717300269383681234"],
       ["quantity", 10.5],
-      ["purchaseType", "renew"],
+      ["purchaseType", "trial"],
       ["billingModel", "once"],
       ["billingCycle", "weekly"],
       ["multiCycle", "0"],

@@ -1,0 +1,116 @@
+/**
+ * One order item read through the shared shape (provider/api/schemas.ts) with its field-level rules, and the rules
+ * across items that every operation on an order shares. Used by orders.ts and renew-order.ts.
+ */
+import { MAX_EXTENSIONS, SERVICES } from "../provider/api/catalog";
+import type { ServiceItem } from "../provider/api/schemas";
+import {
+  isObj,
+  ITEM,
+  noteIds,
+  OPTIONAL_QUANTITY,
+  PLAN_IDS,
+  present,
+  read,
+  readBillingCycle,
+  readServiceType,
+  Reasons,
+  SERVICE_IDS,
+} from "./request-fields";
+
+/** One order item through the shared shape, with the field-level rules; cross-item rules are up to the caller. */
+export function readOrderItem(
+  raw: unknown,
+  path: string,
+  purchaseType: ServiceItem["purchaseType"],
+  reasons: Reasons,
+  received: Record<string, string>,
+): Partial<ServiceItem> {
+  if (!isObj(raw)) {
+    reasons.add(path, "must be an object");
+    return {};
+  }
+  noteIds(received, `${path}.`, raw, ["serviceId", "connectionPlanId", "pricingId"]);
+  const at = (field: string) => `${path}.${field}`;
+  const serviceType = readServiceType(raw, path, reasons);
+
+  const idReason = raw.serviceId === undefined ? "required" : "must be an integer ID";
+  let serviceId = read(ITEM.serviceId, raw.serviceId, at("serviceId"), reasons, idReason);
+  if (serviceId !== undefined && serviceType !== undefined) {
+    const known = serviceType === "plan" ? PLAN_IDS : SERVICE_IDS;
+    if (!known.has(serviceId)) {
+      reasons.add(at("serviceId"), `unknown ${serviceType} ID ${serviceId}`);
+      serviceId = undefined;
+    }
+  }
+
+  const connectionPlanId = read(
+    ITEM.connectionPlanId,
+    raw.connectionPlanId,
+    at("connectionPlanId"),
+    reasons,
+    "must be an integer ID",
+  );
+  const quantity = read(OPTIONAL_QUANTITY, raw.quantity, at("quantity"), reasons, "must be an integer");
+  const wanted = read(ITEM.purchaseType, raw.purchaseType, at("purchaseType"), reasons, `must be "${purchaseType}"`);
+  if (wanted !== undefined && wanted !== purchaseType) reasons.add(at("purchaseType"), `must be "${purchaseType}"`);
+  const billingModel = read(ITEM.billingModel, raw.billingModel, at("billingModel"), reasons, 'must be "recurring"');
+  const billingCycle = readBillingCycle(raw, path, reasons);
+  const multiCycle = read(ITEM.multiCycle, raw.multiCycle, at("multiCycle"), reasons, "must be 0");
+  if (multiCycle !== undefined && multiCycle !== 0) reasons.add(at("multiCycle"), "must be 0");
+
+  return present({
+    serviceType,
+    serviceId,
+    connectionPlanId,
+    quantity,
+    purchaseType: wanted === purchaseType ? purchaseType : undefined,
+    billingModel,
+    billingCycle,
+    multiCycle: multiCycle === 0 ? 0 : undefined,
+  });
+}
+
+export function checkServiceQuantity(
+  item: Partial<ServiceItem>,
+  path: string,
+  extensions: number,
+  extensionsLabel: string,
+  reasons: Reasons,
+): void {
+  switch (item.serviceId) {
+    case SERVICES.highAvailability:
+      // The tutorial's HA item carries no quantity; HA is charged per extension, so that is the only valid value.
+      if (item.quantity === undefined) item.quantity = extensions;
+      else if (item.quantity !== extensions) {
+        reasons.add(`${path}.quantity`, `must equal ${extensionsLabel} (${extensions}) for High Availability`);
+      }
+      break;
+    case SERVICES.recordingMinutes:
+      if (item.quantity === undefined || item.quantity < 1) reasons.add(`${path}.quantity`, "must be at least 1");
+      break;
+    case SERVICES.extensionExpansion:
+      if (item.quantity === undefined || item.quantity < 1) reasons.add(`${path}.quantity`, "must be at least 1");
+      else if (extensions + item.quantity > MAX_EXTENSIONS) {
+        reasons.add(
+          `${path}.quantity`,
+          `${extensions} + ${item.quantity} extensions exceeds the maximum of ${MAX_EXTENSIONS}`,
+        );
+      }
+      break;
+  }
+}
+
+export function checkDuplicates(items: Array<Partial<ServiceItem>>, reasons: Reasons): void {
+  const seen = new Set<string>();
+  items.forEach((item, i) => {
+    if (item.serviceId === undefined) return;
+    if (seen.has(item.serviceId)) reasons.add(`serviceList[${i}].serviceId`, "appears more than once");
+    seen.add(item.serviceId);
+  });
+}
+
+/** An item whose every field passed its rules (the caller threw otherwise). */
+export function complete(item: Partial<ServiceItem>): ServiceItem {
+  return item as ServiceItem;
+}
