@@ -9,8 +9,16 @@ import { asCustomerApi, type CustomerApi } from "../api/customer-api";
 import type { NewSubordinateUser, SubordinateUser } from "../api/schemas";
 import { YeastarError } from "../client/errors";
 import { withRecordedConfigAdvice } from "../client/recorded-config";
-import { DRY_RUN_KEY, show, UNKNOWN } from "../pbx/inputs";
-import { currentSettings, report, resolveApi, type Reporter } from "../pbx/settings";
+import { DRY_RUN_KEY, UNKNOWN } from "../api/inputs";
+import { show } from "../runtime/field-failures";
+import {
+  configure as configureSettings,
+  currentSettings,
+  report,
+  resolveApi,
+  type Reporter,
+  type SettingsConfig,
+} from "../runtime/settings";
 import {
   CUSTOMER_INPUT_KEYS,
   STORED_FIELDS,
@@ -286,4 +294,7 @@ export async function remove(
   deps.report.warn(deleteMessage(props));
 }
 
-export { configure } from "../pbx/settings";
+/** The provider's `configure()`: the stack config the settings are read from (runtime/settings.ts). */
+export function configure(config?: SettingsConfig): void {
+  configureSettings(config);
+}

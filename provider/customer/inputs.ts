@@ -4,7 +4,8 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { UNKNOWN, fieldFailures } from "../pbx/inputs";
+import { UNKNOWN } from "../api/inputs";
+import { fieldFailures } from "../runtime/field-failures";
 
 export const TAX_TYPES = ["VAT_number", "Tax_ID", "TIN_number", "RUC", "CUIT"] as const;
 

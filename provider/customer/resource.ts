@@ -4,7 +4,7 @@
  * user: a change fails in the preview, and a destroy only removes it from the stack.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { registrationProps } from "../pbx/inputs";
+import { registrationProps } from "../runtime/registration";
 import { CUSTOMER_OUTPUT_KEYS, type TAX_TYPES } from "./inputs";
 import customerProvider = require("./provider");
 

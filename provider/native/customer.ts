@@ -7,8 +7,8 @@ import { CUSTOMER_TOKENS } from "../api/contract";
 import { asCustomerApi } from "../api/customer-api";
 import * as customer from "../customer/engine";
 import { CUSTOMER_INPUT_KEYS, STORED_FIELDS, TAX_TYPES, type CustomerState } from "../customer/inputs";
-import type { Deps } from "../pbx/deps";
-import { UNKNOWN } from "../pbx/inputs";
+import type { Deps } from "../runtime/deps";
+import { UNKNOWN } from "../api/inputs";
 import type { PropertySpec, TypeHandler, WithDeps } from "./types";
 
 export const CUSTOMER_TYPE = CUSTOMER_TOKENS.native;

@@ -6,7 +6,7 @@
  * Two things the SDK's server leaves out are added around it, on its service object only (service-hook.ts holds
  * the one reach into the SDK's internals, and why there is no supported way):
  * - `configure`: the SDK answers without looking at the configuration. Here the configuration (stack config
- *   `yeastar:*`, or the arguments of an explicit provider resource) goes to provider/pbx/settings.ts exactly as
+ *   `yeastar:*`, or the arguments of an explicit provider resource) goes to provider/runtime/settings.ts exactly as
  *   the dynamic provider hands it over, and the reply says the plugin does not accept secrets, like the dynamic
  *   provider's (the engine then sends plain values and marks as secret every output whose input was secret), and
  *   that it supports previews (the SDK's reply does not say so, and its create and update ignore the flag).
@@ -80,7 +80,7 @@ export function wrapService(
   const configure = service.configure.bind(service);
   service.configure = (call, callback) => {
     try {
-      const { configure: configureSettings } = require("../pbx/settings") as typeof import("../pbx/settings");
+      const { configure: configureSettings } = require("../runtime/settings") as typeof import("../runtime/settings");
       configureSettings(configFromVariables(call.request as unknown as ConfigureRequest));
     } catch (err) {
       callback(err);

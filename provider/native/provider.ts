@@ -14,11 +14,11 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import * as engine from "../pbx/engine";
-import { defaultDeps, type Deps } from "../pbx/deps";
+import { defaultDeps, type Deps } from "../runtime/deps";
 import { NATIVE_PBX_TYPE, urnType, type PbxState } from "../api/contract";
-import { DRY_RUN_KEY } from "../pbx/inputs";
-import { FleetCounter } from "../pbx/large-fleet";
-import type { Reporter } from "../pbx/settings";
+import { DRY_RUN_KEY } from "../api/inputs";
+import { FleetCounter } from "../runtime/large-fleet";
+import type { Reporter } from "../runtime/settings";
 import { CUSTOMER_TYPE, customerHandler } from "./customer";
 import { packageSchema } from "./schema";
 import type { NativeProvider, TypeHandler, WithDeps } from "./types";

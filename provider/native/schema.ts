@@ -17,7 +17,7 @@ import {
   type InputKey,
   type OutputKey,
 } from "../api/contract";
-import { DEFAULT_BASE_URL } from "../pbx/settings";
+import { DEFAULT_BASE_URL } from "../runtime/settings";
 import { CUSTOMER_TYPE, customerResourceSchema } from "./customer";
 import type { PropertySpec } from "./types";
 

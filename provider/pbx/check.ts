@@ -5,8 +5,10 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { PartnerApi } from "../api/partner-api";
-import type { Deps } from "./deps";
-import { isUnknown, show, validateInputs, DRY_RUN_KEY } from "./inputs";
+import type { Deps } from "../runtime/deps";
+import { isUnknown, DRY_RUN_KEY } from "../api/inputs";
+import { show } from "../runtime/field-failures";
+import { validateInputs } from "./inputs";
 import { followUpOrders, transitionFailures, type CheckedInputs, type PbxState, type Resolved } from "./plan";
 import { followUpLine, plannedFollowUps, purchaseView } from "./preview";
 import { adoptionView, PENDING_CUSTOMER, planLine, type PlannedOrderView } from "./quotes";

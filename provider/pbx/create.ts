@@ -5,7 +5,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { PartnerApi } from "../api/partner-api";
 import type { OrderRequest, OrderResult, ProductInfo } from "../api/schemas";
-import type { Deps } from "./deps";
+import type { Deps } from "../runtime/deps";
 import {
   PartialError,
   RateLimitedError,

@@ -13,20 +13,19 @@ import { PLANS, billingCycleOf } from "../api/catalog";
 import { withRecordedConfigAdvice } from "../client/recorded-config";
 import { checkImpl, isPreviewing, type CheckResult, type PlanIn } from "./check";
 import { createImpl, type CreateResult } from "./create";
-import { defaultDeps, type Deps } from "./deps";
+import { defaultDeps, type Deps } from "../runtime/deps";
 import { readById } from "./import";
-import { INPUT_KEYS, isUnknown, UNKNOWN } from "./inputs";
+import { INPUT_KEYS, isUnknown } from "../api/inputs";
 import { PartialError } from "./orders";
 import { changedInputFields, replacementFields, transitionFailures, type PbxState } from "./plan";
 import { previewCreate as previewCreateImpl, previewUpdate as previewUpdateImpl, type PreviewResult } from "./preview";
 import { portalFacts } from "./reconcile";
 import { urlChangeFailure } from "./resolve";
-import { currentSettings } from "./settings";
-import { expect } from "./shown-once";
+import { configure as configureSettings, currentSettings, type SettingsConfig } from "../runtime/settings";
+import { expect } from "../runtime/shown-once";
 import { clean, hasUnknown, newInputsOf, outputsOf, pickKeys, resolvedOf, stateOf, withResolved } from "./state";
 import { updateImpl, type UpdateResult } from "./update";
 
-export type { Deps } from "./deps";
 export type DiffResult = pulumi.dynamic.DiffResult;
 export type ReadResult = pulumi.dynamic.ReadResult<PbxState>;
 
@@ -126,9 +125,10 @@ export async function remove(_id: string, props: Partial<PbxState>, deps: Deps =
 
 // ----------------------------------------------------------------------------------------- entry points
 
-export { UNKNOWN };
-
-export { configure } from "./settings";
+/** The provider's `configure()`: the stack config the settings are read from (runtime/settings.ts). */
+export function configure(config?: SettingsConfig): void {
+  configureSettings(config);
+}
 
 /**
  * Results reach the host cleaned (no undefined values) and with outputs as stored (`outputsOf`: no duplicated

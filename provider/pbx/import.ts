@@ -14,8 +14,9 @@ import { allEntries } from "../api/paging";
 import type { PartnerApi } from "../api/partner-api";
 import type { ProductDetail } from "../api/schemas";
 import { billingContacts, chooseBillingContact, describePbx, importArgsOf, unimportable } from "../inventory";
-import type { Deps } from "./deps";
-import { INPUT_KEYS, validateInputs } from "./inputs";
+import type { Deps } from "../runtime/deps";
+import { INPUT_KEYS } from "../api/inputs";
+import { validateInputs } from "./inputs";
 import type { PbxState } from "./plan";
 import { adoptedState, pickKeys, resolvedOf, type ResolvedInputs } from "./state";
 

@@ -5,7 +5,7 @@
  */
 import type { PartnerApi } from "../api/partner-api";
 import type { OrderRequest, OrderResult, ProductInfo } from "../api/schemas";
-import type { Deps } from "./deps";
+import type { Deps } from "../runtime/deps";
 import type { PbxState } from "./plan";
 
 /**

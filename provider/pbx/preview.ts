@@ -6,8 +6,9 @@
  * `up` orders.
  */
 import type { PartnerApi } from "../api/partner-api";
-import type { Deps } from "./deps";
-import { OUTPUT_KEYS, show, UNKNOWN } from "./inputs";
+import type { Deps } from "../runtime/deps";
+import { OUTPUT_KEYS, UNKNOWN } from "../api/inputs";
+import { show } from "../runtime/field-failures";
 import { describePurchase, followUpOrders, purchaseOrder, transitionFailures, type PbxState } from "./plan";
 import { portalView } from "./portal";
 import { adoptionView, PENDING_CUSTOMER, planLine, viewOf, viewsOf, type PlannedOrderView } from "./quotes";

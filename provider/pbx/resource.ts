@@ -3,8 +3,9 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { BillingCycle, PlanName } from "../api/catalog";
-import { OUTPUT_KEYS, registrationProps } from "./inputs";
-import { FleetCounter } from "./large-fleet";
+import { OUTPUT_KEYS } from "../api/inputs";
+import { registrationProps } from "../runtime/registration";
+import { FleetCounter } from "../runtime/large-fleet";
 import type { OrderRecord } from "./plan";
 import type { PlannedOrderView } from "./quotes";
 import pbxProvider = require("./provider");

@@ -6,7 +6,7 @@
 import { PLANS, billingCycleOf } from "../api/catalog";
 import type { OrderResult, ProductInfo } from "../api/schemas";
 import type { CheckedInputs, PbxState, Resolved } from "../api/contract";
-import { INPUT_KEYS, isUnknown, type PbxInputs, type UNKNOWN } from "./inputs";
+import { INPUT_KEYS, isUnknown, type PbxInputs, type UNKNOWN } from "../api/inputs";
 import { portalFacts } from "./reconcile";
 
 export type ResolvedInputs = CheckedInputs & { resolved: Resolved };

@@ -6,7 +6,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { PLANS } from "../api/catalog";
 import type { PartnerApi } from "../api/partner-api";
 import type { OrderResult } from "../api/schemas";
-import type { Deps } from "./deps";
+import type { Deps } from "../runtime/deps";
 import {
   PartialError,
   RateLimitedError,

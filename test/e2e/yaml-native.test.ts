@@ -15,7 +15,7 @@ import * as path from "node:path";
 import { SERVICES } from "../../provider/api/catalog";
 import { summarize } from "../../provider/cli/plan";
 import { parsePreview } from "../../provider/cli/preview-input";
-import { INPUT_KEYS } from "../../provider/pbx/inputs";
+import { INPUT_KEYS } from "../../provider/api/inputs";
 import { startSandbox, type Sandbox } from "../../sandbox";
 import { buyFleet, fleetOf } from "../helpers/fleet";
 import { CANARY_SECRET, assertGlobexFirstPreview, declare, pbxArgs, pbxProject } from "../helpers/pbx";

@@ -17,7 +17,7 @@ import {
   listPbxsOutput,
 } from "../../provider";
 import { resetSharedClients } from "../../provider/client";
-import { configure } from "../../provider/pbx/settings";
+import { configure } from "../../provider/runtime/settings";
 import { startSandbox, type Sandbox } from "../../sandbox";
 import { buyFleet, fleetOf, USERS } from "../helpers/fleet";
 import { CANARY_SECRET } from "../helpers/pbx";

@@ -5,7 +5,7 @@
  */
 import * as assert from "node:assert/strict";
 import { check, diff, diffWithPortal } from "../../../provider/pbx/engine";
-import { DRY_RUN_KEY } from "../../../provider/pbx/inputs";
+import { DRY_RUN_KEY } from "../../../provider/api/inputs";
 import type { Resolved } from "../../../provider/pbx/plan";
 import { checked, deps, fakeApi, rawInputs, resolved, state } from "./fixtures";
 

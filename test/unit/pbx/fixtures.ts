@@ -3,7 +3,7 @@ import * as sinon from "sinon";
 import { PLANS, SERVICES } from "../../../provider/api/catalog";
 import type { PartnerApi } from "../../../provider/api/partner-api";
 import type { ProductDetail, ProductInfo } from "../../../provider/api/schemas";
-import type { Deps } from "../../../provider/pbx/engine";
+import type { Deps } from "../../../provider/runtime/deps";
 import type { CheckedInputs, PbxState, Resolved } from "../../../provider/pbx/plan";
 import { VALID_PBX_ARGS } from "../../fixtures/pbx-args";
 

@@ -5,7 +5,7 @@
 import * as assert from "node:assert/strict";
 import { PLANS, SERVICES } from "../../../provider/api/catalog";
 import { diff } from "../../../provider/pbx/engine";
-import { UNKNOWN } from "../../../provider/pbx/inputs";
+import { UNKNOWN } from "../../../provider/api/inputs";
 import {
   followUpOrders,
   purchaseOrder,

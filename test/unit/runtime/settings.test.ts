@@ -3,7 +3,13 @@
  */
 import * as assert from "node:assert/strict";
 import { ConfigError, resetSharedClients } from "../../../provider/client";
-import { configure, currentSettings, resolveApi, SettingsError, type Reporter } from "../../../provider/pbx/settings";
+import {
+  configure,
+  currentSettings,
+  resolveApi,
+  SettingsError,
+  type Reporter,
+} from "../../../provider/runtime/settings";
 
 const ENV = "YEASTAR_ALLOW_INSECURE_HTTP_FOR_TESTING";
 

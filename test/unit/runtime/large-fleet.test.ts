@@ -5,7 +5,7 @@ import {
   LARGE_FLEET_THRESHOLD,
   largeFleetModeOn,
   largeFleetThreshold,
-} from "../../../provider/pbx/large-fleet";
+} from "../../../provider/runtime/large-fleet";
 
 function adviceFor(count: number, env: Record<string, string | undefined>): string[] {
   const counter = new FleetCounter(env);

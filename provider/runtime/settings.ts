@@ -26,7 +26,8 @@ export interface Settings {
   requestsPerSecond?: number;
 }
 
-interface ConfigLike {
+/** What `configure` reads the stack config through (a `pulumi.Config` or the provider's config map). */
+export interface SettingsConfig {
   get(key: string): string | undefined;
 }
 
@@ -34,7 +35,7 @@ let settings: Settings | undefined;
 let insecureWarned = false;
 
 /** Called from the provider's `configure()`; config wins over the environment. */
-export function configure(config?: ConfigLike): void {
+export function configure(config?: SettingsConfig): void {
   flagErrors.length = 0;
   insecureWarned = false;
   const get = (key: string, env: string) => {
