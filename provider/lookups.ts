@@ -21,8 +21,6 @@ import type {
 import { configure, resolveApi } from "./runtime/settings";
 import { isExpected } from "./runtime/shown-once";
 
-export type { BillingContactResult, GetPbxArgs, PbxFilter, PbxResult, RegionResult, SubordinateUserResult };
-
 /** The client for the program's stack config (secrets included, read raw) or the environment. */
 function api(): PartnerApi {
   configure({ get: (key) => pulumi.runtime.getConfig(key) });

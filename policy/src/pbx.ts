@@ -4,14 +4,8 @@
  */
 import type { ReportViolation, ResourceValidation, ResourceValidationArgs } from "@pulumi/policy";
 import { UnknownValueError } from "@pulumi/policy";
-import {
-  CUSTOMER_TOKENS,
-  PBX_TOKENS,
-  PBX_TYPE,
-  UNKNOWN_SENTINELS,
-  isPbxType,
-  type InputKey,
-} from "../../provider/api/contract";
+import { CUSTOMER_TOKENS, PBX_TOKENS, PBX_TYPE, isPbxType } from "../../provider/api/contract";
+import { UNKNOWN_SENTINELS, type InputKey } from "../../provider/api/inputs";
 
 /** Type tokens and the unknown-value markers are the resource contract's (provider/api/contract.ts). */
 export { PBX_TYPE, isPbxType };

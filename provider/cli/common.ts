@@ -9,7 +9,7 @@
 import * as fs from "node:fs";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { DEFAULT_BASE_URL } from "../runtime/settings";
-import { PartnerClient } from "../client";
+import { PartnerClient } from "../client/client";
 
 /** A mistake in how the command was called; the command exits with status 2 and shows its usage. */
 export class UsageError extends Error {}

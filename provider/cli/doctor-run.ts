@@ -4,7 +4,9 @@
  */
 import { parse as parseLossless, isLosslessNumber } from "lossless-json";
 import { PATHS, type EndpointName } from "../api/catalog";
-import { PartnerClient, SchemaError, type FetchLike } from "../client";
+import { PartnerClient } from "../client/client";
+import { SchemaError } from "../client/errors";
+import type { FetchLike } from "../client/transport";
 import type { Credentials } from "./common";
 
 /** README "API assumptions" that the doctor can check from read-only replies. */

@@ -13,7 +13,9 @@ import { randomBytes } from "node:crypto";
 import { isLosslessNumber } from "lossless-json";
 import { PCE_PRODUCT_ID, PLANS } from "../api/catalog";
 import type { ProductInfo, RegionInfo } from "../api/schemas";
-import { assertSafeBaseUrl, type ApiError, type FetchLike } from "../client";
+import { assertSafeBaseUrl } from "../client/base-url";
+import type { ApiError } from "../client/errors";
+import type { FetchLike } from "../client/transport";
 import { defaultFetch } from "../client/transport";
 import {
   CREDENTIAL_OPTIONS,
@@ -25,15 +27,6 @@ import {
   type Output,
 } from "./common";
 import { DoctorRun, describeType, type DoctorReport } from "./doctor-run";
-
-export {
-  ASSUMPTIONS,
-  type AssumptionKey,
-  type CheckResult,
-  type CheckRow,
-  type Contradiction,
-  type DoctorReport,
-} from "./doctor-run";
 
 export const DOCTOR_USAGE = `usage: yeastar-pseries doctor [--json]
 Checks the base URL, TLS, the token and every read-only endpoint the provider uses, validates the replies and

@@ -19,7 +19,7 @@ import {
 import { renderMarkdown, toCsv, toJson } from "./fleet-render";
 import { buildFleetReport, priceRequestOf, shapeKey, shapeOf, type Shape } from "./fleet-report";
 import { ReadOnlyApi } from "./read-only";
-import { describeSource, readStack, type StackSource, type StackState } from "./stacks";
+import { readStack, type StackSource, type StackState } from "./stacks";
 
 export const FLEET_USAGE = `usage: yeastar-pseries fleet [--state FILE]... [[--backend URL] --stack NAME]... [--expires-within DAYS]
                              [--json | --csv] [--today YYYY-MM-DD]
@@ -207,5 +207,3 @@ export function sourcesFrom(argv: string[], files: string[], defaultToCurrent = 
   if (sources.length === 0 && defaultToCurrent) sources.push({ kind: "cli" });
   return sources;
 }
-
-export { describeSource };

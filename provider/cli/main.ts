@@ -8,7 +8,7 @@
  *   fleet   every PBX of the account with the stacks that manage it, its customer, expiry and cost
  * None ever places an order.
  */
-import { ConfigError, YeastarError } from "../client";
+import { ConfigError, YeastarError } from "../client/errors";
 import { UsageError, type Output } from "./common";
 import { realDestroyDeps, runDestroy } from "./destroy";
 import { runDoctor } from "./doctor";

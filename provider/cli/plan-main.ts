@@ -1,22 +1,16 @@
 #!/usr/bin/env node
 /**
  * `plan`: reads `pulumi preview --json` (a file, or stdin with `-` or no argument) and prints what `pulumi up`
- * would buy as Markdown for a pull-request comment, or as JSON. Exit codes (`EXIT` in plan.ts): 0 fine, 1 a gate
+ * would buy as Markdown for a pull-request comment, or as JSON. Exit codes (`EXIT` in plan-gates.ts): 0 fine, 1 a gate
  * failed (--fail-on-purchase, --max-total), 2 usage, 3 the preview is empty, unreadable, cut off or failed.
  */
 import * as fs from "node:fs";
 import { parseArgs } from "node:util";
-import {
-  checkGates,
-  exitCode,
-  EXIT,
-  parseAmount,
-  PlanInputError,
-  renderMarkdown,
-  summarize,
-  toJson,
-  type PurchaseSummary,
-} from "./plan";
+import { checkGates, exitCode, EXIT } from "./plan-gates";
+import { parseAmount } from "./money";
+import { PlanInputError, type PurchaseSummary } from "./plan-types";
+import { renderMarkdown, toJson } from "./plan-markdown";
+import { summarize } from "./plan-summary";
 import { parsePreview, unreadablePreview } from "./preview-input";
 
 export const USAGE = `usage: plan [file|-] [--json] [--fail-on-purchase] [--max-total <amount>] [--preview-exit-code <n>]

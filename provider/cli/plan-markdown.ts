@@ -3,14 +3,8 @@
  */
 import { formatAmount, parseAmount } from "./money";
 import { buysAnything } from "./plan-gates";
-import {
-  FROM_TERM_END,
-  type BillingPeriod,
-  type PbxAction,
-  type PlannedOrder,
-  type PurchaseSummary,
-  type Warning,
-} from "./plan-types";
+import { FROM_TERM_END, type PbxAction, type PlannedOrder, type PurchaseSummary, type Warning } from "./plan-types";
+import type { BillingPeriod } from "../api/contract";
 
 /** A hidden marker that CI recipes use to find and update their earlier comment. */
 export const COMMENT_MARKER = "<!-- yeastar-pseries-plan -->";

@@ -3,17 +3,18 @@
  * orders its `check` listed in `plannedOrders` (read through the contract's schema), totals per currency and
  * billing period, and the warnings. Pure.
  */
-import { NATIVE_PBX_TYPE, PBX_TYPE, UNKNOWN, containsUnknown, readPlannedOrders } from "../api/contract";
+import { NATIVE_PBX_TYPE, PBX_TYPE, readPlannedOrders } from "../api/contract";
+import { UNKNOWN, containsUnknown } from "../api/inputs";
 import { formatAmount, parseAmount } from "./money";
 import {
   PlanInputError,
-  type BillingPeriod,
   type PbxAction,
   type PbxRow,
   type PlannedOrder,
   type PurchaseSummary,
   type Warning,
 } from "./plan-types";
+import type { BillingPeriod } from "../api/contract";
 import { isObject, str, type PreviewInput, type ResourceState } from "./preview-input";
 
 const NO_ORDER_OPS = new Set(["same", "read", "refresh", "discard", "import", "remove-pending-replace"]);

@@ -4,8 +4,6 @@
 import type { BillingPeriod, PlannedOrderView } from "../api/contract";
 import type { PreviewInput } from "./preview-input";
 
-export type { BillingPeriod };
-
 /** One order `pulumi up` would place, as the provider reports it in `plannedOrders` (the same type). */
 export type PlannedOrder = PlannedOrderView;
 export type OrderOperation = PlannedOrderView["operation"];

@@ -2,7 +2,7 @@
  * The Partner Portal client: envelope and schema checks, token handling, retries for reads, and the one rule that
  * matters most: the order POST is sent exactly once, and any doubt about its outcome is reported as ambiguous.
  */
-import { MAX_REQUESTS_PER_SECOND, PATHS, PCE_PRODUCT_ID, type EndpointName } from "../api/catalog";
+import { PATHS, PCE_PRODUCT_ID, type EndpointName } from "../api/catalog";
 import type { CustomerApi } from "../api/customer-api";
 import { allEntries } from "../api/paging";
 import type { PageRequest, PartnerApi } from "../api/partner-api";
@@ -59,9 +59,6 @@ import {
   type RawResponse,
 } from "./transport";
 
-export { OPERATIONS } from "./call";
-export type { ClientOptions } from "./options";
-
 const PRODUCT_NOT_FOUND_CODES = new Set(["product_not_found"]);
 /** Tokens remembered for redaction; older ones are long expired and will not show up in a response. */
 const MAX_REMEMBERED_TOKENS = 50;
@@ -74,7 +71,6 @@ type Stats = {
 };
 
 /** Highest `requestsPerSecond` accepted (provider/api/catalog.ts; settings.ts checks the same bound). */
-export { MAX_REQUESTS_PER_SECOND };
 
 export class PartnerClient implements PartnerApi, CustomerApi {
   readonly stats: Stats;

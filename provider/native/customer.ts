@@ -6,7 +6,7 @@
 import { CUSTOMER_TOKENS } from "../api/contract";
 import { asCustomerApi } from "../api/customer-api";
 import * as customer from "../customer/engine";
-import { CUSTOMER_INPUT_KEYS, STORED_FIELDS, TAX_TYPES, type CustomerState } from "../customer/inputs";
+import { CUSTOMER_INPUT_KEYS, TAX_TYPES, type CustomerState } from "../customer/inputs";
 import type { Deps } from "../runtime/deps";
 import { UNKNOWN } from "../api/inputs";
 import type { PropertySpec, TypeHandler, WithDeps } from "./types";
@@ -87,5 +87,3 @@ export function customerHandler(withDeps: WithDeps): TypeHandler {
     delete: (id, urn, props) => withDeps(urn, (d) => customer.remove(id, props as Partial<CustomerState>, deps(d))),
   };
 }
-
-export { STORED_FIELDS };

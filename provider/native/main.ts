@@ -14,7 +14,7 @@
  *   and price and never order; the SDK's methods (which order) get only requests that are not a preview.
  */
 import * as path from "node:path";
-import type { NativeProvider } from "./provider";
+import type { NativeProvider } from "./types";
 import { withServiceWrapped, type Handler } from "./service-hook";
 
 interface ConfigureRequest {

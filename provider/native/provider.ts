@@ -23,8 +23,6 @@ import { CUSTOMER_TYPE, customerHandler } from "./customer";
 import { packageSchema } from "./schema";
 import type { NativeProvider, TypeHandler, WithDeps } from "./types";
 
-export type { NativeProvider, TypeHandler, WithDeps } from "./types";
-
 /** Sends one message; the promise settles when the engine has it. */
 type Log = (message: string, urn: string) => Promise<void> | void;
 

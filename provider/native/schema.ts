@@ -6,24 +6,12 @@
  * schema against the engine's validation and its states.
  */
 import { z } from "zod";
-import {
-  INPUT_KEYS,
-  NATIVE_PBX_TYPE,
-  OUTPUT_KEYS,
-  PACKAGE,
-  PbxInputsSchema,
-  UNKNOWN,
-  resourceTokens,
-  type InputKey,
-  type OutputKey,
-} from "../api/contract";
+import { INPUT_KEYS, OUTPUT_KEYS, PbxInputsSchema, UNKNOWN, type InputKey, type OutputKey } from "../api/inputs";
+import { NATIVE_PBX_TYPE, PACKAGE, resourceTokens } from "../api/contract";
 import { DEFAULT_BASE_URL } from "../runtime/settings";
 import { CUSTOMER_TYPE, customerResourceSchema } from "./customer";
 import type { PropertySpec } from "./types";
 
-export type { PropertySpec } from "./types";
-
-export { PACKAGE };
 export const PBX_TYPE = NATIVE_PBX_TYPE;
 const ORDER_RECORD_TYPE = resourceTokens("OrderRecord").native;
 const PLANNED_ORDER_TYPE = resourceTokens("PlannedOrder").native;

@@ -17,7 +17,7 @@ import { billingContacts, chooseBillingContact, describePbx, importArgsOf, unimp
 import type { Deps } from "../runtime/deps";
 import { INPUT_KEYS } from "../api/inputs";
 import { validateInputs } from "./inputs";
-import type { PbxState } from "./plan";
+import type { PbxState } from "../api/contract";
 import { adoptedState, pickKeys, resolvedOf, type ResolvedInputs } from "./state";
 
 export interface ImportResult {

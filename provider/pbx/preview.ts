@@ -9,9 +9,11 @@ import type { PartnerApi } from "../api/partner-api";
 import type { Deps } from "../runtime/deps";
 import { OUTPUT_KEYS, UNKNOWN } from "../api/inputs";
 import { show } from "../runtime/field-failures";
-import { describePurchase, followUpOrders, purchaseOrder, transitionFailures, type PbxState } from "./plan";
+import { describePurchase, followUpOrders, purchaseOrder, transitionFailures } from "./plan";
+import type { PbxState } from "../api/contract";
 import { portalView } from "./portal";
-import { adoptionView, PENDING_CUSTOMER, planLine, viewOf, viewsOf, type PlannedOrderView } from "./quotes";
+import { adoptionView, PENDING_CUSTOMER, planLine, viewOf, viewsOf } from "./quotes";
+import type { PlannedOrderView } from "../api/contract";
 import { reconcile } from "./reconcile";
 import {
   hasUnknown,

@@ -9,8 +9,6 @@ import type { OrderRequest, PriceQuote } from "../api/schemas";
 import type { PlannedOrderView } from "../api/contract";
 import type { PlannedOrder } from "./plan";
 
-export type { PlannedOrderView } from "../api/contract";
-
 const UNAVAILABLE = "unavailable (the price API did not answer)";
 
 const ITEMS: Record<PlannedOrder["field"], string> = {

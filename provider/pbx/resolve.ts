@@ -10,7 +10,7 @@ import type { PartnerApi } from "../api/partner-api";
 import type { RegionInfo } from "../api/schemas";
 import { show, type CheckFailure } from "../runtime/field-failures";
 import type { PbxInputs } from "../api/inputs";
-import type { Resolved } from "./plan";
+import type { Resolved } from "../api/contract";
 
 type RegionFields = Pick<Resolved, "regionId" | "regionName" | "pbxSubDomainId" | "domainSuffix">;
 

@@ -6,8 +6,8 @@ import type { BillingCycle, PlanName } from "../api/catalog";
 import { OUTPUT_KEYS } from "../api/inputs";
 import { registrationProps } from "../runtime/registration";
 import { FleetCounter } from "../runtime/large-fleet";
-import type { OrderRecord } from "./plan";
-import type { PlannedOrderView } from "./quotes";
+import type { OrderRecord } from "../api/contract";
+import type { PlannedOrderView } from "../api/contract";
 import pbxProvider = require("./provider");
 
 export interface PSeriesCloudPbxArgs {

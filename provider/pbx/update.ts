@@ -17,7 +17,8 @@ import {
   waitForOrder,
   type AfterRateLimit,
 } from "./orders";
-import { followUpOrders, orderVisibleIn, transitionFailures, type PbxState, type PlannedOrder } from "./plan";
+import { followUpOrders, orderVisibleIn, transitionFailures, type PlannedOrder } from "./plan";
+import type { PbxState } from "../api/contract";
 import { pendingOrdersOf, readProduct } from "./portal";
 import { portalFacts, reconcile } from "./reconcile";
 import { applyOrder, checkedInputsOf, inputsOf, stateOf, type ResolvedInputs } from "./state";

@@ -96,7 +96,9 @@ export class SettingsError extends Error {}
 /** The shared API client for the current settings; errors name the missing setting and how to set it. */
 export function resolveApi(reporter?: Reporter): PartnerApi {
   const s = currentSettings();
-  const { assertSafeBaseUrl, isInsecureRemoteHttp, sharedClient } = require("../client") as typeof import("../client");
+  const { assertSafeBaseUrl, isInsecureRemoteHttp } =
+    require("../client/base-url") as typeof import("../client/base-url");
+  const { sharedClient } = require("../client/shared") as typeof import("../client/shared");
   if (!s.clientId) {
     throw new SettingsError(
       "yeastar:clientId is not set; run `pulumi config set yeastar:clientId <id>` or set YEASTAR_CLIENT_ID (Partner Portal > System > API)",

@@ -12,7 +12,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { SERVICES } from "../../provider/api/catalog";
-import { summarize } from "../../provider/cli/plan";
+import { summarize } from "../../provider/cli/plan-summary";
 import { parsePreview } from "../../provider/cli/preview-input";
 import { GO_MODULE, PBX_TYPE } from "../../provider/native/schema";
 import { GO_SDK_DIR, generatedFiles, generateGoSdk } from "../../scripts/lib/go-sdk";

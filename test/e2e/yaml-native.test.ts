@@ -13,7 +13,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { SERVICES } from "../../provider/api/catalog";
-import { summarize } from "../../provider/cli/plan";
+import { summarize } from "../../provider/cli/plan-summary";
 import { parsePreview } from "../../provider/cli/preview-input";
 import { INPUT_KEYS } from "../../provider/api/inputs";
 import { startSandbox, type Sandbox } from "../../sandbox";

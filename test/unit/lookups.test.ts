@@ -16,7 +16,7 @@ import {
   listPbxs,
   listPbxsOutput,
 } from "../../provider";
-import { resetSharedClients } from "../../provider/client";
+import { resetSharedClients } from "../../provider/client/shared";
 import { configure } from "../../provider/runtime/settings";
 import { startSandbox, type Sandbox } from "../../sandbox";
 import { buyFleet, fleetOf, USERS } from "../helpers/fleet";

@@ -10,17 +10,11 @@ import * as path from "node:path";
 import { PassThrough } from "node:stream";
 import { main as cli } from "../../../provider/cli/main";
 import { main } from "../../../provider/cli/plan-main";
-import {
-  checkGates,
-  COMMENT_MARKER,
-  escapeMarkdown,
-  formatAmount,
-  headline,
-  parseAmount,
-  renderMarkdown,
-  summarize,
-  type PurchaseSummary,
-} from "../../../provider/cli/plan";
+import { checkGates } from "../../../provider/cli/plan-gates";
+import { COMMENT_MARKER, escapeMarkdown, headline, renderMarkdown } from "../../../provider/cli/plan-markdown";
+import { formatAmount, parseAmount } from "../../../provider/cli/money";
+import { summarize } from "../../../provider/cli/plan-summary";
+import type { PurchaseSummary } from "../../../provider/cli/plan-types";
 import { parsePreview } from "../../../provider/cli/preview-input";
 
 const FIXTURES = path.resolve(__dirname, "..", "..", "..", "..", "test", "fixtures", "preview");

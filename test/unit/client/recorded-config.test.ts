@@ -3,7 +3,7 @@
  * that names the URL it used and `--run-program`; other failures keep their message as it was.
  */
 import * as assert from "node:assert/strict";
-import { resetSharedClients } from "../../../provider/client";
+import { resetSharedClients } from "../../../provider/client/shared";
 import { ApiError, NetworkError } from "../../../provider/client/errors";
 import { looksLikeRecordedConfig, withRecordedConfigAdvice } from "../../../provider/client/recorded-config";
 import { defaultCustomerDeps, read as readCustomer } from "../../../provider/customer/engine";

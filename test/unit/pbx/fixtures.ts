@@ -4,7 +4,7 @@ import { PLANS, SERVICES } from "../../../provider/api/catalog";
 import type { PartnerApi } from "../../../provider/api/partner-api";
 import type { ProductDetail, ProductInfo } from "../../../provider/api/schemas";
 import type { Deps } from "../../../provider/runtime/deps";
-import type { CheckedInputs, PbxState, Resolved } from "../../../provider/pbx/plan";
+import type { CheckedInputs, PbxState, Resolved } from "../../../provider/api/contract";
 import { VALID_PBX_ARGS } from "../../fixtures/pbx-args";
 
 export const CONTACT_ID = "3197218168379846218";

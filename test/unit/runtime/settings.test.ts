@@ -2,7 +2,8 @@
  * Provider settings: the explicit opt-in for a plain-http sandbox on a non-loopback host, and its warning.
  */
 import * as assert from "node:assert/strict";
-import { ConfigError, resetSharedClients } from "../../../provider/client";
+import { ConfigError } from "../../../provider/client/errors";
+import { resetSharedClients } from "../../../provider/client/shared";
 import {
   configure,
   currentSettings,

@@ -1,6 +1,6 @@
 /** Errors meant for the user reach the engine once, without a stack; bugs keep theirs. */
 import * as assert from "node:assert/strict";
-import { ApiError } from "../../../provider/client";
+import { ApiError } from "../../../provider/client/errors";
 import { expect, isExpected } from "../../../provider/runtime/shown-once";
 import { SettingsError } from "../../../provider/runtime/settings";
 
