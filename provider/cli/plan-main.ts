@@ -7,7 +7,7 @@
 import * as fs from "node:fs";
 import { parseArgs } from "node:util";
 import { checkGates, exitCode, EXIT } from "./plan-gates";
-import { parseAmount } from "./money";
+import { parseMoney } from "../api/money";
 import { PlanInputError, type PurchaseSummary } from "./plan-types";
 import { renderMarkdown, toJson } from "./plan-markdown";
 import { summarize } from "./plan-summary";
@@ -69,7 +69,7 @@ export async function main(argv: string[], io: PlanIo): Promise<number> {
   }
   if (positionals.length > 1) return fail(`expected at most one input file, got ${positionals.length}`);
   const maxTotal = values["max-total"];
-  if (maxTotal !== undefined && parseAmount(maxTotal) === undefined) {
+  if (maxTotal !== undefined && parseMoney(maxTotal) === undefined) {
     return fail(`--max-total must be a non-negative amount such as 5000 or 1250.50, got ${JSON.stringify(maxTotal)}`);
   }
   const exitText = values["preview-exit-code"];

@@ -1,7 +1,7 @@
 /**
  * The purchase summary as a pull-request comment (Markdown) and as JSON (plan.ts). Pure.
  */
-import { formatAmount, parseAmount } from "./money";
+import { formatMoney, parseMoney } from "../api/money";
 import { buysAnything } from "./plan-gates";
 import { FROM_TERM_END, type PbxAction, type PlannedOrder, type PurchaseSummary, type Warning } from "./plan-types";
 import type { BillingPeriod } from "../api/contract";
@@ -40,7 +40,7 @@ const ACTION_LABEL: Record<PbxAction, string> = {
 };
 
 function money(currency: string, amount: string, period: BillingPeriod): string {
-  return `${currency} ${formatAmount(parseAmount(amount) as bigint, true)} per ${period}`;
+  return `${currency} ${formatMoney(parseMoney(amount) as bigint, true)} per ${period}`;
 }
 
 /** How a price that applies later (a plan downgrade's) is labelled, so it never reads as an extra charge. */
@@ -163,7 +163,7 @@ export function renderMarkdown(summary: PurchaseSummary, gateFailures: string[] 
     out.push("| Total | Billing period | Orders |", "| ---: | --- | ---: |");
     for (const t of summary.totals) {
       out.push(
-        `| ${escapeMarkdown(t.currency)} ${formatAmount(parseAmount(t.amount) as bigint, true)} | per ${t.period}${t.startsAt ? ` ${FROM_TERM_END} (new plan price, in place of the current plan's)` : ""} | ${t.orders} |`,
+        `| ${escapeMarkdown(t.currency)} ${formatMoney(parseMoney(t.amount) as bigint, true)} | per ${t.period}${t.startsAt ? ` ${FROM_TERM_END} (new plan price, in place of the current plan's)` : ""} | ${t.orders} |`,
       );
     }
     out.push("");

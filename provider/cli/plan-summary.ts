@@ -5,7 +5,7 @@
  */
 import { NATIVE_PBX_TYPE, PBX_TYPE, readPlannedOrders } from "../api/contract";
 import { UNKNOWN, containsUnknown } from "../api/inputs";
-import { formatAmount, parseAmount } from "./money";
+import { formatMoney, parseMoney } from "../api/money";
 import {
   PlanInputError,
   type PbxAction,
@@ -187,7 +187,7 @@ export function summarize(input: PreviewInput): PurchaseSummary {
         orders: 0,
         ...(order.startsAt ? { startsAt: order.startsAt } : {}),
       };
-      sum.amount += parseAmount(order.amount) as bigint;
+      sum.amount += parseMoney(order.amount) as bigint;
       sum.orders++;
       sums.set(key, sum);
     }
@@ -270,7 +270,7 @@ export function summarize(input: PreviewInput): PurchaseSummary {
     .map((s) => ({
       currency: s.currency,
       period: s.period,
-      amount: formatAmount(s.amount),
+      amount: formatMoney(s.amount),
       orders: s.orders,
       ...(s.startsAt ? { startsAt: s.startsAt } : {}),
     }));
