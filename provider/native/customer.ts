@@ -45,7 +45,8 @@ export function customerResourceSchema(): Record<string, unknown> {
   const required = ["email", "company", "country"];
   return {
     description:
-      "A customer: a subordinate user of your partner account, to whom PBXs are assigned (`owner: ${customer.partnerId}`). Creating it places no order. The API cannot change or delete a subordinate user: a change fails the preview, destroy only removes it from the stack. Import with `pulumi import yeastar:index:Customer <name> <partner id or email>`.",
+      "A customer: a subordinate user of your partner account, to whom PBXs are assigned (`owner: ${customer.partnerId}`). Creating it places no order. The API cannot change or delete a subordinate user: a change fails the preview, destroy only removes it from the stack. " +
+      `Import with \`pulumi import ${CUSTOMER_TOKENS.native} <name> <partner id or email>\`.`,
     inputProperties: inputs,
     requiredInputs: required,
     properties: {

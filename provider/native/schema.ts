@@ -180,7 +180,8 @@ export function packageSchema(version: string): Record<string, unknown> {
     resources: {
       [PBX_TYPE]: {
         description:
-          "One Yeastar P-Series Cloud Edition PBX, bought through the Partner Portal API. Import with `pulumi import yeastar:index:PSeriesCloudPbx <name> <instance id, serial number or URL>[/<billing contact>]`.",
+          "One Yeastar P-Series Cloud Edition PBX, bought through the Partner Portal API. " +
+          `Import with \`pulumi import ${NATIVE_PBX_TYPE} <name> <instance id, serial number or URL>[/<billing contact>]\`.`,
         inputProperties: inputs.properties,
         requiredInputs: inputs.required,
         properties: outputs,

@@ -2,6 +2,7 @@
  * PSeriesCloudPbx: one Yeastar P-Series Cloud Edition PBX, bought through the Partner Portal API.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { PACKAGE, PBX_TOKENS } from "../api/contract";
 import type { BillingCycle, PlanName } from "../api/catalog";
 import { OUTPUT_KEYS } from "../api/inputs";
 import { registrationProps } from "../runtime/registration";
@@ -96,7 +97,7 @@ export class PSeriesCloudPbx extends pulumi.dynamic.Resource {
     const limit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
     try {
-      super(pbxProvider, name, props, opts, "yeastar", "PSeriesCloudPbx");
+      super(pbxProvider, name, props, opts, PACKAGE, PBX_TOKENS.name);
     } finally {
       Error.stackTraceLimit = limit;
     }
