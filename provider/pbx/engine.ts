@@ -24,7 +24,18 @@ import { portalFacts } from "./reconcile";
 import { urlChangeFailure } from "./resolve";
 import { configure as configureSettings, currentSettings, type SettingsConfig } from "../runtime/settings";
 import { expect } from "../runtime/shown-once";
-import { clean, hasUnknown, newInputsOf, outputsOf, pickKeys, resolvedOf, stateOf, withResolved } from "./state";
+import {
+  clean,
+  hasUnknown,
+  newInputsOf,
+  outputsOf,
+  pickKeys,
+  priorStateOf,
+  resolvedOf,
+  stateOf,
+  storedStateOf,
+  withResolved,
+} from "./state";
 import { updateImpl, type UpdateResult } from "./update";
 
 export type DiffResult = pulumi.dynamic.DiffResult;
@@ -37,8 +48,8 @@ export type ReadResult = pulumi.dynamic.ReadResult<PbxState>;
  * the code only loads this engine (provider.ts), so an upgrade, or the same stack used from another checkout,
  * must preview as no change.
  */
-export function diff(_id: string, rawOlds: PbxState, rawNews: Record<string, unknown>): DiffResult {
-  const olds = withResolved(rawOlds);
+export function diff(_id: string, rawOlds: object, rawNews: Record<string, unknown>): DiffResult {
+  const olds = withResolved(priorStateOf(rawOlds));
   const news = newInputsOf(rawNews);
   if (olds.orderStatus === "pending") return { changes: true }; // resume an order that was still pending
   const replaces = replacementFields(olds, news);
@@ -55,7 +66,8 @@ const ORDER_FIELDS = new Set(["extensions", "highAvailability", "recordingMinute
  * (check refuses it first; this is the last guard before create buys). A refresh keeps the URL, so it never trips.
  * No API call: check has already read the portal for a change that needs orders.
  */
-export async function diffWithPortal(id: string, olds: PbxState, news: Record<string, unknown>): Promise<DiffResult> {
+export async function diffWithPortal(id: string, rawOlds: object, news: Record<string, unknown>): Promise<DiffResult> {
+  const olds = priorStateOf(rawOlds);
   const result = diff(id, olds, news);
   const next = newInputsOf(news);
   if (result.replaces && next.resolved && !hasUnknown(next.resolved) && !isUnknown(next.allowRepurchase)) {
@@ -74,8 +86,7 @@ export async function diffWithPortal(id: string, olds: PbxState, news: Record<st
 
 // ------------------------------------------------------------------------------------------ read / delete
 
-async function readImpl(id: string, props: PbxState | undefined, deps: Deps): Promise<ReadResult> {
-  if (!props?.productNo) return { id, props };
+async function readImpl(id: string, props: PbxState, deps: Deps): Promise<ReadResult> {
   const state = stateOf({ ...props });
   const product = await deps.api().getProduct(state.productNo);
   if (!product) {
@@ -119,9 +130,9 @@ export function deleteMessage(s: Partial<PbxState>): string {
   );
 }
 
-export async function remove(_id: string, props: Partial<PbxState>, deps: Deps = defaultDeps()): Promise<void> {
+export async function remove(_id: string, props: object | undefined, deps: Deps = defaultDeps()): Promise<void> {
   // No API call: nothing exists that could cancel the subscription, and nothing here may change it.
-  deps.report.warn(deleteMessage(props));
+  deps.report.warn(deleteMessage(storedStateOf(props) ?? {}));
 }
 
 // ----------------------------------------------------------------------------------------- entry points
@@ -164,11 +175,11 @@ export function create(raw: Record<string, unknown>, deps: Deps = defaultDeps())
 
 export function update(
   id: string,
-  olds: PbxState,
+  olds: object,
   news: Record<string, unknown>,
   deps: Deps = defaultDeps(),
 ): Promise<UpdateResult> {
-  return cleaned(() => updateImpl(id, olds, news, deps));
+  return cleaned(() => updateImpl(id, priorStateOf(olds), news, deps));
 }
 
 /** create in a preview (the native plugin): what `create` will order, priced, in `plannedOrders`; orders nothing. */
@@ -179,17 +190,18 @@ export function previewCreate(raw: Record<string, unknown>, deps: Deps = default
 /** update in a preview (the native plugin): the follow-up orders `update` will place, priced; orders nothing. */
 export function previewUpdate(
   id: string,
-  olds: PbxState,
+  olds: object,
   news: Record<string, unknown>,
   deps: Deps = defaultDeps(),
 ): Promise<PreviewResult> {
-  return cleaned(() => previewUpdateImpl(id, olds, news, deps));
+  return cleaned(() => previewUpdateImpl(id, priorStateOf(olds), news, deps));
 }
 
 /** A refresh reads the PBX by the serial number in its state; an import (no state yet) finds it by the id alone. */
-export function read(id: string, props: PbxState | undefined, deps: Deps = defaultDeps()): Promise<ReadResult> {
+export function read(id: string, props: object | undefined, deps: Deps = defaultDeps()): Promise<ReadResult> {
+  const state = storedStateOf(props);
   return cleaned(() =>
-    (props?.productNo ? readImpl(id, props, deps) : readById(id, deps)).catch((err: unknown) => {
+    (state?.productNo ? readImpl(id, state, deps) : readById(id, deps)).catch((err: unknown) => {
       throw withRecordedConfigAdvice(err, currentSettings().baseUrl);
     }),
   );
