@@ -1,5 +1,5 @@
 /**
- * The purchase summary's gates (plan.ts): whether anything is bought, `--fail-on-purchase`, `--max-total`, and the
+ * The purchase summary's gates (plan-main.ts): whether anything is bought, `--fail-on-purchase`, `--max-total`, and the
  * command's exit code. Pure.
  */
 import { formatMoney, parseMoney } from "../api/money";

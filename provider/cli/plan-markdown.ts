@@ -1,5 +1,5 @@
 /**
- * The purchase summary as a pull-request comment (Markdown) and as JSON (plan.ts). Pure.
+ * The purchase summary as a pull-request comment (Markdown) and as JSON (plan-main.ts). Pure.
  */
 import { formatMoney, parseMoney } from "../api/money";
 import { buysAnything } from "./plan-gates";

@@ -1,5 +1,5 @@
 /**
- * From a preview read by `preview-input.ts` to the purchase summary (plan.ts): one row per changed PBX with the
+ * From a preview read by `plan-preview-input.ts` to the purchase summary (plan-main.ts): one row per changed PBX with the
  * orders its `check` listed in `plannedOrders` (read through the contract's schema), totals per currency and
  * billing period, and the warnings. Pure.
  */
@@ -15,7 +15,7 @@ import {
   type Warning,
 } from "./plan-types";
 import type { BillingPeriod } from "../api/contract";
-import { isObject, str, type PreviewInput, type ResourceState } from "./preview-input";
+import { isObject, str, type PreviewInput, type ResourceState } from "./plan-preview-input";
 
 const NO_ORDER_OPS = new Set(["same", "read", "refresh", "discard", "import", "remove-pending-replace"]);
 

@@ -70,7 +70,7 @@ type Stats = {
   rateLimited: number;
 };
 
-/** Highest `requestsPerSecond` accepted (provider/api/catalog.ts; settings.ts checks the same bound). */
+/** Highest `requestsPerSecond` accepted (provider/api/catalog.ts; runtime/settings.ts checks the same bound). */
 
 export class PartnerClient implements PartnerApi, CustomerApi {
   readonly stats: Stats;

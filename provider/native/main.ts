@@ -1,7 +1,7 @@
 /**
  * Entry point of the native provider plugin `pulumi-resource-yeastar` (bin/pulumi-resource-yeastar runs it with
  * node). The Pulumi engine starts it with its own address as the last argument; it serves the engine through the
- * SDK's `@pulumi/pulumi/provider` server (provider.ts holds the methods).
+ * SDK's `@pulumi/pulumi/provider` server (plugin-provider.ts holds the methods).
  *
  * Two things the SDK's server leaves out are added around it, on its service object only (service-hook.ts holds
  * the one reach into the SDK's internals, and why there is no supported way):
@@ -137,7 +137,7 @@ async function serve(args: string[]): Promise<void> {
   const address = engineAddress(args);
   if (address) process.env.PULUMI_NODEJS_ENGINE = address;
   const { main } = require("@pulumi/pulumi/provider") as typeof import("@pulumi/pulumi/provider");
-  const { nativeProvider } = require("./provider") as typeof import("./provider");
+  const { nativeProvider } = require("./plugin-provider") as typeof import("./plugin-provider");
   const { packageVersion } = require("../client/transport") as typeof import("../client/transport");
   const native = nativeProvider({ version: packageVersion() });
   // The SDK offers no supported way to see the configuration (service-hook.ts says why): wrap its service object.

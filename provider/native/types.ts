@@ -1,5 +1,5 @@
 /**
- * The native plugin's own types, below its modules (provider.ts routes by type token to one `TypeHandler` per
+ * The native plugin's own types, below its modules (plugin-provider.ts routes by type token to one `TypeHandler` per
  * resource type; schema.ts and each type's module describe properties as `PropertySpec`s).
  */
 import type * as provider from "@pulumi/pulumi/provider";

@@ -17,7 +17,7 @@ import {
   waitForOrder,
   type AfterRateLimit,
 } from "./orders";
-import { describePurchase, purchaseOrder } from "./plan";
+import { describePurchase, purchaseOrder } from "./order-plan";
 import type { OrderRecord, PbxState } from "../api/contract";
 import { pendingOrdersOf, readProduct } from "./portal";
 import { adoptedState, checkedInputsOf, stateFrom, type ResolvedInputs } from "./state";

@@ -5,7 +5,7 @@
  * money rules are in docs/architecture.md.
  *
  * Loaded with `require()` from inside the serialized provider methods (see provider.ts), so nothing here is
- * written into Pulumi state. Settings (credentials) live in settings.ts, set by `configure()` in the provider
+ * written into Pulumi state. Settings (credentials) live in runtime/settings.ts, set by `configure()` in the provider
  * process, never on the provider object.
  */
 import type * as pulumi from "@pulumi/pulumi";
@@ -14,10 +14,10 @@ import { withRecordedConfigAdvice } from "../client/recorded-config";
 import { checkImpl, isPreviewing, type CheckResult, type PlanIn } from "./check";
 import { createImpl, type CreateResult } from "./create";
 import { defaultDeps, type Deps } from "../runtime/deps";
-import { readById } from "./import";
+import { readById } from "./read-by-id";
 import { INPUT_KEYS, isUnknown } from "../api/inputs";
 import { PartialError } from "./orders";
-import { changedInputFields, replacementFields, transitionFailures } from "./plan";
+import { changedInputFields, replacementFields, transitionFailures } from "./order-plan";
 import type { PbxState } from "../api/contract";
 import { previewCreate as previewCreateImpl, previewUpdate as previewUpdateImpl, type PreviewResult } from "./preview";
 import { portalFacts } from "./reconcile";
@@ -145,7 +145,7 @@ export function configure(config?: SettingsConfig): void {
 /**
  * Results reach the host cleaned (no undefined values) and with outputs as stored (`outputsOf`: no duplicated
  * resolved values); errors carrying a partial state likewise. Errors meant for the user are shown once, without a
- * stack (shown-once.ts).
+ * stack (runtime/shown-once.ts).
  */
 async function cleaned<T>(run: () => Promise<T>): Promise<T> {
   try {

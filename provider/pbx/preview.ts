@@ -9,7 +9,7 @@ import type { PartnerApi } from "../api/partner-api";
 import type { Deps } from "../runtime/deps";
 import { OUTPUT_KEYS, UNKNOWN } from "../api/inputs";
 import { show } from "../runtime/field-failures";
-import { describePurchase, followUpOrders, purchaseOrder, transitionFailures } from "./plan";
+import { describePurchase, followUpOrders, purchaseOrder, transitionFailures } from "./order-plan";
 import type { PbxState } from "../api/contract";
 import { portalView } from "./portal";
 import { adoptionView, PENDING_CUSTOMER, planLine, viewOf, viewsOf } from "./quotes";

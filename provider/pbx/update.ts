@@ -17,7 +17,7 @@ import {
   waitForOrder,
   type AfterRateLimit,
 } from "./orders";
-import { followUpOrders, orderVisibleIn, transitionFailures, type PlannedOrder } from "./plan";
+import { followUpOrders, orderVisibleIn, transitionFailures, type PlannedOrder } from "./order-plan";
 import type { PbxState } from "../api/contract";
 import { pendingOrdersOf, readProduct } from "./portal";
 import { portalFacts, reconcile } from "./reconcile";

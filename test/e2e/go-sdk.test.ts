@@ -13,7 +13,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { SERVICES } from "../../provider/api/catalog";
 import { summarize } from "../../provider/cli/plan-summary";
-import { parsePreview } from "../../provider/cli/preview-input";
+import { parsePreview } from "../../provider/cli/plan-preview-input";
 import { GO_MODULE, PBX_TYPE } from "../../provider/native/schema";
 import { GO_SDK_DIR, generatedFiles, generateGoSdk } from "../../scripts/lib/go-sdk";
 import { startSandbox, type Sandbox } from "../../sandbox";

@@ -14,7 +14,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { SERVICES } from "../../provider/api/catalog";
 import { summarize } from "../../provider/cli/plan-summary";
-import { parsePreview } from "../../provider/cli/preview-input";
+import { parsePreview } from "../../provider/cli/plan-preview-input";
 import { INPUT_KEYS } from "../../provider/api/inputs";
 import { startSandbox, type Sandbox } from "../../sandbox";
 import { buyFleet, fleetOf } from "../helpers/fleet";

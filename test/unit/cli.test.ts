@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { main } from "../../provider/cli/main";
-import type { DataFile } from "../../provider/cli/import";
+import type { DataFile } from "../../provider/cli/import-main";
 import type { DoctorReport } from "../../provider/cli/doctor-run";
 import { startSandbox, type Sandbox } from "../../sandbox";
 import { buyFleet, fleetOf, USERS } from "../helpers/fleet";

@@ -2,7 +2,7 @@
 import * as assert from "node:assert/strict";
 import { PBX_TOKENS } from "../../../provider/api/contract";
 import type { PartnerApi } from "../../../provider/api/partner-api";
-import { billedNotice, pbxsInState, runDestroy, type DestroyDeps } from "../../../provider/cli/destroy";
+import { billedNotice, pbxsInState, runDestroy, type DestroyDeps } from "../../../provider/cli/destroy-main";
 
 const URN = (name: string) => `urn:pulumi:dev::p::pulumi-nodejs:dynamic/yeastar:PSeriesCloudPbx::${name}`;
 const EXPORTED = {

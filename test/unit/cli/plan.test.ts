@@ -15,7 +15,7 @@ import { COMMENT_MARKER, escapeMarkdown, headline, renderMarkdown } from "../../
 import { formatMoney, parseMoney } from "../../../provider/api/money";
 import { summarize } from "../../../provider/cli/plan-summary";
 import type { PurchaseSummary } from "../../../provider/cli/plan-types";
-import { parsePreview } from "../../../provider/cli/preview-input";
+import { parsePreview } from "../../../provider/cli/plan-preview-input";
 
 const FIXTURES = path.resolve(__dirname, "..", "..", "..", "..", "test", "fixtures", "preview");
 const fixture = (name: string) => path.join(FIXTURES, name);

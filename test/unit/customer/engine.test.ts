@@ -6,7 +6,7 @@
 import * as assert from "node:assert/strict";
 import * as customer from "../../../provider/customer/engine";
 import { validateCustomer } from "../../../provider/customer/inputs";
-import { nativeProvider } from "../../../provider/native/provider";
+import { nativeProvider } from "../../../provider/native/plugin-provider";
 import { PartnerClient } from "../../../provider/client/client";
 import { startSandbox, type Sandbox } from "../../../sandbox";
 

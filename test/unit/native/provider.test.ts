@@ -6,7 +6,7 @@
  */
 import * as assert from "node:assert/strict";
 import { configFromVariables, engineAddress, wrapService } from "../../../provider/native/main";
-import { nativeProvider } from "../../../provider/native/provider";
+import { nativeProvider } from "../../../provider/native/plugin-provider";
 import { PBX_TYPE } from "../../../provider/native/schema";
 import { DRY_RUN_KEY, UNKNOWN } from "../../../provider/api/inputs";
 import { configure, currentSettings } from "../../../provider/runtime/settings";

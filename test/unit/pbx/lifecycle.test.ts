@@ -6,7 +6,7 @@ import * as assert from "node:assert/strict";
 import { PLANS, SERVICES } from "../../../provider/api/catalog";
 import { diff } from "../../../provider/pbx/engine";
 import { UNKNOWN } from "../../../provider/api/inputs";
-import { followUpOrders, purchaseOrder, transitionFailures } from "../../../provider/pbx/plan";
+import { followUpOrders, purchaseOrder, transitionFailures } from "../../../provider/pbx/order-plan";
 import type { CheckedInputs, PbxState } from "../../../provider/api/contract";
 import { checked, resolved, state } from "./fixtures";
 

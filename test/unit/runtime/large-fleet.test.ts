@@ -1,4 +1,4 @@
-/** The large-fleet advice (provider/pbx/large-fleet.ts): when it is due, how often, and its setting. */
+/** The large-fleet advice (provider/runtime/large-fleet.ts): when it is due, how often, and its setting. */
 import * as assert from "node:assert/strict";
 import {
   FleetCounter,

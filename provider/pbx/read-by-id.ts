@@ -16,7 +16,7 @@ import type { ProductDetail } from "../api/schemas";
 import { billingContacts, chooseBillingContact, describePbx, importArgsOf, unimportable } from "../inventory";
 import type { Deps } from "../runtime/deps";
 import { INPUT_KEYS } from "../api/inputs";
-import { validateInputs } from "./inputs";
+import { validateInputs } from "./validate-inputs";
 import { NATIVE_PBX_TYPE, type PbxState } from "../api/contract";
 import { adoptedState, pickKeys, resolvedOf, type ResolvedInputs } from "./state";
 

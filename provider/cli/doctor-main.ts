@@ -17,15 +17,9 @@ import { assertSafeBaseUrl } from "../client/base-url";
 import type { ApiError } from "../client/errors";
 import type { FetchLike } from "../client/transport";
 import { defaultFetch } from "../client/transport";
-import {
-  CREDENTIAL_OPTIONS,
-  CREDENTIAL_USAGE,
-  credentialsFrom,
-  parseFlags,
-  table,
-  type Credentials,
-  type Output,
-} from "./common";
+import { CREDENTIAL_OPTIONS, CREDENTIAL_USAGE, credentialsFrom, type Credentials } from "./credentials";
+import { parseFlags, type Output } from "./usage";
+import { table } from "./text-table";
 import { DoctorRun, describeType, type DoctorReport } from "./doctor-run";
 
 export const DOCTOR_USAGE = `usage: yeastar-pseries doctor [--json]

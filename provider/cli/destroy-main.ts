@@ -10,8 +10,9 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import type { PartnerApi } from "../api/partner-api";
-import { clientFor, type Output } from "./common";
-import { exportedResources, StackReadError } from "./stacks";
+import { clientFor } from "./credentials";
+import type { Output } from "./usage";
+import { exportedResources, StackReadError } from "./stack-export";
 import { DEFAULT_BASE_URL } from "../runtime/settings";
 
 export const DESTROY_USAGE = `usage: yeastar-pseries destroy [pulumi destroy flags, e.g. --stack dev --yes]
@@ -32,7 +33,7 @@ export interface DestroyedPbx {
 }
 
 /**
- * The PBXs in an exported deployment (`stacks.ts: exportedResources`, every type token; a copy pending deletion
+ * The PBXs in an exported deployment (`stack-export.ts: exportedResources`, every type token; a copy pending deletion
  * included, since it is billed too), limited to `targets` (URNs) when any are given.
  */
 export function pbxsInState(exported: unknown, targets: string[] = []): DestroyedPbx[] {

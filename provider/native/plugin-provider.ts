@@ -10,7 +10,7 @@
  *   what `up` will order, returned as the output `plannedOrders` of the preview only; they never order. check
  *   (which the protocol does not tell a preview from an update) only validates and resolves, so the stored inputs
  *   carry no `plannedOrders` and `up` prices each order shape once.
- * - read without state (an import) finds the PBX by the id alone (provider/pbx/import.ts).
+ * - read without state (an import) finds the PBX by the id alone (provider/pbx/read-by-id.ts).
  */
 import type * as pulumi from "@pulumi/pulumi";
 import * as engine from "../pbx/engine";
