@@ -32,9 +32,6 @@ import {
 } from "./request-fields";
 import type { StoredProduct } from "./types";
 
-export type { OrderContext } from "./request-fields";
-export { validatePriceRequest, type ValidPriceRequest } from "./price-request";
-
 export interface ValidOrder {
   operationType: OperationType;
   billingId: string;
