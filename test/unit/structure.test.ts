@@ -45,8 +45,14 @@ const dir = (...parts: string[]) => `${path.join(...parts)}${path.sep}`;
  * The layers below the resources (docs/architecture.md, "Layers"): `customer/` is not the PBX, and `runtime/` is
  * what every resource shares, so it imports no resource, no plugin and no command.
  */
-const LAYER_RULES: ReadonlyArray<{ from: string; never: string[] }> = [
+const LAYER_RULES: ReadonlyArray<{ from: string; never: string[]; except?: string[] }> = [
   { from: dir("provider", "customer"), never: [dir("provider", "pbx")] },
+  // The plugin serves the PBX too, through its engine's entry points, and through nothing else of pbx/.
+  {
+    from: dir("provider", "native"),
+    never: [dir("provider", "pbx")],
+    except: [path.join("provider", "pbx", "engine.ts")],
+  },
   {
     from: dir("provider", "runtime"),
     never: [dir("provider", "pbx"), dir("provider", "customer"), dir("provider", "native"), dir("provider", "cli")],
@@ -58,7 +64,7 @@ function layerViolations(files: readonly string[], imports: (f: string) => strin
   return files.flatMap((f) =>
     LAYER_RULES.filter((rule) => f.startsWith(rule.from)).flatMap((rule) =>
       imports(f)
-        .filter((to) => rule.never.some((d) => to.startsWith(d)))
+        .filter((to) => rule.never.some((d) => to.startsWith(d)) && !rule.except?.includes(to))
         .map((to) => `${f} -> ${to}`),
     ),
   );
@@ -170,7 +176,7 @@ describe("structure of the source tree", function () {
     }
   });
 
-  it("keeps customer/ off the PBX and runtime/ below every resource, plugin and command", function () {
+  it("keeps customer/ off the PBX, native/ on the PBX engine only, and runtime/ below every resource, plugin and command", function () {
     const files = sources.filter((f) => f.startsWith(dir("provider")));
     assert.ok(
       files.some((f) => f.startsWith(dir("provider", "runtime"))),
@@ -187,11 +193,18 @@ describe("structure of the source tree", function () {
       [path.join("provider", "pbx", "inputs.ts"), ""],
       [path.join("provider", "cli", "usage.ts"), ""],
       [path.join("provider", "runtime", "z.ts"), ""],
+      [
+        path.join("provider", "native", "w.ts"),
+        'import * as e from "../pbx/engine";\nimport { s } from "../pbx/state";',
+      ],
+      [path.join("provider", "pbx", "engine.ts"), ""],
+      [path.join("provider", "pbx", "state.ts"), ""],
     ]);
     const fakeImports = (f: string) => importsOf(f, fake.get(f) ?? "", (c) => fake.has(c));
     assert.deepEqual(layerViolations([...fake.keys()], fakeImports), [
       `${path.join("provider", "customer", "x.ts")} -> ${path.join("provider", "pbx", "inputs.ts")}`,
       `${path.join("provider", "runtime", "y.ts")} -> ${path.join("provider", "cli", "usage.ts")}`,
+      `${path.join("provider", "native", "w.ts")} -> ${path.join("provider", "pbx", "state.ts")}`,
     ]);
   });
 
