@@ -8,6 +8,7 @@ import { PATHS, type EndpointName } from "../provider/api/catalog";
 import { ApiError, validationError } from "./envelope";
 import { validateOrder } from "./orders";
 import { validatePriceRequest } from "./price-request";
+import { idOf } from "./request-fields";
 import { lineAmount, sumAmounts } from "./pricing";
 import { orderDetail, orderInfo, orderResult, productInfo } from "./replies";
 import { registerCustomerRoutes } from "./customers";
@@ -158,6 +159,44 @@ export function registerPartnerRoutes(api: ApiRoute, sim: Simulator, rawBody: (r
     const order = sim.store.findOrder(id);
     if (!order) throw new ApiError(404, "order_not_found", `no order ${id}`);
     return orderDetail(order);
+  });
+
+  // Auto-renewal. The guide documents turning it on and reading it, nothing that turns it off.
+  const renewable = (productNo: unknown, productId: unknown) => {
+    const missing: Record<string, string> = {};
+    if (typeof productNo !== "string" || productNo === "") missing.productNo = "required";
+    if (productId === undefined || productId === null || productId === "") missing.productId = "required";
+    if (Object.keys(missing).length > 0) throw validationError(missing);
+    const product = sim.store.findProduct(productNo as string);
+    if (!product || String(product.productId) !== String(productId)) {
+      throw new ApiError(
+        404,
+        "product_not_found",
+        `no product ${String(productNo)} of product ID ${String(productId)}`,
+      );
+    }
+    return product;
+  };
+
+  api("GET", PATHS.autoRenewStatus, "autoRenewStatus", (req) => {
+    const product = renewable(queryValue(req, "productNo"), queryValue(req, "productId"));
+    return { autoRenew: product.autoRenew };
+  });
+
+  api("POST", PATHS.autoRenewEnable, "autoRenewEnable", (req) => {
+    const body = (typeof req.body === "object" && req.body !== null ? req.body : {}) as Record<string, unknown>;
+    const product = renewable(body.productNo, body.productId);
+    const planId = idOf(body.planOrServiceId);
+    if (planId === undefined) throw validationError({ planOrServiceId: "required: the ID of the PBX's plan" });
+    // Safest for the buyer: only the plan the PBX has now renews, and only a PBX that is live.
+    if (planId !== product.planId) {
+      throw validationError({ planOrServiceId: `must be the PBX's current plan ${product.planId}, got ${planId}` });
+    }
+    if (product.status !== "active") {
+      throw new ApiError(400, "product_not_active", `product ${product.productNo} is ${product.status}, not active`);
+    }
+    sim.store.updateProduct(product.productNo, { autoRenew: true });
+    return true;
   });
 
   api("POST", PATHS.priceCalculate, "priceCalculate", (req) => {

@@ -107,7 +107,8 @@ export class Store {
       throw new Error(`sandbox state file ${this.stateFile} is not valid JSON: ${(error as Error).message}`);
     }
     if (state.version !== 1) throw new Error(`sandbox state file ${this.stateFile} has an unknown version`);
-    this.products = state.products ?? [];
+    // States written before auto-renewal was served have no flag: off, as a new PBX starts.
+    this.products = (state.products ?? []).map((p) => ({ ...p, autoRenew: p.autoRenew ?? false }));
     this.orders = state.orders ?? [];
     this.prices = { ...structuredClone(DEFAULT_PRICES), ...(state.prices ?? {}) };
     if (state.tokens) this.tokens.restore(state.tokens);
@@ -245,6 +246,7 @@ export class Store {
       currentPlan: "",
       currentPlanExpireDate: "",
       switchBillingCycle: "",
+      autoRenew: false,
     };
     this.products.push(product);
     return product;

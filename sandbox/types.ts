@@ -41,6 +41,11 @@ export interface StoredProduct {
   currentPlanExpireDate: string;
   /** Billing cycle that the pending downgrade brings with it, else "". */
   switchBillingCycle: BillingCycle | "";
+  /**
+   * Whether the PBX renews itself at the end of its term. A new PBX starts with it off (the API does not say; off
+   * charges nothing unasked); only `instance_subscription/v1/active` or the admin surface turns it on.
+   */
+  autoRenew: boolean;
 }
 
 /** An order item as the order carried it (the shared request shape), with its price. */

@@ -4,6 +4,10 @@
  * orders"); a PBX with no planned orders spends nothing. An order without a price, or priced in another currency,
  * cannot be checked against the cap, so it is reported (unless `allowUnpriced`): a budget never passes on a price it
  * could not read.
+ *
+ * Unlike the pack's other policies it is mandatory by default: a cap a user writes down is meant to stop spending, and
+ * an order it cannot price is a failed input, never a pass. A config that sets its level (`"advisory"`, or `"all"`)
+ * says so on purpose and is obeyed (policy/README.md, "Configure it").
  */
 import type { PolicyResource, ReportViolation, StackValidationPolicy } from "@pulumi/policy";
 import { UnknownValueError } from "@pulumi/policy";
@@ -144,6 +148,8 @@ export function judgeBudget(resources: PolicyResource[], config: MoneyBudgetConf
 
 export const moneyBudget: StackValidationPolicy = {
   name: MONEY_BUDGET_NAME,
+  // The pack's default is advisory; this policy's own level wins unless the config names one.
+  enforcementLevel: "mandatory",
   description:
     "What the preview's priced plannedOrders will spend: at most maxPerPbx per PBX and maxPerStack per stack " +
     "(unset: no cap), in one currency; an order without a price is reported unless allowUnpriced.",

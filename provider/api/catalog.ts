@@ -59,6 +59,10 @@ export const PATHS = {
   orderList: "/order/openapi/order/v1/page",
   orderDetail: "/order/openapi/order/v1/get", // + "/{id}"
   priceCalculate: "/pricing/openapi/purchase/v1/pricing/calculate",
+  // Auto-renewal (Partner Portal developer guide: "Enable Auto-renewal", "Query Auto Renewal Status"); there is no
+  // documented call that turns it off (docs/architecture.md, "Auto-renewal").
+  autoRenewEnable: "/product/openapi/instance_subscription/v1/active",
+  autoRenewStatus: "/order/openapi/order/v1/check/existed_auto_renew",
 } as const;
 export type EndpointName = keyof typeof PATHS;
 
@@ -70,4 +74,5 @@ export const ID_FIELDS = [
   "pricingId",
   "regionId",
   "pbxSubDomainId",
+  "planOrServiceId",
 ] as const;

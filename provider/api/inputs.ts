@@ -104,6 +104,11 @@ function boolean(dflt: boolean) {
   return z.preprocess(missing, orUnknown(z.boolean({ error: "expected true or false" })).default(dflt));
 }
 
+/** A boolean with no default: left out, the program says nothing and the engine leaves the portal as it is. */
+function optionalBoolean() {
+  return z.preprocess(missing, orUnknown(z.boolean({ error: "expected true or false" })).optional());
+}
+
 function oneOf<const T extends readonly [string, ...string[]]>(allowed: T) {
   return orUnknown(z.enum(allowed, { error: `expected one of ${allowed.map((a) => `"${a}"`).join(", ")}` }));
 }
@@ -143,6 +148,7 @@ export const PbxInputsSchema = z.object({
   }),
   poNumber: optionalText({ max: PO_NUMBER_MAX, pattern: SAFE_TEXT, patternText: PRINTABLE }),
   allowRepurchase: boolean(false),
+  autoRenew: optionalBoolean(),
   orderTimeoutSeconds: integerOr(1, 86_400, 900),
 });
 

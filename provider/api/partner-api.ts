@@ -45,4 +45,11 @@ export interface PartnerApi {
   getOrder(orderNoOrId: string): Promise<OrderDetail>;
   listOrders(page?: PageRequest): Promise<Page<OrderInfo>>;
   calculatePrice(request: PriceRequest): Promise<PriceQuote>;
+  /** Whether the PBX renews itself at the end of its term (a read: retried). */
+  getAutoRenew(productNo: string): Promise<boolean>;
+  /**
+   * Turns auto-renewal on for the PBX's plan (`planId`). Charges nothing now; sent once, like an order, though
+   * repeating it is harmless (the portal keeps it on). The API has no call that turns it off.
+   */
+  enableAutoRenew(productNo: string, planId: string): Promise<void>;
 }

@@ -66,6 +66,11 @@ export type RegionInfo = z.infer<typeof RegionInfo>;
 
 export const PbxUrlExisted = z.boolean();
 
+/** `check/existed_auto_renew`: whether the product renews itself at the end of its term. */
+export const AutoRenewStatus = z.looseObject({ autoRenew: z.boolean() });
+/** `instance_subscription/v1/active` answers a success flag only. */
+export const AutoRenewEnabled = z.boolean();
+
 export const BillingContact = z.looseObject({
   billingContactId: Id,
   emailAddress: z.string(),

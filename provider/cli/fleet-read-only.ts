@@ -40,6 +40,16 @@ export class ReadOnlyApi implements PartnerApi {
   calculatePrice(request: PriceRequest) {
     return this.api.calculatePrice(request);
   }
+  getAutoRenew(productNo: string) {
+    return this.api.getAutoRenew(productNo);
+  }
+  enableAutoRenew(productNo: string): Promise<void> {
+    return Promise.reject(
+      new ReportModeError(
+        `report mode: refused to enable auto-renewal of PBX ${productNo}; a report never changes a subscription (nothing was sent)`,
+      ),
+    );
+  }
   createOrder(order: OrderRequest): Promise<OrderResult> {
     return Promise.reject(
       new ReportModeError(

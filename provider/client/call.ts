@@ -27,6 +27,8 @@ export const OPERATIONS: Record<EndpointName, string> = {
   orderList: "list orders",
   orderDetail: "get order",
   priceCalculate: "calculate price",
+  autoRenewEnable: "enable auto-renewal",
+  autoRenewStatus: "get auto-renewal status",
 };
 
 export interface CallSpec<T> {

@@ -7,6 +7,8 @@ import type { CustomerApi } from "../api/customer-api";
 import { allEntries } from "../api/paging";
 import type { PageRequest, PartnerApi } from "../api/partner-api";
 import {
+  AutoRenewEnabled,
+  AutoRenewStatus,
   BillingContactList,
   OrderDetail,
   OrderList,
@@ -44,12 +46,13 @@ import {
   type CallSpec,
 } from "./call";
 import { classify, classifyNetwork, errorFlags, type CallKind } from "./classify";
-import { ApiError, NetworkError, SchemaError, isTokenRejected, operationOf } from "./errors";
+import { ApiError, NetworkError, isTokenRejected } from "./errors";
 import { RequestGate } from "./gate";
 import { assertCredentials, assertIdFields, nonNegative, positive, requestRate, type ClientOptions } from "./options";
-import { redact } from "./redact";
+import { redact, rememberTokens } from "./redact";
 import { SingleFlight } from "./single-flight";
-import { withRetries, type RetryDecision, type RetryPolicy } from "./retry";
+import { retryDecision } from "./retry-decision";
+import { withRetries, type RetryPolicy } from "./retry";
 import {
   defaultFetch,
   exchange,
@@ -60,8 +63,6 @@ import {
 } from "./transport";
 
 const PRODUCT_NOT_FOUND_CODES = new Set(["product_not_found"]);
-/** Tokens remembered for redaction; older ones are long expired and will not show up in a response. */
-const MAX_REMEMBERED_TOKENS = 50;
 
 type Stats = {
   calls: Record<EndpointName, number>;
@@ -269,6 +270,20 @@ export class PartnerClient implements PartnerApi, CustomerApi {
     return this.read({ endpoint: "priceCalculate", method: "POST", json: request, schema: PriceQuote });
   }
 
+  async getAutoRenew(productNo: string): Promise<boolean> {
+    const query = { productNo, productId: PCE_PRODUCT_ID };
+    return (await this.read({ endpoint: "autoRenewStatus", method: "GET", query, schema: AutoRenewStatus })).autoRenew;
+  }
+
+  /** Sent once, like an order (it commits the PBX to future charges); the caller reads the status back. */
+  async enableAutoRenew(productNo: string, planId: string): Promise<void> {
+    const json = { productNo, productId: String(PCE_PRODUCT_ID), planOrServiceId: planId };
+    assertIdFields(json, this.secrets());
+    if (!(await this.sendOnce({ endpoint: "autoRenewEnable", method: "POST", json, schema: AutoRenewEnabled }))) {
+      throw new Error(`${OPERATIONS.autoRenewEnable}: the portal answered false; auto-renewal is not enabled`);
+    }
+  }
+
   // ---- machinery ----
 
   /** Idempotent call: retried on 429/5xx/network/garbled bodies, and re-authenticated once after a 401. */
@@ -291,7 +306,7 @@ export class PartnerClient implements PartnerApi, CustomerApi {
         }
       },
       this.retryPolicy,
-      (err) => this.retryDecision(spec, err),
+      (err) => retryDecision(spec.endpoint, err),
       (err, next, retryAfterMs) => {
         const why = err instanceof Error ? err.message : String(err);
         const after = retryAfterMs ? `, Retry-After ${retryAfterMs} ms` : "";
@@ -300,15 +315,6 @@ export class PartnerClient implements PartnerApi, CustomerApi {
         );
       },
     );
-  }
-
-  private retryDecision(spec: CallSpec<unknown>, err: unknown): RetryDecision {
-    // A token failure inside a read was already retried by the token request itself; retrying the read would
-    // multiply the attempts.
-    if (spec.endpoint !== "token" && operationOf(err) === OPERATIONS.token) return { retry: false };
-    if (err instanceof ApiError) return { retry: err.retryable, retryAfterMs: err.retryAfterMs };
-    if (err instanceof NetworkError || err instanceof SchemaError) return { retry: err.retryable };
-    return { retry: false };
   }
 
   /** One HTTP attempt, mapped to a result or to exactly one of our error types; `classify` decides which. */
@@ -348,7 +354,7 @@ export class PartnerClient implements PartnerApi, CustomerApi {
       });
     }
 
-    const reply = readReply(spec, raw, (parsed) => this.rememberTokens(parsed));
+    const reply = readReply(spec, raw, (parsed) => rememberTokens(parsed, this.#tokenSecrets));
     const ms = Date.now() - started;
     const env = reply.envelope;
     this.log(
@@ -370,18 +376,6 @@ export class PartnerClient implements PartnerApi, CustomerApi {
 
   private timeoutFor(call: CallKind): number {
     return call.idempotent ? this.timeoutMs : this.orderTimeoutMs;
-  }
-
-  private rememberTokens(parsed: unknown): void {
-    const result = (parsed as { result?: unknown } | undefined)?.result as Record<string, unknown> | undefined;
-    if (!result || typeof result !== "object") return;
-    for (const key of ["token", "refreshToken"]) {
-      const value = result[key];
-      if (typeof value === "string" && value.length > 0 && !this.#tokenSecrets.includes(value)) {
-        this.#tokenSecrets.push(value);
-      }
-    }
-    while (this.#tokenSecrets.length > MAX_REMEMBERED_TOKENS) this.#tokenSecrets.shift();
   }
 
   private secrets(): string[] {

@@ -33,3 +33,17 @@ export function redact(text: string, secrets: Iterable<string> = []): string {
   for (const [pattern, replacement] of PATTERNS) out = out.replace(pattern, replacement);
   return out;
 }
+
+/** Tokens remembered for redaction; older ones are long expired and will not show up in a response. */
+const MAX_REMEMBERED_TOKENS = 50;
+
+/** Adds the tokens a token reply carries (`result.token`, `result.refreshToken`) to `known`, newest last. */
+export function rememberTokens(parsed: unknown, known: string[]): void {
+  const result = (parsed as { result?: unknown } | undefined)?.result as Record<string, unknown> | undefined;
+  if (!result || typeof result !== "object") return;
+  for (const key of ["token", "refreshToken"]) {
+    const value = result[key];
+    if (typeof value === "string" && value.length > 0 && !known.includes(value)) known.push(value);
+  }
+  while (known.length > MAX_REMEMBERED_TOKENS) known.shift();
+}

@@ -38,6 +38,9 @@ const INPUT_DESCRIPTIONS: Record<InputKey, string> = {
   owner: "Subordinate user (customer) who receives the PBX: partner id or email. Used for future orders only.",
   poNumber: "Your purchase-order number, sent with every order.",
   allowRepurchase: "Allow a change of name, subdomain, domain or region, which buys a second PBX.",
+  autoRenew:
+    "Auto-renewal at the end of each term. true enables it (no order, nothing charged now); false fails on a PBX " +
+    "that has it on (the API cannot turn it off); left out, it is left as the portal has it.",
   orderTimeoutSeconds: "How long create and update wait for an order to succeed before recording it as pending.",
 };
 

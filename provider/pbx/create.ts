@@ -5,6 +5,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { PartnerApi } from "../api/partner-api";
 import type { OrderRequest, OrderResult, ProductInfo } from "../api/schemas";
+import { autoRenewAfterPurchase } from "./auto-renew";
 import type { Deps } from "../runtime/deps";
 import {
   PartialError,
@@ -25,6 +26,12 @@ import { adoptedState, checkedInputsOf, stateFrom, type ResolvedInputs } from ".
 export type CreateResult = pulumi.dynamic.CreateResult<PbxState> & { outs: PbxState };
 
 export async function createImpl(raw: Record<string, unknown>, deps: Deps): Promise<CreateResult> {
+  const bought = await purchaseOrAdopt(raw, deps);
+  const outs = await autoRenewAfterPurchase(deps.api(), deps, bought.outs, checkedInputsOf(raw).autoRenew);
+  return { ...bought, outs };
+}
+
+async function purchaseOrAdopt(raw: Record<string, unknown>, deps: Deps): Promise<CreateResult> {
   const inputs = checkedInputsOf(raw);
   const api = deps.api();
   const url = inputs.resolved.pbxUrl;

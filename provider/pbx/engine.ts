@@ -11,6 +11,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { PLANS, billingCycleOf } from "../api/catalog";
 import { withRecordedConfigAdvice } from "../client/recorded-config";
+import { assertCanKeepOff, autoRenewToSettle } from "./auto-renew";
 import { checkImpl, isPreviewing, type CheckResult, type PlanIn } from "./check";
 import { createImpl, type CreateResult } from "./create";
 import { defaultDeps, type Deps } from "../runtime/deps";
@@ -54,7 +55,11 @@ export function diff(_id: string, rawOlds: object, rawNews: Record<string, unkno
   if (olds.orderStatus === "pending") return { changes: true }; // resume an order that was still pending
   const replaces = replacementFields(olds, news);
   if (replaces.length > 0) return { changes: true, replaces, deleteBeforeReplace: true };
-  return { changes: changedInputFields(olds, news, INPUT_KEYS).length > 0 };
+  // autoRenew left out says nothing (the portal's setting stays as it is): only a value the program gives counts.
+  const changed = changedInputFields(olds, news, INPUT_KEYS).filter(
+    (k) => k !== "autoRenew" || news.autoRenew !== undefined,
+  );
+  return { changes: changed.length > 0 };
 }
 
 const ORDER_FIELDS = new Set(["extensions", "highAvailability", "recordingMinutes", "billingCycle", "plan"]);
@@ -64,9 +69,15 @@ const ORDER_FIELDS = new Set(["extensions", "highAvailability", "recordingMinute
  * holds what the PBX has (bought, adopted or refreshed), which the old inputs that check compared with may not.
  * In a preview and an update alike, a replacement that gives the PBX a new URL without `allowRepurchase` fails
  * (check refuses it first; this is the last guard before create buys). A refresh keeps the URL, so it never trips.
- * No API call: check has already read the portal for a change that needs orders.
+ * No API call for orders: check has already read the portal for a change that needs them. One read for
+ * `autoRenew: false` on a PBX not known to have it off (auto-renew.ts: the API cannot turn it off).
  */
-export async function diffWithPortal(id: string, rawOlds: object, news: Record<string, unknown>): Promise<DiffResult> {
+export async function diffWithPortal(
+  id: string,
+  rawOlds: object,
+  news: Record<string, unknown>,
+  deps?: Deps,
+): Promise<DiffResult> {
   const olds = priorStateOf(rawOlds);
   const result = diff(id, olds, news);
   const next = newInputsOf(news);
@@ -80,6 +91,21 @@ export async function diffWithPortal(id: string, rawOlds: object, news: Record<s
       ORDER_FIELDS.has(f.property),
     );
     if (failures.length > 0) throw expect(new Error(failures.map((f) => f.reason).join("; ")));
+  }
+  if (result.changes && !result.replaces && olds.orderStatus !== "pending" && !isUnknown(next.autoRenew)) {
+    // Deps only when needed: a diff that touches no auto-renewal needs no credentials.
+    if (next.autoRenew === false && olds.autoRenew !== false) {
+      try {
+        await assertCanKeepOff((deps ??= defaultDeps()).api(), olds, next.autoRenew);
+      } catch (err) {
+        throw expect(withRecordedConfigAdvice(err, currentSettings().baseUrl));
+      }
+    }
+    if (isPreviewing() && autoRenewToSettle(olds, next.autoRenew) && next.autoRenew === true) {
+      (deps ??= defaultDeps()).report.info(
+        `PBX ${olds.pbxUrl} (serial ${olds.productNo}): will enable auto-renewal (no order, nothing charged now; the portal renews the plan at the end of each term)`,
+      );
+    }
   }
   return result;
 }
@@ -115,6 +141,8 @@ async function readImpl(id: string, props: PbxState, deps: Deps): Promise<ReadRe
     pbxName: product.pbxName || state.pbxName,
     expireDate: product.expireDate,
     status: product.status,
+    // Read only for a PBX whose program has said something about it (auto-renew.ts).
+    ...(state.autoRenew !== undefined ? { autoRenew: await deps.api().getAutoRenew(state.productNo) } : {}),
   } satisfies PbxState;
   // The refreshed inputs: what the program would have to say for no diff. The SDK types ReadResult.inputs as the
   // outputs type, but the host takes any property bag; only the inputs and resolved values are returned.

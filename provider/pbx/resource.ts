@@ -40,6 +40,11 @@ export interface PSeriesCloudPbxArgs {
   allowRepurchase?: pulumi.Input<boolean>;
   /** How long `create`/`update` wait for an order to succeed before recording it as pending. Default 900. */
   orderTimeoutSeconds?: pulumi.Input<number>;
+  /**
+   * Auto-renewal at the end of each term. true enables it (no order, nothing charged now); false fails on a PBX
+   * that has it on (the API cannot turn it off); left out, the portal's setting is left as it is and not read.
+   */
+  autoRenew?: pulumi.Input<boolean>;
 }
 
 /** The PBXs this program declares: past the threshold without the large-fleet mode, one warning (large-fleet.ts). */
@@ -83,13 +88,16 @@ export class PSeriesCloudPbx extends pulumi.dynamic.Resource {
   declare public readonly plan: pulumi.Output<PlanName>;
   declare public readonly highAvailability: pulumi.Output<boolean>;
   declare public readonly recordingMinutes: pulumi.Output<number>;
+  /** Auto-renewal as the portal has it, when the program declares `autoRenew` (read by `pulumi refresh`). */
+  declare public readonly autoRenew: pulumi.Output<boolean | undefined>;
 
   constructor(name: string, args: PSeriesCloudPbxArgs, opts?: pulumi.CustomResourceOptions) {
     const advice = fleet.add(String(++declared));
     // Without a resource: one message for the stack, not one per PBX.
     if (advice) void pulumi.log.warn(advice);
     // check looks a new PBX's URL up in a preview only; in an update, create looks it up right before buying.
-    const props = registrationProps(OUTPUT_KEYS, args, pulumi.runtime.isDryRun());
+    // autoRenew is an input the portal also reports: registered so `pbx.autoRenew` exists when a program omits it.
+    const props = registrationProps([...OUTPUT_KEYS, "autoRenew"], args, pulumi.runtime.isDryRun());
     // The SDK records a formatted stack trace for each property's promise (a debugging aid for leaked promises),
     // which for a resource with this many properties costs more CPU than anything else in the program: ~13 ms
     // per PBX, 1.3 s for a 100-PBX stack. Frames are turned off for the synchronous registration only; the

@@ -6,6 +6,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { PLANS } from "../api/catalog";
 import type { PartnerApi } from "../api/partner-api";
 import type { OrderResult } from "../api/schemas";
+import { settleAutoRenew } from "./auto-renew";
 import type { Deps } from "../runtime/deps";
 import {
   PartialError,
@@ -53,11 +54,19 @@ export async function updateImpl(
     if (order) state = await placeFollowUp(api, deps, id, state, news, order, deadline);
   }
 
+  // Auto-renewal: no order; after the orders, so a failure here keeps what they bought.
+  try {
+    state = await settleAutoRenew(api, deps, state, news.autoRenew);
+  } catch (err) {
+    throw new PartialError(messageOf(err), id, state, [messageOf(err)]);
+  }
+
   // Everything else (contact, PO number, owner, provider code) needs no order: just record the new inputs.
   const { adoptProductNo: _drop, ...resolved } = news.resolved;
   const outs = {
     ...state,
     ...inputsOf(news),
+    ...(state.autoRenew !== undefined ? { autoRenew: state.autoRenew } : {}),
     billingContactId: resolved.billingContactId,
     assignId: resolved.assignId,
     planId: PLANS[news.plan],

@@ -22,6 +22,8 @@ type PSeriesCloudPbx struct {
 	AllowRepurchase pulumi.BoolPtrOutput `pulumi:"allowRepurchase"`
 	// Resolved subordinate user id ("" for none).
 	AssignId pulumi.StringOutput `pulumi:"assignId"`
+	// Auto-renewal at the end of each term. true enables it (no order, nothing charged now); false fails on a PBX that has it on (the API cannot turn it off); left out, it is left as the portal has it.
+	AutoRenew pulumi.BoolPtrOutput `pulumi:"autoRenew"`
 	// Billing contact id or email (from the Partner Portal's billing contacts). Used for future orders only.
 	BillingContact pulumi.StringOutput `pulumi:"billingContact"`
 	// Resolved billing contact id.
@@ -165,6 +167,8 @@ func PSeriesCloudPbxExists(ctx *pulumi.Context,
 type pseriesCloudPbxArgs struct {
 	// Allow a change of name, subdomain, domain or region, which buys a second PBX.
 	AllowRepurchase *bool `pulumi:"allowRepurchase"`
+	// Auto-renewal at the end of each term. true enables it (no order, nothing charged now); false fails on a PBX that has it on (the API cannot turn it off); left out, it is left as the portal has it.
+	AutoRenew *bool `pulumi:"autoRenew"`
 	// Billing contact id or email (from the Partner Portal's billing contacts). Used for future orders only.
 	BillingContact string `pulumi:"billingContact"`
 	// Billing cycle. Cannot be changed through the API. One of "monthly", "annually".
@@ -197,6 +201,8 @@ type pseriesCloudPbxArgs struct {
 type PSeriesCloudPbxArgs struct {
 	// Allow a change of name, subdomain, domain or region, which buys a second PBX.
 	AllowRepurchase pulumi.BoolPtrInput
+	// Auto-renewal at the end of each term. true enables it (no order, nothing charged now); false fails on a PBX that has it on (the API cannot turn it off); left out, it is left as the portal has it.
+	AutoRenew pulumi.BoolPtrInput
 	// Billing contact id or email (from the Partner Portal's billing contacts). Used for future orders only.
 	BillingContact pulumi.StringInput
 	// Billing cycle. Cannot be changed through the API. One of "monthly", "annually".
@@ -275,6 +281,11 @@ func (o PSeriesCloudPbxOutput) AllowRepurchase() pulumi.BoolPtrOutput {
 // Resolved subordinate user id ("" for none).
 func (o PSeriesCloudPbxOutput) AssignId() pulumi.StringOutput {
 	return o.ApplyT(func(v *PSeriesCloudPbx) pulumi.StringOutput { return v.AssignId }).(pulumi.StringOutput)
+}
+
+// Auto-renewal at the end of each term. true enables it (no order, nothing charged now); false fails on a PBX that has it on (the API cannot turn it off); left out, it is left as the portal has it.
+func (o PSeriesCloudPbxOutput) AutoRenew() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *PSeriesCloudPbx) pulumi.BoolPtrOutput { return v.AutoRenew }).(pulumi.BoolPtrOutput)
 }
 
 // Billing contact id or email (from the Partner Portal's billing contacts). Used for future orders only.

@@ -25,8 +25,17 @@ for (const spec of specs) {
   const args = owner ? { ...spec.args, owner } : spec.args;
   const pbx = new PSeriesCloudPbx(spec.name, args, { protect: spec.protect ?? false });
   out[spec.name] = pulumi
-    .all([pbx.instanceId, pbx.orderNo, pbx.productNo, pbx.pbxUrl, pbx.orderStatus, pbx.extensions, pbx.plan])
-    .apply(([instanceId, orderNo, productNo, pbxUrl, orderStatus, extensions, plan]) => ({
+    .all([
+      pbx.instanceId,
+      pbx.orderNo,
+      pbx.productNo,
+      pbx.pbxUrl,
+      pbx.orderStatus,
+      pbx.extensions,
+      pbx.plan,
+      pbx.autoRenew,
+    ])
+    .apply(([instanceId, orderNo, productNo, pbxUrl, orderStatus, extensions, plan, autoRenew]) => ({
       instanceId,
       orderNo,
       productNo,
@@ -34,6 +43,7 @@ for (const spec of specs) {
       orderStatus,
       extensions,
       plan,
+      ...(autoRenew === undefined ? {} : { autoRenew }),
     }));
 }
 export const pbxs = out;

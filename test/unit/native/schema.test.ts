@@ -44,6 +44,7 @@ const SAMPLES: Record<string, unknown> = {
   poNumber: "PO-1",
   allowRepurchase: true,
   orderTimeoutSeconds: 60,
+  autoRenew: true,
 };
 
 function jsonType(value: unknown): string {

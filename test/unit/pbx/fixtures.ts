@@ -150,6 +150,8 @@ export function fakeApi(): sinon.SinonStubbedInstance<PartnerApi> & PartnerApi {
     }),
     listOrders: sinon.stub().resolves({ count: 0, pageNo: 1, pageSize: 25, results: [], total: 0, totalPage: 0 }),
     calculatePrice: sinon.stub().resolves({ currencyCode: "USD", totalAmount: "1200.00", items: [] }),
+    getAutoRenew: sinon.stub().resolves(false),
+    enableAutoRenew: sinon.stub().resolves(),
   };
   return api as unknown as sinon.SinonStubbedInstance<PartnerApi> & PartnerApi;
 }

@@ -38,6 +38,8 @@ describe("sandbox: admin surface", () => {
       orderList: 0,
       orderDetail: 1,
       priceCalculate: 0,
+      autoRenewEnable: 0,
+      autoRenewStatus: 0,
     });
   });
 
