@@ -2,8 +2,7 @@ export { PSeriesCloudPbx, type PSeriesCloudPbxArgs } from "./pbx/resource";
 import pbxProvider = require("./pbx/provider");
 export { pbxProvider };
 export { Customer, type CustomerArgs } from "./customer/resource";
-export type { PlannedOrderView } from "./pbx/quotes";
-export type { OrderRecord } from "./pbx/plan";
+export type { OrderRecord, PlannedOrderView } from "./api/contract";
 export * as catalog from "./api/catalog";
 export {
   getRegions,
@@ -18,11 +17,13 @@ export {
   getPbxOutput,
   listPbxs,
   listPbxsOutput,
-  type BillingContactResult,
-  type GetPbxArgs,
   type GetPbxOutputArgs,
-  type PbxFilter,
-  type PbxResult,
-  type RegionResult,
-  type SubordinateUserResult,
 } from "./lookups";
+export type {
+  BillingContactResult,
+  GetPbxArgs,
+  PbxFilter,
+  PbxResult,
+  RegionResult,
+  SubordinateUserResult,
+} from "./inventory";

@@ -248,7 +248,7 @@ export type ImportArgs = {
 
 /**
  * A PBX in the resource's arguments, for both ways of importing one (`yeastar-pseries import` and
- * `pulumi import`, provider/pbx/import.ts); call it for a PBX `unimportable` accepts. `domain` is always the
+ * `pulumi import`, provider/pbx/read-by-id.ts); call it for a PBX `unimportable` accepts. `domain` is always the
  * suffix the PBX's URL ends with: an omitted one means "the region's first suffix", which the portal may change
  * later, and a PBX whose URL no longer matches the program's would need a second purchase. `owner` is left out,
  * with a note saying why, when the PBX's subordinate user is not in the account's list.

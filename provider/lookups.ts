@@ -4,7 +4,7 @@
  *
  * They use the resource's credentials and client: stack config `yeastar:clientId`, `yeastar:clientSecret`,
  * `yeastar:baseUrl`, else `YEASTAR_CLIENT_ID`, `YEASTAR_CLIENT_SECRET`, `YEASTAR_BASE_URL` (see
- * `pbx/settings.ts`), and the shared client with its token cache, retries and redaction. Nothing here orders.
+ * `runtime/settings.ts`), and the shared client with its token cache, retries and redaction. Nothing here orders.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { asCustomerApi } from "./api/customer-api";
@@ -18,10 +18,8 @@ import type {
   RegionResult,
   SubordinateUserResult,
 } from "./inventory";
-import { configure, resolveApi } from "./pbx/settings";
-import { isExpected } from "./pbx/shown-once";
-
-export type { BillingContactResult, GetPbxArgs, PbxFilter, PbxResult, RegionResult, SubordinateUserResult };
+import { configure, resolveApi } from "./runtime/settings";
+import { isExpected } from "./runtime/shown-once";
 
 /** The client for the program's stack config (secrets included, read raw) or the environment. */
 function api(): PartnerApi {

@@ -27,9 +27,6 @@ import { checkDuplicates, checkServiceQuantity, complete, readOrderItem } from "
 import { checkRenewPlan } from "./renew-order";
 import type { StoredProduct } from "./types";
 
-export type { OrderContext } from "./request-fields";
-export { validatePriceRequest, type ValidPriceRequest } from "./price-request";
-
 export interface ValidOrder {
   operationType: OperationType;
   billingId: string;

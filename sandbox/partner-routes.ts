@@ -6,7 +6,8 @@
 import type { FastifyRequest } from "fastify";
 import { PATHS, type EndpointName } from "../provider/api/catalog";
 import { ApiError, validationError } from "./envelope";
-import { validateOrder, validatePriceRequest } from "./orders";
+import { validateOrder } from "./orders";
+import { validatePriceRequest } from "./price-request";
 import { idOf } from "./request-fields";
 import { lineAmount, sumAmounts } from "./pricing";
 import { orderDetail, orderInfo, orderResult, productInfo } from "./replies";

@@ -17,7 +17,8 @@ import {
   unique,
 } from "./ids";
 import { storedUser, type StoredUser } from "./customers";
-import type { OrderContext, ValidOrder } from "./orders";
+import type { OrderContext } from "./request-fields";
+import type { ValidOrder } from "./orders";
 import { lineAmount, sumAmounts } from "./pricing";
 import { BILLING_CONTACTS, DEFAULT_PRICES, FOREIGN_URLS, REGIONS, SUBORDINATE_USERS, type SeedRegion } from "./seeds";
 import type { Price, SandboxConfig, StoredOrder, StoredOrderItem, StoredProduct } from "./types";

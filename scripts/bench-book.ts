@@ -15,7 +15,7 @@ import * as path from "node:path";
 import { PCE_PRODUCT_ID, PLANS, SERVICES } from "../provider/api/catalog";
 import { CUSTOMER_TOKENS, PBX_TOKENS } from "../provider/api/contract";
 import type { OrderRequest } from "../provider/api/schemas";
-import { PartnerClient } from "../provider/client";
+import { PartnerClient } from "../provider/client/client";
 import { startSandbox } from "../sandbox";
 import { REPO_ROOT } from "./lib/pulumi-cli";
 

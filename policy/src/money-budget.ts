@@ -13,7 +13,7 @@ import type { PolicyResource, ReportViolation, StackValidationPolicy } from "@pu
 import { UnknownValueError } from "@pulumi/policy";
 
 import { formatMoney, moneyOf, parseMoney } from "../../provider/api/money";
-import { isPbxType } from "./pbx";
+import { isPbxType } from "../../provider/api/contract";
 
 export const MONEY_BUDGET_NAME = "yeastar-money-budget";
 export const DEFAULT_BUDGET_CURRENCY = "USD";

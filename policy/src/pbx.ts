@@ -4,17 +4,10 @@
  */
 import type { ReportViolation, ResourceValidation, ResourceValidationArgs } from "@pulumi/policy";
 import { UnknownValueError } from "@pulumi/policy";
-import {
-  CUSTOMER_TOKENS,
-  PBX_TOKENS,
-  PBX_TYPE,
-  UNKNOWN_SENTINELS,
-  isPbxType,
-  type InputKey,
-} from "../../provider/api/contract";
+import { CUSTOMER_TOKENS, PBX_TOKENS, isPbxType } from "../../provider/api/contract";
+import { UNKNOWN_SENTINELS, type InputKey } from "../../provider/api/inputs";
 
 /** Type tokens and the unknown-value markers are the resource contract's (provider/api/contract.ts). */
-export { PBX_TYPE, isPbxType };
 
 /** Tokens treated as a PBX: the dynamic resource's, its spelling without "dynamic/", and the native plugin's. */
 export const PBX_TYPES: readonly string[] = PBX_TOKENS.all;

@@ -11,9 +11,8 @@ import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } 
 import { BILLING_CYCLES, MAX_EXTENSIONS, MIN_EXTENSIONS, PLAN_NAMES } from "../../provider/api/catalog";
 import { moneyBudget } from "./money-budget";
 import { ownerRequired } from "./owner-required";
-import { configHint, describePbx, forPbx, isPbxType, listOf, readKnown, readKnownNumber } from "./pbx";
-
-export { ownerRequired, type OwnerRequiredConfig } from "./owner-required";
+import { configHint, describePbx, forPbx, listOf, readKnown, readKnownNumber } from "./pbx";
+import { isPbxType } from "../../provider/api/contract";
 
 export const PACK_NAME = "yeastar-guardrails";
 

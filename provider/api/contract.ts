@@ -1,25 +1,11 @@
 /**
  * The resource contract: what every part of the package that sees a PSeriesCloudPbx from outside the engine relies
  * on (the engine, the native plugin, the purchase summary, the policy pack, the chaos checks). Type tokens, the
- * unknown-value marker, the planned orders a preview lists, and the shape of the state. The inputs' schema is
- * beside it (inputs.ts) and re-exported here. docs/architecture.md, "Layers".
+ * unknown-value marker, the planned orders a preview lists, and the shape of the state. The inputs' schema and
+ * the unknown-value marker are beside it (inputs.ts). docs/architecture.md, "Layers".
  */
 import { z } from "zod";
 import type { PbxInputs } from "./inputs";
-
-export {
-  DRY_RUN_KEY,
-  INPUT_KEYS,
-  OUTPUT_KEYS,
-  PbxInputsSchema,
-  UNKNOWN,
-  UNKNOWN_SENTINELS,
-  containsUnknown,
-  isUnknown,
-  type InputKey,
-  type OutputKey,
-  type PbxInputs,
-} from "./inputs";
 
 // ---------------------------------------------------------------------------------------------- type tokens
 

@@ -1,6 +1,6 @@
 /**
  * The inputs of a PSeriesCloudPbx as one zod schema: the engine validates with it in `check`
- * (provider/pbx/inputs.ts: `validateInputs`), the native plugin derives its package schema from it, and the policy
+ * (provider/pbx/validate-inputs.ts: `validateInputs`), the native plugin derives its package schema from it, and the policy
  * pack judges the same keys. Pure: no I/O, no Pulumi runtime. The engine's marker for a value not known yet in a
  * preview lives here too, because every field of the schema accepts it.
  */

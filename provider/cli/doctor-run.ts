@@ -1,11 +1,13 @@
 /**
- * The record of one `yeastar-pseries doctor` run (doctor.ts): the rows and contradictions found so far, the raw
+ * The record of one `yeastar-pseries doctor` run (doctor-main.ts): the rows and contradictions found so far, the raw
  * reply of each endpoint (read in memory, never printed: a token reply holds credentials) and the checks on them.
  */
 import { parse as parseLossless, isLosslessNumber } from "lossless-json";
 import { PATHS, type EndpointName } from "../api/catalog";
-import { PartnerClient, SchemaError, type FetchLike } from "../client";
-import type { Credentials } from "./common";
+import { PartnerClient } from "../client/client";
+import { SchemaError } from "../client/errors";
+import type { FetchLike } from "../client/transport";
+import type { Credentials } from "./credentials";
 
 /** README "API assumptions" that the doctor can check from read-only replies. */
 export const ASSUMPTIONS = {

@@ -1,12 +1,12 @@
 /**
  * The fleet report, pure: every PBX of the account (the product list) joined with the stacks that manage it, its
- * customer, expiry and cost, with totals and flags; rendered as Markdown, JSON or CSV. `fleet.ts` is the shell that
+ * customer, expiry and cost, with totals and flags; rendered as Markdown, JSON or CSV. `fleet-main.ts` is the shell that
  * reads the portal and the stacks (docs/architecture.md, "Fleet report").
  */
 import { PCE_PRODUCT_ID, SERVICES, planNameOf } from "../api/catalog";
 import { divideMoney, formatMoney, parseMoney } from "../api/money";
 import type { PriceQuote, PriceRequest, ProductInfo, SubordinateUser } from "../api/schemas";
-import type { StackState } from "./stacks";
+import type { StackState } from "./stack-export";
 
 /** What a PBX is billed for: one price quote per distinct shape. */
 export interface Shape {

@@ -8,12 +8,12 @@
  *   fleet   every PBX of the account with the stacks that manage it, its customer, expiry and cost
  * None ever places an order.
  */
-import { ConfigError, YeastarError } from "../client";
-import { UsageError, type Output } from "./common";
-import { realDestroyDeps, runDestroy } from "./destroy";
-import { runDoctor } from "./doctor";
-import { runFleet } from "./fleet";
-import { runImport } from "./import";
+import { ConfigError, YeastarError } from "../client/errors";
+import { UsageError, type Output } from "./usage";
+import { realDestroyDeps, runDestroy } from "./destroy-main";
+import { runDoctor } from "./doctor-main";
+import { runFleet } from "./fleet-main";
+import { runImport } from "./import-main";
 import { main as runPlan, type PlanIo } from "./plan-main";
 
 const USAGE = `usage: yeastar-pseries <command> [flags]

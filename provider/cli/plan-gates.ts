@@ -1,8 +1,8 @@
 /**
- * The purchase summary's gates (plan.ts): whether anything is bought, `--fail-on-purchase`, `--max-total`, and the
+ * The purchase summary's gates (plan-main.ts): whether anything is bought, `--fail-on-purchase`, `--max-total`, and the
  * command's exit code. Pure.
  */
-import { formatAmount, parseAmount } from "./money";
+import { formatMoney, parseMoney } from "../api/money";
 import { FROM_TERM_END, PlanInputError, type PurchaseSummary } from "./plan-types";
 
 export interface GateOptions {
@@ -48,24 +48,24 @@ export function checkGates(summary: PurchaseSummary, options: GateOptions): stri
     failures.push(`--fail-on-purchase: this change would place ${what}`);
   }
   if (options.maxTotal !== undefined) {
-    const limit = parseAmount(options.maxTotal);
+    const limit = parseMoney(options.maxTotal);
     if (limit === undefined)
       throw new PlanInputError(`--max-total ${JSON.stringify(options.maxTotal)} is not a decimal amount`);
     for (const t of summary.totals) {
-      if ((parseAmount(t.amount) as bigint) > limit) {
+      if ((parseMoney(t.amount) as bigint) > limit) {
         failures.push(
-          `--max-total ${formatAmount(limit)}: the total ${t.currency} ${formatAmount(parseAmount(t.amount) as bigint)} per ${t.period}${t.startsAt ? ` ${FROM_TERM_END}` : ""} is above it`,
+          `--max-total ${formatMoney(limit)}: the total ${t.currency} ${formatMoney(parseMoney(t.amount) as bigint)} per ${t.period}${t.startsAt ? ` ${FROM_TERM_END}` : ""} is above it`,
         );
       }
     }
     if (summary.unpricedOrders > 0) {
       failures.push(
-        `--max-total ${formatAmount(limit)}: ${summary.unpricedOrders} order${summary.unpricedOrders === 1 ? " has" : "s have"} no price, so the totals cannot be checked`,
+        `--max-total ${formatMoney(limit)}: ${summary.unpricedOrders} order${summary.unpricedOrders === 1 ? " has" : "s have"} no price, so the totals cannot be checked`,
       );
     }
     if (summary.pbxs.some((p) => p.orders === null && p.action !== "delete")) {
       failures.push(
-        `--max-total ${formatAmount(limit)}: some orders are not known in the preview, so the totals cannot be checked`,
+        `--max-total ${formatMoney(limit)}: some orders are not known in the preview, so the totals cannot be checked`,
       );
     }
   }

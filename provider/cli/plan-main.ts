@@ -1,23 +1,21 @@
 #!/usr/bin/env node
 /**
  * `plan`: reads `pulumi preview --json` (a file, or stdin with `-` or no argument) and prints what `pulumi up`
- * would buy as Markdown for a pull-request comment, or as JSON. Exit codes (`EXIT` in plan.ts): 0 fine, 1 a gate
+ * would buy as Markdown for a pull-request comment, or as JSON. Exit codes (`EXIT` in plan-gates.ts): 0 fine, 1 a gate
  * failed (--fail-on-purchase, --max-total), 2 usage, 3 the preview is empty, unreadable, cut off or failed.
+ *
+ * The summary's parts, all pure: plan-preview-input.ts (the preview's JSON), plan-types.ts (rows, totals,
+ * warnings), plan-summary.ts (preview -> summary), plan-gates.ts (gates, exit code), plan-markdown.ts (Markdown,
+ * JSON); amounts in api/money.ts. Its built path, dist/provider/cli/plan-main.js, is what CI recipes run.
  */
 import * as fs from "node:fs";
 import { parseArgs } from "node:util";
-import {
-  checkGates,
-  exitCode,
-  EXIT,
-  parseAmount,
-  PlanInputError,
-  renderMarkdown,
-  summarize,
-  toJson,
-  type PurchaseSummary,
-} from "./plan";
-import { parsePreview, unreadablePreview } from "./preview-input";
+import { checkGates, exitCode, EXIT } from "./plan-gates";
+import { parseMoney } from "../api/money";
+import { PlanInputError, type PurchaseSummary } from "./plan-types";
+import { renderMarkdown, toJson } from "./plan-markdown";
+import { summarize } from "./plan-summary";
+import { parsePreview, unreadablePreview } from "./plan-preview-input";
 
 export const USAGE = `usage: plan [file|-] [--json] [--fail-on-purchase] [--max-total <amount>] [--preview-exit-code <n>]
 Reads the output of \`pulumi preview --json\` from a file, or from stdin (\`-\` or no file), and prints what
@@ -75,7 +73,7 @@ export async function main(argv: string[], io: PlanIo): Promise<number> {
   }
   if (positionals.length > 1) return fail(`expected at most one input file, got ${positionals.length}`);
   const maxTotal = values["max-total"];
-  if (maxTotal !== undefined && parseAmount(maxTotal) === undefined) {
+  if (maxTotal !== undefined && parseMoney(maxTotal) === undefined) {
     return fail(`--max-total must be a non-negative amount such as 5000 or 1250.50, got ${JSON.stringify(maxTotal)}`);
   }
   const exitText = values["preview-exit-code"];

@@ -1,16 +1,10 @@
 /**
- * The purchase summary as a pull-request comment (Markdown) and as JSON (plan.ts). Pure.
+ * The purchase summary as a pull-request comment (Markdown) and as JSON (plan-main.ts). Pure.
  */
-import { formatAmount, parseAmount } from "./money";
+import { formatMoney, parseMoney } from "../api/money";
 import { buysAnything } from "./plan-gates";
-import {
-  FROM_TERM_END,
-  type BillingPeriod,
-  type PbxAction,
-  type PlannedOrder,
-  type PurchaseSummary,
-  type Warning,
-} from "./plan-types";
+import { FROM_TERM_END, type PbxAction, type PlannedOrder, type PurchaseSummary, type Warning } from "./plan-types";
+import type { BillingPeriod } from "../api/contract";
 
 /** A hidden marker that CI recipes use to find and update their earlier comment. */
 export const COMMENT_MARKER = "<!-- yeastar-pseries-plan -->";
@@ -46,7 +40,7 @@ const ACTION_LABEL: Record<PbxAction, string> = {
 };
 
 function money(currency: string, amount: string, period: BillingPeriod): string {
-  return `${currency} ${formatAmount(parseAmount(amount) as bigint, true)} per ${period}`;
+  return `${currency} ${formatMoney(parseMoney(amount) as bigint, true)} per ${period}`;
 }
 
 /** How a price that applies later (a plan downgrade's) is labelled, so it never reads as an extra charge. */
@@ -169,7 +163,7 @@ export function renderMarkdown(summary: PurchaseSummary, gateFailures: string[] 
     out.push("| Total | Billing period | Orders |", "| ---: | --- | ---: |");
     for (const t of summary.totals) {
       out.push(
-        `| ${escapeMarkdown(t.currency)} ${formatAmount(parseAmount(t.amount) as bigint, true)} | per ${t.period}${t.startsAt ? ` ${FROM_TERM_END} (new plan price, in place of the current plan's)` : ""} | ${t.orders} |`,
+        `| ${escapeMarkdown(t.currency)} ${formatMoney(parseMoney(t.amount) as bigint, true)} | per ${t.period}${t.startsAt ? ` ${FROM_TERM_END} (new plan price, in place of the current plan's)` : ""} | ${t.orders} |`,
       );
     }
     out.push("");

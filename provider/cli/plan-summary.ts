@@ -1,20 +1,21 @@
 /**
- * From a preview read by `preview-input.ts` to the purchase summary (plan.ts): one row per changed PBX with the
+ * From a preview read by `plan-preview-input.ts` to the purchase summary (plan-main.ts): one row per changed PBX with the
  * orders its `check` listed in `plannedOrders` (read through the contract's schema), totals per currency and
  * billing period, and the warnings. Pure.
  */
-import { NATIVE_PBX_TYPE, PBX_TYPE, UNKNOWN, containsUnknown, readPlannedOrders } from "../api/contract";
-import { formatAmount, parseAmount } from "./money";
+import { NATIVE_PBX_TYPE, PBX_TYPE, readPlannedOrders } from "../api/contract";
+import { UNKNOWN, containsUnknown } from "../api/inputs";
+import { formatMoney, parseMoney } from "../api/money";
 import {
   PlanInputError,
-  type BillingPeriod,
   type PbxAction,
   type PbxRow,
   type PlannedOrder,
   type PurchaseSummary,
   type Warning,
 } from "./plan-types";
-import { isObject, str, type PreviewInput, type ResourceState } from "./preview-input";
+import type { BillingPeriod } from "../api/contract";
+import { isObject, str, type PreviewInput, type ResourceState } from "./plan-preview-input";
 
 const NO_ORDER_OPS = new Set(["same", "read", "refresh", "discard", "import", "remove-pending-replace"]);
 
@@ -186,7 +187,7 @@ export function summarize(input: PreviewInput): PurchaseSummary {
         orders: 0,
         ...(order.startsAt ? { startsAt: order.startsAt } : {}),
       };
-      sum.amount += parseAmount(order.amount) as bigint;
+      sum.amount += parseMoney(order.amount) as bigint;
       sum.orders++;
       sums.set(key, sum);
     }
@@ -269,7 +270,7 @@ export function summarize(input: PreviewInput): PurchaseSummary {
     .map((s) => ({
       currency: s.currency,
       period: s.period,
-      amount: formatAmount(s.amount),
+      amount: formatMoney(s.amount),
       orders: s.orders,
       ...(s.startsAt ? { startsAt: s.startsAt } : {}),
     }));

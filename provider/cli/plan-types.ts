@@ -1,10 +1,8 @@
 /**
- * The purchase summary's types (plan.ts): the rows, totals and warnings a reviewer reads, and the input error.
+ * The purchase summary's types (plan-main.ts): the rows, totals and warnings a reviewer reads, and the input error.
  */
 import type { BillingPeriod, PlannedOrderView } from "../api/contract";
-import type { PreviewInput } from "./preview-input";
-
-export type { BillingPeriod };
+import type { PreviewInput } from "./plan-preview-input";
 
 /** One order `pulumi up` would place, as the provider reports it in `plannedOrders` (the same type). */
 export type PlannedOrder = PlannedOrderView;

@@ -2,7 +2,7 @@
  * The base URL rule: the client secret and tokens travel in every request, so plain HTTP is allowed only where
  * the traffic cannot leave the machine (the local sandbox). A test setup where the sandbox runs on another host
  * (a CI service container such as http://sandbox:8787) opts in explicitly with `allowInsecureHttpForTesting`;
- * the provider then warns on every run (see provider/pbx/settings.ts).
+ * the provider then warns on every run (see provider/runtime/settings.ts).
  */
 import { isIPv4 } from "node:net";
 import { ConfigError } from "./errors";

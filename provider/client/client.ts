@@ -2,7 +2,7 @@
  * The Partner Portal client: envelope and schema checks, token handling, retries for reads, and the one rule that
  * matters most: the order POST is sent exactly once, and any doubt about its outcome is reported as ambiguous.
  */
-import { MAX_REQUESTS_PER_SECOND, PATHS, PCE_PRODUCT_ID, type EndpointName } from "../api/catalog";
+import { PATHS, PCE_PRODUCT_ID, type EndpointName } from "../api/catalog";
 import type { CustomerApi } from "../api/customer-api";
 import { allEntries } from "../api/paging";
 import type { PageRequest, PartnerApi } from "../api/partner-api";
@@ -62,9 +62,6 @@ import {
   type RawResponse,
 } from "./transport";
 
-export { OPERATIONS } from "./call";
-export type { ClientOptions } from "./options";
-
 const PRODUCT_NOT_FOUND_CODES = new Set(["product_not_found"]);
 
 type Stats = {
@@ -74,8 +71,7 @@ type Stats = {
   rateLimited: number;
 };
 
-/** Highest `requestsPerSecond` accepted (provider/api/catalog.ts; settings.ts checks the same bound). */
-export { MAX_REQUESTS_PER_SECOND };
+/** Highest `requestsPerSecond` accepted (provider/api/catalog.ts; runtime/settings.ts checks the same bound). */
 
 export class PartnerClient implements PartnerApi, CustomerApi {
   readonly stats: Stats;

@@ -9,10 +9,19 @@ import { asCustomerApi, type CustomerApi } from "../api/customer-api";
 import type { NewSubordinateUser, SubordinateUser } from "../api/schemas";
 import { YeastarError } from "../client/errors";
 import { withRecordedConfigAdvice } from "../client/recorded-config";
-import { DRY_RUN_KEY, show, UNKNOWN } from "../pbx/inputs";
-import { currentSettings, report, resolveApi, type Reporter } from "../pbx/settings";
+import { DRY_RUN_KEY, UNKNOWN } from "../api/inputs";
+import { show } from "../runtime/field-failures";
+import {
+  configure as configureSettings,
+  currentSettings,
+  report,
+  resolveApi,
+  type Reporter,
+  type SettingsConfig,
+} from "../runtime/settings";
 import {
   CUSTOMER_INPUT_KEYS,
+  customerStateOf,
   STORED_FIELDS,
   validateCustomer,
   type CustomerInputs,
@@ -216,7 +225,8 @@ export async function create(
   return { id: created.partnerId, outs: stateOf(inputs, created, false) };
 }
 
-export function diff(_id: string, olds: CustomerState, news: Record<string, unknown>): pulumi.dynamic.DiffResult {
+export function diff(_id: string, rawOlds: object, news: Record<string, unknown>): pulumi.dynamic.DiffResult {
+  const olds: Partial<CustomerState> = customerStateOf(rawOlds) ?? {};
   const next = inputsOf(news);
   const changed = changedFields(olds, next);
   const flag = (olds.sendActivationEmail ?? false) !== (next.sendActivationEmail ?? false);
@@ -226,10 +236,12 @@ export function diff(_id: string, olds: CustomerState, news: Record<string, unkn
 /** Only `sendActivationEmail` can change (it is used at creation only); anything else the API cannot change. */
 export async function update(
   _id: string,
-  olds: CustomerState,
+  rawOlds: object,
   news: Record<string, unknown>,
 ): Promise<{ outs: CustomerState }> {
+  const olds = customerStateOf(rawOlds);
   const next = inputsOf(news);
+  if (!olds) throw new Error("internal error: a Customer update without a stored state; run `pulumi refresh`");
   const failures = changeFailures(olds, next);
   if (failures.length > 0) throw new Error(failures.map((f) => f.reason).join("; "));
   return { outs: { ...olds, ...next } };
@@ -241,9 +253,10 @@ export async function update(
  */
 export async function read(
   id: string,
-  props: CustomerState | undefined,
+  rawProps: object | undefined,
   deps: CustomerDeps = defaultCustomerDeps(),
 ): Promise<pulumi.dynamic.ReadResult<CustomerState>> {
+  const props = customerStateOf(rawProps);
   const api = deps.api();
   const key = props?.partnerId || id;
   let user: SubordinateUser | undefined;
@@ -280,10 +293,25 @@ export function deleteMessage(s: Partial<CustomerState>): string {
 
 export async function remove(
   _id: string,
-  props: Partial<CustomerState>,
+  props: object | undefined,
   deps: CustomerDeps = defaultCustomerDeps(),
 ): Promise<void> {
-  deps.report.warn(deleteMessage(props));
+  deps.report.warn(deleteMessage(customerStateOf(props) ?? {}));
 }
 
-export { configure } from "../pbx/settings";
+/**
+ * create in a preview (the native plugin): says what `up` will do (check cannot: the protocol does not tell it a
+ * preview from an update); the id the portal gives is not known until `up`.
+ */
+export async function previewCreate(
+  raw: Record<string, unknown>,
+  deps: CustomerDeps = defaultCustomerDeps(),
+): Promise<{ id: string; outs: Record<string, unknown> }> {
+  await announce(inputsOf(raw), deps);
+  return { id: "", outs: { ...raw, partnerId: UNKNOWN, userType: UNKNOWN, adopted: UNKNOWN } };
+}
+
+/** The provider's `configure()`: the stack config the settings are read from (runtime/settings.ts). */
+export function configure(config?: SettingsConfig): void {
+  configureSettings(config);
+}

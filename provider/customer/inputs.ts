@@ -4,7 +4,8 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { UNKNOWN, fieldFailures } from "../pbx/inputs";
+import { UNKNOWN } from "../api/inputs";
+import { fieldFailures } from "../runtime/field-failures";
 
 export const TAX_TYPES = ["VAT_number", "Tax_ID", "TIN_number", "RUC", "CUIT"] as const;
 
@@ -71,6 +72,14 @@ export const CUSTOMER_OUTPUT_KEYS = ["partnerId", "userType", "adopted"] as cons
 
 /** The state of a Customer: its inputs and what the portal gave it. */
 export type CustomerState = CustomerInputs & { partnerId: string; userType: string; adopted: boolean };
+
+/**
+ * The one place the host's untyped bags become a `CustomerState`: the old state of diff and update (written by
+ * create), and the props of read and delete, undefined when there are none (an import).
+ */
+export function customerStateOf(raw: object | undefined): CustomerState | undefined {
+  return raw && Object.keys(raw).length > 0 ? (raw as CustomerState) : undefined;
+}
 
 const ALLOWED = new Set<string>([...CUSTOMER_INPUT_KEYS, ...CUSTOMER_OUTPUT_KEYS, "__provider"]);
 

@@ -4,7 +4,8 @@
  * user: a change fails in the preview, and a destroy only removes it from the stack.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { registrationProps } from "../pbx/inputs";
+import { CUSTOMER_TOKENS, PACKAGE } from "../api/contract";
+import { registrationProps } from "../runtime/registration";
 import { CUSTOMER_OUTPUT_KEYS, type TAX_TYPES } from "./inputs";
 import customerProvider = require("./provider");
 
@@ -41,6 +42,6 @@ export class Customer extends pulumi.dynamic.Resource {
   constructor(name: string, args: CustomerArgs, opts?: pulumi.CustomResourceOptions) {
     // check says what `up` will do in a preview only (customer/engine.ts); check drops the flag from the inputs.
     const props = registrationProps(CUSTOMER_OUTPUT_KEYS, args, pulumi.runtime.isDryRun());
-    super(customerProvider, name, props, opts, "yeastar", "Customer");
+    super(customerProvider, name, props, opts, PACKAGE, CUSTOMER_TOKENS.name);
   }
 }

@@ -6,9 +6,8 @@
 import { CUSTOMER_TOKENS } from "../api/contract";
 import { asCustomerApi } from "../api/customer-api";
 import * as customer from "../customer/engine";
-import { CUSTOMER_INPUT_KEYS, STORED_FIELDS, TAX_TYPES, type CustomerState } from "../customer/inputs";
-import type { Deps } from "../pbx/deps";
-import { UNKNOWN } from "../pbx/inputs";
+import { CUSTOMER_INPUT_KEYS, TAX_TYPES } from "../customer/inputs";
+import type { Deps } from "../runtime/deps";
 import type { PropertySpec, TypeHandler, WithDeps } from "./types";
 
 export const CUSTOMER_TYPE = CUSTOMER_TOKENS.native;
@@ -45,7 +44,8 @@ export function customerResourceSchema(): Record<string, unknown> {
   const required = ["email", "company", "country"];
   return {
     description:
-      "A customer: a subordinate user of your partner account, to whom PBXs are assigned (`owner: ${customer.partnerId}`). Creating it places no order. The API cannot change or delete a subordinate user: a change fails the preview, destroy only removes it from the stack. Import with `pulumi import yeastar:index:Customer <name> <partner id or email>`.",
+      "A customer: a subordinate user of your partner account, to whom PBXs are assigned (`owner: ${customer.partnerId}`). Creating it places no order. The API cannot change or delete a subordinate user: a change fails the preview, destroy only removes it from the stack. " +
+      `Import with \`pulumi import ${CUSTOMER_TOKENS.native} <name> <partner id or email>\`.`,
     inputProperties: inputs,
     requiredInputs: required,
     properties: {
@@ -63,29 +63,19 @@ export function customerHandler(withDeps: WithDeps): TypeHandler {
   const deps = (d: Deps): customer.CustomerDeps => ({ api: () => asCustomerApi(d.api()), report: d.report });
   return {
     check: (urn, olds, news) => withDeps(urn, (d) => customer.check(olds ?? {}, news ?? {}, deps(d))),
-    diff: async (id, _urn, olds, news) => customer.diff(id, olds as CustomerState, news),
+    // The engine types the bags (olds, props) itself, in one place (customer/inputs.ts: customerStateOf).
+    diff: async (id, _urn, olds, news) => customer.diff(id, olds, news),
     create: (urn, inputs) => withDeps(urn, (d) => customer.create(inputs, deps(d))),
-    update: async (id, _urn, olds, news) => customer.update(id, olds as CustomerState, news),
-    // A preview creates nothing: it says what `up` will do (check cannot: the protocol does not tell it a preview
-    // from an update); the id the portal gives is not known until `up`.
-    previewCreate: (urn, inputs) =>
-      withDeps(urn, async (d) => {
-        await customer.announce(inputs as { email: string }, deps(d));
-        return { id: "", outs: { ...inputs, partnerId: UNKNOWN, userType: UNKNOWN, adopted: UNKNOWN } };
-      }),
+    update: async (id, _urn, olds, news) => customer.update(id, olds, news),
+    // A preview creates nothing: it says what `up` will do.
+    previewCreate: (urn, inputs) => withDeps(urn, (d) => customer.previewCreate(inputs, deps(d))),
     // Update makes no call (only sendActivationEmail may change), so its preview is the update itself.
-    previewUpdate: async (id, _urn, olds, news) => ({
-      id,
-      ...(await customer.update(id, olds as unknown as CustomerState, news)),
-    }),
+    previewUpdate: async (id, _urn, olds, news) => ({ id, ...(await customer.update(id, olds, news)) }),
     read: (id, urn, props) =>
       withDeps(urn, async (d) => {
-        const state = props && Object.keys(props).length > 0 ? (props as CustomerState) : undefined;
-        const r = await customer.read(id, state, deps(d));
+        const r = await customer.read(id, props, deps(d));
         return r.id ? { id: r.id, props: r.props, inputs: r.inputs } : { id: "", props: {} };
       }),
-    delete: (id, urn, props) => withDeps(urn, (d) => customer.remove(id, props as Partial<CustomerState>, deps(d))),
+    delete: (id, urn, props) => withDeps(urn, (d) => customer.remove(id, props, deps(d))),
   };
 }
-
-export { STORED_FIELDS };

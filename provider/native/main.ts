@@ -1,12 +1,12 @@
 /**
  * Entry point of the native provider plugin `pulumi-resource-yeastar` (bin/pulumi-resource-yeastar runs it with
  * node). The Pulumi engine starts it with its own address as the last argument; it serves the engine through the
- * SDK's `@pulumi/pulumi/provider` server (provider.ts holds the methods).
+ * SDK's `@pulumi/pulumi/provider` server (plugin-provider.ts holds the methods).
  *
  * Two things the SDK's server leaves out are added around it, on its service object only (service-hook.ts holds
  * the one reach into the SDK's internals, and why there is no supported way):
  * - `configure`: the SDK answers without looking at the configuration. Here the configuration (stack config
- *   `yeastar:*`, or the arguments of an explicit provider resource) goes to provider/pbx/settings.ts exactly as
+ *   `yeastar:*`, or the arguments of an explicit provider resource) goes to provider/runtime/settings.ts exactly as
  *   the dynamic provider hands it over, and the reply says the plugin does not accept secrets, like the dynamic
  *   provider's (the engine then sends plain values and marks as secret every output whose input was secret), and
  *   that it supports previews (the SDK's reply does not say so, and its create and update ignore the flag).
@@ -14,7 +14,7 @@
  *   and price and never order; the SDK's methods (which order) get only requests that are not a preview.
  */
 import * as path from "node:path";
-import type { NativeProvider } from "./provider";
+import type { NativeProvider } from "./types";
 import { withServiceWrapped, type Handler } from "./service-hook";
 
 interface ConfigureRequest {
@@ -80,7 +80,7 @@ export function wrapService(
   const configure = service.configure.bind(service);
   service.configure = (call, callback) => {
     try {
-      const { configure: configureSettings } = require("../pbx/settings") as typeof import("../pbx/settings");
+      const { configure: configureSettings } = require("../runtime/settings") as typeof import("../runtime/settings");
       configureSettings(configFromVariables(call.request as unknown as ConfigureRequest));
     } catch (err) {
       callback(err);
@@ -137,7 +137,7 @@ async function serve(args: string[]): Promise<void> {
   const address = engineAddress(args);
   if (address) process.env.PULUMI_NODEJS_ENGINE = address;
   const { main } = require("@pulumi/pulumi/provider") as typeof import("@pulumi/pulumi/provider");
-  const { nativeProvider } = require("./provider") as typeof import("./provider");
+  const { nativeProvider } = require("./plugin-provider") as typeof import("./plugin-provider");
   const { packageVersion } = require("../client/transport") as typeof import("../client/transport");
   const native = nativeProvider({ version: packageVersion() });
   // The SDK offers no supported way to see the configuration (service-hook.ts says why): wrap its service object.

@@ -6,24 +6,12 @@
  * schema against the engine's validation and its states.
  */
 import { z } from "zod";
-import {
-  INPUT_KEYS,
-  NATIVE_PBX_TYPE,
-  OUTPUT_KEYS,
-  PACKAGE,
-  PbxInputsSchema,
-  UNKNOWN,
-  resourceTokens,
-  type InputKey,
-  type OutputKey,
-} from "../api/contract";
-import { DEFAULT_BASE_URL } from "../pbx/settings";
+import { INPUT_KEYS, OUTPUT_KEYS, PbxInputsSchema, UNKNOWN, type InputKey, type OutputKey } from "../api/inputs";
+import { NATIVE_PBX_TYPE, PACKAGE, resourceTokens } from "../api/contract";
+import { DEFAULT_BASE_URL } from "../runtime/settings";
 import { CUSTOMER_TYPE, customerResourceSchema } from "./customer";
 import type { PropertySpec } from "./types";
 
-export type { PropertySpec } from "./types";
-
-export { PACKAGE };
 export const PBX_TYPE = NATIVE_PBX_TYPE;
 const ORDER_RECORD_TYPE = resourceTokens("OrderRecord").native;
 const PLANNED_ORDER_TYPE = resourceTokens("PlannedOrder").native;
@@ -195,7 +183,8 @@ export function packageSchema(version: string): Record<string, unknown> {
     resources: {
       [PBX_TYPE]: {
         description:
-          "One Yeastar P-Series Cloud Edition PBX, bought through the Partner Portal API. Import with `pulumi import yeastar:index:PSeriesCloudPbx <name> <instance id, serial number or URL>[/<billing contact>]`.",
+          "One Yeastar P-Series Cloud Edition PBX, bought through the Partner Portal API. " +
+          `Import with \`pulumi import ${NATIVE_PBX_TYPE} <name> <instance id, serial number or URL>[/<billing contact>]\`.`,
         inputProperties: inputs.properties,
         requiredInputs: inputs.required,
         properties: outputs,

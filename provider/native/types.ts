@@ -1,9 +1,9 @@
 /**
- * The native plugin's own types, below its modules (provider.ts routes by type token to one `TypeHandler` per
+ * The native plugin's own types, below its modules (plugin-provider.ts routes by type token to one `TypeHandler` per
  * resource type; schema.ts and each type's module describe properties as `PropertySpec`s).
  */
 import type * as provider from "@pulumi/pulumi/provider";
-import type { Deps } from "../pbx/deps";
+import type { Deps } from "../runtime/deps";
 
 /** The SDK's provider interface plus create and update in a preview, which the SDK's server does not pass on. */
 export interface NativeProvider extends provider.Provider {

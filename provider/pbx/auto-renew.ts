@@ -11,7 +11,7 @@
  */
 import type { PartnerApi } from "../api/partner-api";
 import type { PbxState } from "../api/contract";
-import type { Deps } from "./deps";
+import type { Deps } from "../runtime/deps";
 import { isAmbiguous, messageOf } from "./orders";
 
 /** The failure of `autoRenew: false` on a PBX whose subscription renews itself; pure. */

@@ -5,11 +5,15 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { PartnerApi } from "../api/partner-api";
-import type { Deps } from "./deps";
-import { isUnknown, show, validateInputs, DRY_RUN_KEY } from "./inputs";
-import { followUpOrders, transitionFailures, type CheckedInputs, type PbxState, type Resolved } from "./plan";
+import type { Deps } from "../runtime/deps";
+import { isUnknown, DRY_RUN_KEY } from "../api/inputs";
+import { show } from "../runtime/field-failures";
+import { validateInputs } from "./validate-inputs";
+import { followUpOrders, transitionFailures } from "./order-plan";
+import type { CheckedInputs, PbxState, Resolved } from "../api/contract";
 import { followUpLine, plannedFollowUps, purchaseView } from "./preview";
-import { adoptionView, PENDING_CUSTOMER, planLine, type PlannedOrderView } from "./quotes";
+import { adoptionView, PENDING_CUSTOMER, planLine } from "./quotes";
+import type { PlannedOrderView } from "../api/contract";
 import { resolve, urlChangeFailure } from "./resolve";
 import { allKnown, isResolved, oldInputsOf, type ResolvedInputs } from "./state";
 

@@ -6,7 +6,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { PartnerApi } from "../api/partner-api";
 import type { OrderRequest, OrderResult, ProductInfo } from "../api/schemas";
 import { autoRenewAfterPurchase } from "./auto-renew";
-import type { Deps } from "./deps";
+import type { Deps } from "../runtime/deps";
 import {
   PartialError,
   RateLimitedError,
@@ -18,7 +18,8 @@ import {
   waitForOrder,
   type AfterRateLimit,
 } from "./orders";
-import { describePurchase, purchaseOrder, type OrderRecord, type PbxState } from "./plan";
+import { describePurchase, purchaseOrder } from "./order-plan";
+import type { OrderRecord, PbxState } from "../api/contract";
 import { pendingOrdersOf, readProduct } from "./portal";
 import { adoptedState, checkedInputsOf, stateFrom, type ResolvedInputs } from "./state";
 

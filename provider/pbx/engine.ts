@@ -5,7 +5,7 @@
  * money rules are in docs/architecture.md.
  *
  * Loaded with `require()` from inside the serialized provider methods (see provider.ts), so nothing here is
- * written into Pulumi state. Settings (credentials) live in settings.ts, set by `configure()` in the provider
+ * written into Pulumi state. Settings (credentials) live in runtime/settings.ts, set by `configure()` in the provider
  * process, never on the provider object.
  */
 import type * as pulumi from "@pulumi/pulumi";
@@ -14,20 +14,31 @@ import { withRecordedConfigAdvice } from "../client/recorded-config";
 import { assertCanKeepOff, autoRenewToSettle } from "./auto-renew";
 import { checkImpl, isPreviewing, type CheckResult, type PlanIn } from "./check";
 import { createImpl, type CreateResult } from "./create";
-import { defaultDeps, type Deps } from "./deps";
-import { readById } from "./import";
-import { INPUT_KEYS, isUnknown, UNKNOWN } from "./inputs";
+import { defaultDeps, type Deps } from "../runtime/deps";
+import { readById } from "./read-by-id";
+import { INPUT_KEYS, isUnknown } from "../api/inputs";
 import { PartialError } from "./orders";
-import { changedInputFields, replacementFields, transitionFailures, type PbxState } from "./plan";
+import { changedInputFields, replacementFields, transitionFailures } from "./order-plan";
+import type { PbxState } from "../api/contract";
 import { previewCreate as previewCreateImpl, previewUpdate as previewUpdateImpl, type PreviewResult } from "./preview";
 import { portalFacts } from "./reconcile";
 import { urlChangeFailure } from "./resolve";
-import { currentSettings } from "./settings";
-import { expect } from "./shown-once";
-import { clean, hasUnknown, newInputsOf, outputsOf, pickKeys, resolvedOf, stateOf, withResolved } from "./state";
+import { configure as configureSettings, currentSettings, type SettingsConfig } from "../runtime/settings";
+import { expect } from "../runtime/shown-once";
+import {
+  clean,
+  hasUnknown,
+  newInputsOf,
+  outputsOf,
+  pickKeys,
+  priorStateOf,
+  resolvedOf,
+  stateOf,
+  storedStateOf,
+  withResolved,
+} from "./state";
 import { updateImpl, type UpdateResult } from "./update";
 
-export type { Deps } from "./deps";
 export type DiffResult = pulumi.dynamic.DiffResult;
 export type ReadResult = pulumi.dynamic.ReadResult<PbxState>;
 
@@ -38,8 +49,8 @@ export type ReadResult = pulumi.dynamic.ReadResult<PbxState>;
  * the code only loads this engine (provider.ts), so an upgrade, or the same stack used from another checkout,
  * must preview as no change.
  */
-export function diff(_id: string, rawOlds: PbxState, rawNews: Record<string, unknown>): DiffResult {
-  const olds = withResolved(rawOlds);
+export function diff(_id: string, rawOlds: object, rawNews: Record<string, unknown>): DiffResult {
+  const olds = withResolved(priorStateOf(rawOlds));
   const news = newInputsOf(rawNews);
   if (olds.orderStatus === "pending") return { changes: true }; // resume an order that was still pending
   const replaces = replacementFields(olds, news);
@@ -63,10 +74,11 @@ const ORDER_FIELDS = new Set(["extensions", "highAvailability", "recordingMinute
  */
 export async function diffWithPortal(
   id: string,
-  olds: PbxState,
+  rawOlds: object,
   news: Record<string, unknown>,
   deps?: Deps,
 ): Promise<DiffResult> {
+  const olds = priorStateOf(rawOlds);
   const result = diff(id, olds, news);
   const next = newInputsOf(news);
   if (result.replaces && next.resolved && !hasUnknown(next.resolved) && !isUnknown(next.allowRepurchase)) {
@@ -100,8 +112,7 @@ export async function diffWithPortal(
 
 // ------------------------------------------------------------------------------------------ read / delete
 
-async function readImpl(id: string, props: PbxState | undefined, deps: Deps): Promise<ReadResult> {
-  if (!props?.productNo) return { id, props };
+async function readImpl(id: string, props: PbxState, deps: Deps): Promise<ReadResult> {
   const state = stateOf({ ...props });
   const product = await deps.api().getProduct(state.productNo);
   if (!product) {
@@ -147,21 +158,22 @@ export function deleteMessage(s: Partial<PbxState>): string {
   );
 }
 
-export async function remove(_id: string, props: Partial<PbxState>, deps: Deps = defaultDeps()): Promise<void> {
+export async function remove(_id: string, props: object | undefined, deps: Deps = defaultDeps()): Promise<void> {
   // No API call: nothing exists that could cancel the subscription, and nothing here may change it.
-  deps.report.warn(deleteMessage(props));
+  deps.report.warn(deleteMessage(storedStateOf(props) ?? {}));
 }
 
 // ----------------------------------------------------------------------------------------- entry points
 
-export { UNKNOWN };
-
-export { configure } from "./settings";
+/** The provider's `configure()`: the stack config the settings are read from (runtime/settings.ts). */
+export function configure(config?: SettingsConfig): void {
+  configureSettings(config);
+}
 
 /**
  * Results reach the host cleaned (no undefined values) and with outputs as stored (`outputsOf`: no duplicated
  * resolved values); errors carrying a partial state likewise. Errors meant for the user are shown once, without a
- * stack (shown-once.ts).
+ * stack (runtime/shown-once.ts).
  */
 async function cleaned<T>(run: () => Promise<T>): Promise<T> {
   try {
@@ -191,11 +203,11 @@ export function create(raw: Record<string, unknown>, deps: Deps = defaultDeps())
 
 export function update(
   id: string,
-  olds: PbxState,
+  olds: object,
   news: Record<string, unknown>,
   deps: Deps = defaultDeps(),
 ): Promise<UpdateResult> {
-  return cleaned(() => updateImpl(id, olds, news, deps));
+  return cleaned(() => updateImpl(id, priorStateOf(olds), news, deps));
 }
 
 /** create in a preview (the native plugin): what `create` will order, priced, in `plannedOrders`; orders nothing. */
@@ -206,17 +218,18 @@ export function previewCreate(raw: Record<string, unknown>, deps: Deps = default
 /** update in a preview (the native plugin): the follow-up orders `update` will place, priced; orders nothing. */
 export function previewUpdate(
   id: string,
-  olds: PbxState,
+  olds: object,
   news: Record<string, unknown>,
   deps: Deps = defaultDeps(),
 ): Promise<PreviewResult> {
-  return cleaned(() => previewUpdateImpl(id, olds, news, deps));
+  return cleaned(() => previewUpdateImpl(id, priorStateOf(olds), news, deps));
 }
 
 /** A refresh reads the PBX by the serial number in its state; an import (no state yet) finds it by the id alone. */
-export function read(id: string, props: PbxState | undefined, deps: Deps = defaultDeps()): Promise<ReadResult> {
+export function read(id: string, props: object | undefined, deps: Deps = defaultDeps()): Promise<ReadResult> {
+  const state = storedStateOf(props);
   return cleaned(() =>
-    (props?.productNo ? readImpl(id, props, deps) : readById(id, deps)).catch((err: unknown) => {
+    (state?.productNo ? readImpl(id, state, deps) : readById(id, deps)).catch((err: unknown) => {
       throw withRecordedConfigAdvice(err, currentSettings().baseUrl);
     }),
   );

@@ -5,8 +5,8 @@
  */
 import type { PartnerApi } from "../api/partner-api";
 import type { OrderRequest, OrderResult, ProductInfo } from "../api/schemas";
-import type { Deps } from "./deps";
-import type { PbxState } from "./plan";
+import type { Deps } from "../runtime/deps";
+import type { PbxState } from "../api/contract";
 
 /**
  * A create or update that got as far as an id: the host records `properties` under `id` (a partially created or

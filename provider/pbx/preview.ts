@@ -6,11 +6,14 @@
  * `up` orders.
  */
 import type { PartnerApi } from "../api/partner-api";
-import type { Deps } from "./deps";
-import { OUTPUT_KEYS, show, UNKNOWN } from "./inputs";
-import { describePurchase, followUpOrders, purchaseOrder, transitionFailures, type PbxState } from "./plan";
+import type { Deps } from "../runtime/deps";
+import { OUTPUT_KEYS, UNKNOWN } from "../api/inputs";
+import { show } from "../runtime/field-failures";
+import { describePurchase, followUpOrders, purchaseOrder, transitionFailures } from "./order-plan";
+import type { PbxState } from "../api/contract";
 import { portalView } from "./portal";
-import { adoptionView, PENDING_CUSTOMER, planLine, viewOf, viewsOf, type PlannedOrderView } from "./quotes";
+import { adoptionView, PENDING_CUSTOMER, planLine, viewOf, viewsOf } from "./quotes";
+import type { PlannedOrderView } from "../api/contract";
 import { reconcile } from "./reconcile";
 import {
   hasUnknown,

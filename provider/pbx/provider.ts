@@ -10,7 +10,7 @@
  *   keeps credentials and API clients out of state and lets the code in state keep working after an upgrade.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import type { PbxState } from "./plan";
+import type { PbxState } from "../api/contract";
 
 // Installed as a dependency, the engine is found by package name from the program's node_modules; in this
 // repository (tests, demo) it is found by the path it was built at.

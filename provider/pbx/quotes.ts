@@ -7,9 +7,7 @@ import { PCE_PRODUCT_ID, planNameOf } from "../api/catalog";
 import type { PartnerApi } from "../api/partner-api";
 import type { OrderRequest, PriceQuote } from "../api/schemas";
 import type { PlannedOrderView } from "../api/contract";
-import type { PlannedOrder } from "./plan";
-
-export type { PlannedOrderView } from "../api/contract";
+import type { PlannedOrder } from "./order-plan";
 
 const UNAVAILABLE = "unavailable (the price API did not answer)";
 

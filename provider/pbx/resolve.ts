@@ -8,8 +8,9 @@ import { PLANS } from "../api/catalog";
 import { findByIdOrName } from "../api/paging";
 import type { PartnerApi } from "../api/partner-api";
 import type { RegionInfo } from "../api/schemas";
-import { show, type CheckFailure, type PbxInputs } from "./inputs";
-import type { Resolved } from "./plan";
+import { show, type CheckFailure } from "../runtime/field-failures";
+import type { PbxInputs } from "../api/inputs";
+import type { Resolved } from "../api/contract";
 
 type RegionFields = Pick<Resolved, "regionId" | "regionName" | "pbxSubDomainId" | "domainSuffix">;
 

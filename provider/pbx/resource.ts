@@ -2,11 +2,13 @@
  * PSeriesCloudPbx: one Yeastar P-Series Cloud Edition PBX, bought through the Partner Portal API.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { PACKAGE, PBX_TOKENS } from "../api/contract";
 import type { BillingCycle, PlanName } from "../api/catalog";
-import { OUTPUT_KEYS, registrationProps } from "./inputs";
-import { FleetCounter } from "./large-fleet";
-import type { OrderRecord } from "./plan";
-import type { PlannedOrderView } from "./quotes";
+import { OUTPUT_KEYS } from "../api/inputs";
+import { registrationProps } from "../runtime/registration";
+import { FleetCounter } from "../runtime/large-fleet";
+import type { OrderRecord } from "../api/contract";
+import type { PlannedOrderView } from "../api/contract";
 import pbxProvider = require("./provider");
 
 export interface PSeriesCloudPbxArgs {
@@ -103,7 +105,7 @@ export class PSeriesCloudPbx extends pulumi.dynamic.Resource {
     const limit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
     try {
-      super(pbxProvider, name, props, opts, "yeastar", "PSeriesCloudPbx");
+      super(pbxProvider, name, props, opts, PACKAGE, PBX_TOKENS.name);
     } finally {
       Error.stackTraceLimit = limit;
     }

@@ -6,7 +6,7 @@
 import { PLANS, billingCycleOf } from "../api/catalog";
 import type { OrderResult, ProductInfo } from "../api/schemas";
 import type { CheckedInputs, PbxState, Resolved } from "../api/contract";
-import { INPUT_KEYS, isUnknown, type PbxInputs, type UNKNOWN } from "./inputs";
+import { INPUT_KEYS, isUnknown, type PbxInputs, type UNKNOWN } from "../api/inputs";
 import { portalFacts } from "./reconcile";
 
 export type ResolvedInputs = CheckedInputs & { resolved: Resolved };
@@ -44,9 +44,12 @@ export function inputsOf(value: PbxInputs): PbxInputs {
   return pickKeys(value, INPUT_KEYS);
 }
 
-/** A property bag the engine was handed, viewed as `T` once the keys the engine relies on are there. */
-function viewOf<T>(raw: Record<string, unknown>, required: readonly string[], what: string): T {
-  const missing = required.filter((k) => raw[k] === undefined);
+/**
+ * A property bag the engine was handed, viewed as `T` once the keys the engine relies on are there: the one place
+ * the host's untyped bags (inputs, old inputs, stored state) become typed values.
+ */
+function viewOf<T>(raw: object, required: readonly string[], what: string): T {
+  const missing = required.filter((k) => (raw as Record<string, unknown>)[k] === undefined);
   if (missing.length > 0) {
     throw new Error(`internal error: ${what} lacks ${missing.join(", ")}; run \`pulumi refresh\`, then \`pulumi up\``);
   }
@@ -75,6 +78,19 @@ export function checkedInputsOf(raw: Record<string, unknown>): ResolvedInputs {
 /** A PBX's state as the engine stored it, with its resolved values (rebuilt from its outputs when not stored). */
 export function stateOf(raw: Record<string, unknown>): PbxState {
   return withResolved(viewOf<PbxState>(raw, ["pbxUrl", "productNo", "extensions", "plan"], "the stored state"));
+}
+
+/**
+ * The state the host hands diff, update and a preview's update (`olds`): written by create or update, so typed as
+ * such; each step checks the keys it relies on (`stateOf`).
+ */
+export function priorStateOf(raw: object): PbxState {
+  return viewOf<PbxState>(raw, [], "the stored state");
+}
+
+/** The props the host hands read and delete: undefined when there are none (an import, a resource never created). */
+export function storedStateOf(raw: object | undefined): PbxState | undefined {
+  return raw && Object.keys(raw).length > 0 ? viewOf<PbxState>(raw, [], "the stored state") : undefined;
 }
 
 /** A state with `resolved` filled in: states written since the state-size cut keep those values only once. */

@@ -7,7 +7,7 @@ import { PLANS } from "../api/catalog";
 import type { PartnerApi } from "../api/partner-api";
 import type { OrderResult } from "../api/schemas";
 import { settleAutoRenew } from "./auto-renew";
-import type { Deps } from "./deps";
+import type { Deps } from "../runtime/deps";
 import {
   PartialError,
   RateLimitedError,
@@ -18,7 +18,8 @@ import {
   waitForOrder,
   type AfterRateLimit,
 } from "./orders";
-import { followUpOrders, orderVisibleIn, transitionFailures, type PbxState, type PlannedOrder } from "./plan";
+import { followUpOrders, orderVisibleIn, transitionFailures, type PlannedOrder } from "./order-plan";
+import type { PbxState } from "../api/contract";
 import { pendingOrdersOf, readProduct } from "./portal";
 import { portalFacts, reconcile } from "./reconcile";
 import { applyOrder, checkedInputsOf, inputsOf, stateOf, type ResolvedInputs } from "./state";

@@ -9,7 +9,7 @@ import { promisify } from "node:util";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import type { DataFile } from "../../provider/cli/import";
+import type { DataFile } from "../../provider/cli/import-main";
 import { startSandbox, type Sandbox } from "../../sandbox";
 import { buyFleet, fleetOf } from "../helpers/fleet";
 import { CANARY_SECRET } from "../helpers/pbx";

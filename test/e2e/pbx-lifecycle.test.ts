@@ -4,7 +4,7 @@
  */
 import * as assert from "node:assert/strict";
 import { PLANS, SERVICES } from "../../provider/api/catalog";
-import { DRY_RUN_KEY } from "../../provider/pbx/inputs";
+import { DRY_RUN_KEY } from "../../provider/api/inputs";
 import { startSandbox, type Sandbox } from "../../sandbox";
 import { CANARY_SECRET, declare, pbxArgs, pbxProject } from "../helpers/pbx";
 import { PulumiProject, previewSteps } from "../helpers/pulumi";

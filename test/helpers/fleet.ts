@@ -1,7 +1,7 @@
 /** A fleet of PBXs bought in the sandbox through the real client, for lookup and import tests. */
 import { PCE_PRODUCT_ID, PLANS, SERVICES, type BillingCycle, type PlanName } from "../../provider/api/catalog";
 import type { OrderRequest, ServiceItem } from "../../provider/api/schemas";
-import { PartnerClient } from "../../provider/client";
+import { PartnerClient } from "../../provider/client/client";
 
 export const CONTACT_ACME = "3197218168379846218";
 export const USERS = {

@@ -16,8 +16,8 @@ import {
   listPbxs,
   listPbxsOutput,
 } from "../../provider";
-import { resetSharedClients } from "../../provider/client";
-import { configure } from "../../provider/pbx/settings";
+import { resetSharedClients } from "../../provider/client/shared";
+import { configure } from "../../provider/runtime/settings";
 import { startSandbox, type Sandbox } from "../../sandbox";
 import { buyFleet, fleetOf, USERS } from "../helpers/fleet";
 import { CANARY_SECRET } from "../helpers/pbx";

@@ -5,16 +5,15 @@ import {
   NATIVE_PBX_TYPE,
   PBX_TOKENS,
   PBX_TYPE,
-  UNKNOWN,
-  containsUnknown,
   isPbxType,
   readPlannedOrders,
   resourceTokens,
   urnType,
 } from "../../../provider/api/contract";
+import { UNKNOWN, containsUnknown } from "../../../provider/api/inputs";
 import { MAX_PAGES, allEntries, findByIdOrName } from "../../../provider/api/paging";
 import type { Page } from "../../../provider/api/schemas";
-import { MAX_REQUESTS_PER_SECOND as CLIENT_MAX } from "../../../provider/client";
+import { MAX_REQUESTS_PER_SECOND as CLIENT_MAX } from "../../../provider/api/catalog";
 import { chooseBillingContact, importArgsOf, type PbxResult } from "../../../provider/inventory";
 
 describe("api: the resource contract", function () {

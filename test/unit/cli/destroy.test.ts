@@ -1,7 +1,8 @@
 /** `yeastar-pseries destroy`: the list of what stays billed, read from state and the portal, before pulumi destroy. */
 import * as assert from "node:assert/strict";
+import { PBX_TOKENS } from "../../../provider/api/contract";
 import type { PartnerApi } from "../../../provider/api/partner-api";
-import { billedNotice, pbxsInState, runDestroy, type DestroyDeps } from "../../../provider/cli/destroy";
+import { billedNotice, pbxsInState, runDestroy, type DestroyDeps } from "../../../provider/cli/destroy-main";
 
 const URN = (name: string) => `urn:pulumi:dev::p::pulumi-nodejs:dynamic/yeastar:PSeriesCloudPbx::${name}`;
 const EXPORTED = {
@@ -54,7 +55,25 @@ describe("yeastar-pseries destroy", function () {
       pbxsInState(EXPORTED, [URN("branch")]).map((p) => p.name),
       ["branch"],
     );
-    assert.deepEqual(pbxsInState({}), []);
+    assert.deepEqual(pbxsInState({ deployment: {} }), []);
+    assert.throws(() => pbxsInState({}), /no "deployment" object/);
+  });
+
+  it("reads the state through the one export parser: every PBX token of the contract, a copy pending deletion too", function () {
+    const legacy = {
+      deployment: {
+        resources: PBX_TOKENS.all.map((type, i) => ({
+          urn: `urn:pulumi:dev::p::${type}::pbx${i}`,
+          type,
+          delete: i === 0,
+          outputs: { pbxUrl: `pbx${i}.eu.example`, productNo: `SN${i}` },
+        })),
+      },
+    };
+    assert.deepEqual(
+      pbxsInState(legacy).map((p) => p.serial),
+      PBX_TOKENS.all.map((_, i) => `SN${i}`),
+    );
   });
 
   it("says nothing is cancelled, with each PBX's date or why it is unknown, and protection", function () {

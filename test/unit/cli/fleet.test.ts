@@ -2,12 +2,12 @@ import * as assert from "node:assert/strict";
 import { PLANS, SERVICES } from "../../../provider/api/catalog";
 import type { PartnerApi } from "../../../provider/api/partner-api";
 import type { ProductInfo } from "../../../provider/api/schemas";
-import { sourcesFrom } from "../../../provider/cli/fleet";
+import { sourcesFrom } from "../../../provider/cli/fleet-main";
 import { toCsv } from "../../../provider/cli/fleet-render";
 import { buildFleetReport, priceRequestOf, shapeKey, shapeOf } from "../../../provider/cli/fleet-report";
-import { ReadOnlyApi, ReportModeError } from "../../../provider/cli/read-only";
-import { parseExport } from "../../../provider/cli/stacks";
-import { UsageError } from "../../../provider/cli/common";
+import { ReadOnlyApi, ReportModeError } from "../../../provider/cli/fleet-read-only";
+import { parseExport } from "../../../provider/cli/stack-export";
+import { UsageError } from "../../../provider/cli/usage";
 
 function product(n: number, over: Partial<ProductInfo> = {}): ProductInfo {
   return {

@@ -6,7 +6,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { dependencySpec, givenSpecProblem, installFacts } from "../../../provider/cli/package-spec";
+import { dependencySpec, givenSpecProblem, installFacts } from "../../../provider/cli/import-package-spec";
 
 describe("import --program: the dependency on this package", function () {
   let tmp: string;

@@ -10,18 +10,12 @@ import * as path from "node:path";
 import { PassThrough } from "node:stream";
 import { main as cli } from "../../../provider/cli/main";
 import { main } from "../../../provider/cli/plan-main";
-import {
-  checkGates,
-  COMMENT_MARKER,
-  escapeMarkdown,
-  formatAmount,
-  headline,
-  parseAmount,
-  renderMarkdown,
-  summarize,
-  type PurchaseSummary,
-} from "../../../provider/cli/plan";
-import { parsePreview } from "../../../provider/cli/preview-input";
+import { checkGates } from "../../../provider/cli/plan-gates";
+import { COMMENT_MARKER, escapeMarkdown, headline, renderMarkdown } from "../../../provider/cli/plan-markdown";
+import { formatMoney, parseMoney } from "../../../provider/api/money";
+import { summarize } from "../../../provider/cli/plan-summary";
+import type { PurchaseSummary } from "../../../provider/cli/plan-types";
+import { parsePreview } from "../../../provider/cli/plan-preview-input";
 
 const FIXTURES = path.resolve(__dirname, "..", "..", "..", "..", "test", "fixtures", "preview");
 const fixture = (name: string) => path.join(FIXTURES, name);
@@ -265,14 +259,14 @@ describe("plan: reading pulumi preview --json", function () {
 
 describe("plan: amounts", function () {
   it("adds decimal strings exactly", function () {
-    const sum = (parseAmount("0.1") as bigint) + (parseAmount("0.2") as bigint);
-    assert.equal(formatAmount(sum), "0.30");
-    assert.equal(formatAmount(parseAmount("1234567.125") as bigint, true), "1,234,567.125");
-    assert.equal(formatAmount(parseAmount("5") as bigint), "5.00");
+    const sum = (parseMoney("0.1") as bigint) + (parseMoney("0.2") as bigint);
+    assert.equal(formatMoney(sum), "0.30");
+    assert.equal(formatMoney(parseMoney("1234567.125") as bigint, true), "1,234,567.125");
+    assert.equal(formatMoney(parseMoney("5") as bigint), "5.00");
   });
   for (const bad of ["", "-5", "1e3", "1.1234567", "1,000", "abc", "0x10", " 5 5"]) {
     it(`refuses ${JSON.stringify(bad)}`, function () {
-      assert.equal(parseAmount(bad), undefined);
+      assert.equal(parseMoney(bad), undefined);
     });
   }
 });

@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { PATHS } from "../../../provider/api/catalog";
-import { ApiError } from "../../../provider/client";
+import { ApiError } from "../../../provider/client/errors";
 import { CLIENT_ID, FakeApi, envelope, failure, netError } from "./fake-api";
 
 function grants(api: FakeApi): string[] {

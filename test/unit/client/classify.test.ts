@@ -14,7 +14,7 @@ import {
   type Failure,
   type Happened,
 } from "../../../provider/client/classify";
-import { ApiError, NetworkError, SchemaError } from "../../../provider/client";
+import { ApiError, NetworkError, SchemaError } from "../../../provider/client/errors";
 import { describeFailure, TransportFailure } from "../../../provider/client/transport";
 import { FakeApi, envelope, fixtures, sampleOrder, type Reply } from "./fake-api";
 

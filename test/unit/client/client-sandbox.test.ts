@@ -6,7 +6,9 @@ import * as assert from "node:assert/strict";
 import { inspect } from "node:util";
 import { PLANS, SERVICES } from "../../../provider/api/catalog";
 import type { OrderRequest } from "../../../provider/api/schemas";
-import { ApiError, NetworkError, PartnerClient, SchemaError, type ClientOptions } from "../../../provider/client";
+import { ApiError, NetworkError, SchemaError } from "../../../provider/client/errors";
+import { PartnerClient } from "../../../provider/client/client";
+import type { ClientOptions } from "../../../provider/client/options";
 import { startSandbox } from "../../../sandbox";
 
 const CONTACT_ACME = "3197218168379846218";

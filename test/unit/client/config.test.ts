@@ -1,13 +1,10 @@
 import * as assert from "node:assert/strict";
 import { inspect } from "node:util";
-import {
-  ConfigError,
-  PartnerClient,
-  type FetchLike,
-  assertSafeBaseUrl,
-  resetSharedClients,
-  sharedClient,
-} from "../../../provider/client";
+import { ConfigError } from "../../../provider/client/errors";
+import { PartnerClient } from "../../../provider/client/client";
+import type { FetchLike } from "../../../provider/client/transport";
+import { assertSafeBaseUrl } from "../../../provider/client/base-url";
+import { resetSharedClients, sharedClient } from "../../../provider/client/shared";
 import { BASE_URL, CLIENT_ID, FakeApi, SECRET } from "./fake-api";
 
 describe("client: base URL rule", () => {

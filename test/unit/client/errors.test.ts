@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { PATHS } from "../../../provider/api/catalog";
-import { ApiError, SchemaError, YeastarError } from "../../../provider/client";
+import { ApiError, SchemaError, YeastarError } from "../../../provider/client/errors";
 import { FakeApi, envelope, failure, fixtures, sampleOrder } from "./fake-api";
 
 async function caught(promise: Promise<unknown>): Promise<unknown> {

@@ -5,8 +5,9 @@
 import * as sinon from "sinon";
 import { PATHS, PLANS, SERVICES } from "../../../provider/api/catalog";
 import { stringifyJson } from "../../../provider/api/json";
-import type { FetchInit, FetchLike, FetchResponse } from "../../../provider/client";
-import { PartnerClient, type ClientOptions } from "../../../provider/client";
+import type { FetchInit, FetchLike, FetchResponse } from "../../../provider/client/transport";
+import { PartnerClient } from "../../../provider/client/client";
+import type { ClientOptions } from "../../../provider/client/options";
 
 export const CLIENT_ID = "canary-client-id";
 export const SECRET = "canary-SECRET-5f2c9e";

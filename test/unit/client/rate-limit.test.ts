@@ -5,7 +5,7 @@
 import * as assert from "node:assert/strict";
 import * as sinon from "sinon";
 import { PATHS } from "../../../provider/api/catalog";
-import { ApiError, ConfigError } from "../../../provider/client";
+import { ApiError, ConfigError } from "../../../provider/client/errors";
 import { RequestGate } from "../../../provider/client/gate";
 import { FakeApi, envelope, failure, fixtures, sampleOrder } from "./fake-api";
 

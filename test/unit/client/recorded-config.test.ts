@@ -3,12 +3,12 @@
  * that names the URL it used and `--run-program`; other failures keep their message as it was.
  */
 import * as assert from "node:assert/strict";
-import { resetSharedClients } from "../../../provider/client";
+import { resetSharedClients } from "../../../provider/client/shared";
 import { ApiError, NetworkError } from "../../../provider/client/errors";
 import { looksLikeRecordedConfig, withRecordedConfigAdvice } from "../../../provider/client/recorded-config";
 import { defaultCustomerDeps, read as readCustomer } from "../../../provider/customer/engine";
 import { read as readPbx } from "../../../provider/pbx/engine";
-import { configure, resolveApi } from "../../../provider/pbx/settings";
+import { configure, resolveApi } from "../../../provider/runtime/settings";
 import { startSandbox } from "../../../sandbox";
 import { freePort } from "../../helpers/ports";
 import { state } from "../pbx/fixtures";

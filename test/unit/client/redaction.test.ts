@@ -5,7 +5,10 @@
 import * as assert from "node:assert/strict";
 import { inspect } from "node:util";
 import { PATHS } from "../../../provider/api/catalog";
-import { ConfigError, REDACTED, redact, type ClientOptions, type PartnerClient } from "../../../provider/client";
+import { ConfigError } from "../../../provider/client/errors";
+import { REDACTED, redact } from "../../../provider/client/redact";
+import type { ClientOptions } from "../../../provider/client/options";
+import type { PartnerClient } from "../../../provider/client/client";
 import { FakeApi, SECRET, envelope, failure, sampleOrder } from "./fake-api";
 
 const CANARIES = [SECRET, "canary-SECRET", "canary-TOKEN"];

@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { PATHS, PLANS, SERVICES } from "../../../provider/api/catalog";
-import { ApiError } from "../../../provider/client";
+import { ApiError } from "../../../provider/client/errors";
 import {
   CLIENT_ID,
   CONTACT_ACME,

@@ -1,7 +1,8 @@
 import * as assert from "node:assert/strict";
 import * as sinon from "sinon";
 import { PATHS } from "../../../provider/api/catalog";
-import { ApiError, MAX_RETRY_AFTER_MS, NetworkError, SchemaError, parseRetryAfter } from "../../../provider/client";
+import { ApiError, NetworkError, SchemaError } from "../../../provider/client/errors";
+import { MAX_RETRY_AFTER_MS, parseRetryAfter } from "../../../provider/client/retry";
 import { FakeApi, envelope, failure, fixtures, netError, sampleOrder } from "./fake-api";
 
 async function caught(promise: Promise<unknown>): Promise<unknown> {

@@ -7,7 +7,8 @@ import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import { PATHS } from "../../../provider/api/catalog";
 import { stringifyJson } from "../../../provider/api/json";
-import { ApiError, NetworkError, PartnerClient } from "../../../provider/client";
+import { ApiError, NetworkError } from "../../../provider/client/errors";
+import { PartnerClient } from "../../../provider/client/client";
 import { CLIENT_ID, SECRET, envelope, fixtures, sampleOrder } from "./fake-api";
 
 type Mode = "ok" | "hang" | "drop" | "redirect";

@@ -6,8 +6,8 @@
 import * as assert from "node:assert/strict";
 import * as customer from "../../../provider/customer/engine";
 import { validateCustomer } from "../../../provider/customer/inputs";
-import { nativeProvider } from "../../../provider/native/provider";
-import { PartnerClient } from "../../../provider/client";
+import { nativeProvider } from "../../../provider/native/plugin-provider";
+import { PartnerClient } from "../../../provider/client/client";
 import { startSandbox, type Sandbox } from "../../../sandbox";
 
 const ARGS = { email: "ops@hooli.example", company: "Hooli", country: "United States", lastName: "Belson" };

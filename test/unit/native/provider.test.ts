@@ -6,10 +6,10 @@
  */
 import * as assert from "node:assert/strict";
 import { configFromVariables, engineAddress, wrapService } from "../../../provider/native/main";
-import { nativeProvider } from "../../../provider/native/provider";
+import { nativeProvider } from "../../../provider/native/plugin-provider";
 import { PBX_TYPE } from "../../../provider/native/schema";
-import { DRY_RUN_KEY, UNKNOWN } from "../../../provider/pbx/inputs";
-import { configure, currentSettings } from "../../../provider/pbx/settings";
+import { DRY_RUN_KEY, UNKNOWN } from "../../../provider/api/inputs";
+import { configure, currentSettings } from "../../../provider/runtime/settings";
 import { checked, deps, fakeApi, product, rawInputs, state, URL as URL_OF_PBX } from "../pbx/fixtures";
 // The SDK's own protobuf messages, as its server answers with them.
 import { ConfigureResponse, CreateResponse, UpdateResponse } from "@pulumi/pulumi/proto/provider_pb";

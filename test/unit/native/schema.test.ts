@@ -6,7 +6,8 @@
 import * as assert from "node:assert/strict";
 import { CONFIG, PBX_TYPE, inputProperties, packageSchema } from "../../../provider/native/schema";
 import { create } from "../../../provider/pbx/engine";
-import { INPUT_KEYS, OUTPUT_KEYS, PbxInputsSchema, validateInputs } from "../../../provider/pbx/inputs";
+import { INPUT_KEYS, OUTPUT_KEYS, PbxInputsSchema } from "../../../provider/api/inputs";
+import { validateInputs } from "../../../provider/pbx/validate-inputs";
 import { VALID_PBX_ARGS } from "../../fixtures/pbx-args";
 import { checked, deps, fakeApi } from "../pbx/fixtures";
 

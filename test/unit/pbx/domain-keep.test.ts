@@ -5,8 +5,8 @@
  */
 import * as assert from "node:assert/strict";
 import { check, diff, diffWithPortal } from "../../../provider/pbx/engine";
-import { DRY_RUN_KEY } from "../../../provider/pbx/inputs";
-import type { Resolved } from "../../../provider/pbx/plan";
+import { DRY_RUN_KEY } from "../../../provider/api/inputs";
+import type { Resolved } from "../../../provider/api/contract";
 import { checked, deps, fakeApi, rawInputs, resolved, state } from "./fixtures";
 
 /** The portal's region list after it put a new suffix first for Europe (and kept the old one, or dropped it). */

@@ -5,7 +5,7 @@
 import * as assert from "node:assert/strict";
 import { PLANS, SERVICES } from "../../../provider/api/catalog";
 import { check, create, deleteMessage, read, remove, update } from "../../../provider/pbx/engine";
-import { DRY_RUN_KEY, UNKNOWN } from "../../../provider/pbx/inputs";
+import { DRY_RUN_KEY, UNKNOWN } from "../../../provider/api/inputs";
 import { checked, deps, fakeApi, haService, product, rawInputs, resolved, state, URL } from "./fixtures";
 
 function ambiguous(message = "socket hang up") {

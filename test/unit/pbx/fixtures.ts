@@ -3,8 +3,8 @@ import * as sinon from "sinon";
 import { PLANS, SERVICES } from "../../../provider/api/catalog";
 import type { PartnerApi } from "../../../provider/api/partner-api";
 import type { ProductDetail, ProductInfo } from "../../../provider/api/schemas";
-import type { Deps } from "../../../provider/pbx/engine";
-import type { CheckedInputs, PbxState, Resolved } from "../../../provider/pbx/plan";
+import type { Deps } from "../../../provider/runtime/deps";
+import type { CheckedInputs, PbxState, Resolved } from "../../../provider/api/contract";
 import { VALID_PBX_ARGS } from "../../fixtures/pbx-args";
 
 export const CONTACT_ID = "3197218168379846218";

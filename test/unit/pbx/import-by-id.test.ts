@@ -2,7 +2,7 @@
 import * as assert from "node:assert/strict";
 import { PLANS, SERVICES } from "../../../provider/api/catalog";
 import { check, diff, read } from "../../../provider/pbx/engine";
-import { parseImportId } from "../../../provider/pbx/import";
+import { parseImportId } from "../../../provider/pbx/read-by-id";
 import { CONTACT_ID, URL, deps, fakeApi, haService, product } from "./fixtures";
 
 const PRODUCT = product({

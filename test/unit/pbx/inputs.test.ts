@@ -1,5 +1,6 @@
 import * as assert from "node:assert/strict";
-import { UNKNOWN, validateInputs } from "../../../provider/pbx/inputs";
+import { UNKNOWN } from "../../../provider/api/inputs";
+import { validateInputs } from "../../../provider/pbx/validate-inputs";
 import { rawInputs } from "./fixtures";
 
 describe("input validation", function () {

@@ -5,14 +5,9 @@
 import * as assert from "node:assert/strict";
 import { PLANS, SERVICES } from "../../../provider/api/catalog";
 import { diff } from "../../../provider/pbx/engine";
-import { UNKNOWN } from "../../../provider/pbx/inputs";
-import {
-  followUpOrders,
-  purchaseOrder,
-  transitionFailures,
-  type CheckedInputs,
-  type PbxState,
-} from "../../../provider/pbx/plan";
+import { UNKNOWN } from "../../../provider/api/inputs";
+import { followUpOrders, purchaseOrder, transitionFailures } from "../../../provider/pbx/order-plan";
+import type { CheckedInputs, PbxState } from "../../../provider/api/contract";
 import { checked, resolved, state } from "./fixtures";
 
 interface Row {

@@ -4,7 +4,7 @@
  */
 import * as assert from "node:assert/strict";
 import { check } from "../../../provider/pbx/engine";
-import { DRY_RUN_KEY, UNKNOWN } from "../../../provider/pbx/inputs";
+import { DRY_RUN_KEY, UNKNOWN } from "../../../provider/api/inputs";
 import { deps, fakeApi, rawInputs, state } from "./fixtures";
 
 describe("engine: the preview's purchase line", function () {

@@ -4,7 +4,7 @@
  */
 import * as assert from "node:assert/strict";
 import { SERVICES } from "../../../provider/api/catalog";
-import { ApiError } from "../../../provider/client";
+import { ApiError } from "../../../provider/client/errors";
 import { create, update } from "../../../provider/pbx/engine";
 import {
   MAX_ORDER_SENDS,

@@ -5,7 +5,7 @@
 import * as assert from "node:assert/strict";
 import { PLANS, SERVICES } from "../../../provider/api/catalog";
 import { check, create, diffWithPortal, read, update } from "../../../provider/pbx/engine";
-import { DRY_RUN_KEY } from "../../../provider/pbx/inputs";
+import { DRY_RUN_KEY } from "../../../provider/api/inputs";
 import { portalFacts, reconcile, withPending } from "../../../provider/pbx/reconcile";
 import { checked, deps, fakeApi, haService, product, rawInputs, resolved, state } from "./fixtures";
 

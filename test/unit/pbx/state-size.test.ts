@@ -5,7 +5,7 @@
  */
 import * as assert from "node:assert/strict";
 import { create, diff, read, update } from "../../../provider/pbx/engine";
-import type { PbxState } from "../../../provider/pbx/plan";
+import type { PbxState } from "../../../provider/api/contract";
 import { checked, deps, fakeApi, resolved, state } from "./fixtures";
 
 /** A state as the engine now writes it: no `resolved`. */

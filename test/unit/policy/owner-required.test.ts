@@ -2,7 +2,7 @@ import * as assert from "assert";
 
 import { unknownCheckingProxy } from "@pulumi/policy";
 
-import { ownerRequired } from "../../../policy/src/policies";
+import { ownerRequired } from "../../../policy/src/owner-required";
 import {
   UNKNOWN_STRING,
   assertHasResourceViolation,

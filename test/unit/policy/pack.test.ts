@@ -2,7 +2,8 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 
-import { PBX_TYPE, PBX_TYPES, isCustomerType } from "../../../policy/src/pbx";
+import { PBX_TYPE } from "../../../provider/api/contract";
+import { PBX_TYPES, isCustomerType } from "../../../policy/src/pbx";
 import { PACK_NAME, policies, resourcePolicies, stackPolicies } from "../../../policy/src/policies";
 
 const policyDir = path.resolve(__dirname, "../../../../policy");

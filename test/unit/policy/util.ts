@@ -13,7 +13,7 @@ import type {
   StackValidationPolicy,
 } from "@pulumi/policy";
 
-import { PBX_TYPE } from "../../../policy/src/pbx";
+import { PBX_TYPE } from "../../../provider/api/contract";
 import { VALID_PBX_ARGS } from "../../fixtures/pbx-args";
 
 export { PBX_TYPE };

@@ -6,7 +6,8 @@ import * as assert from "node:assert/strict";
 import { PLANS, SERVICES } from "../../../provider/api/catalog";
 import { parseJson, stringifyJson } from "../../../provider/api/json";
 import { OrderRequest, PriceRequest, ServiceItem } from "../../../provider/api/schemas";
-import { validateOrder, validatePriceRequest } from "../../../sandbox/orders";
+import { validateOrder } from "../../../sandbox/orders";
+import { validatePriceRequest } from "../../../sandbox/price-request";
 import { Store } from "../../../sandbox/store";
 import { sampleOrder } from "../client/fake-api";
 

@@ -6,10 +6,10 @@
 import { PCE_PRODUCT_ID, PLANS, PLAN_RANK, SERVICES, type BillingCycle, type PlanName } from "../api/catalog";
 import type { OrderRequest, ServiceItem } from "../api/schemas";
 import type { CheckedInputs, PbxState, Resolved } from "../api/contract";
-import { isUnknown, type CheckFailure, type MaybeInputs, type PbxInputs } from "./inputs";
+import { isUnknown, type MaybeInputs, type PbxInputs } from "../api/inputs";
+import type { CheckFailure } from "../runtime/field-failures";
 
 // The state's shape is part of the resource contract (provider/api/contract.ts); its names are exported here too.
-export type { CheckedInputs, OrderRecord, PbxState, Resolved } from "../api/contract";
 
 /** New inputs as check sees them: in a preview some values may still be unknown. */
 export type NewInputs = MaybeInputs & { resolved?: Resolved; allowRepurchase?: boolean | string };

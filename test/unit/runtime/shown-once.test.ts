@@ -1,8 +1,8 @@
 /** Errors meant for the user reach the engine once, without a stack; bugs keep theirs. */
 import * as assert from "node:assert/strict";
-import { ApiError } from "../../../provider/client";
-import { expect, isExpected } from "../../../provider/pbx/shown-once";
-import { SettingsError } from "../../../provider/pbx/settings";
+import { ApiError } from "../../../provider/client/errors";
+import { expect, isExpected } from "../../../provider/runtime/shown-once";
+import { SettingsError } from "../../../provider/runtime/settings";
 
 describe("errors shown once", function () {
   it("an API refusal, a missing setting or a plain message is expected; a TypeError is a bug", function () {

@@ -14,9 +14,10 @@ import { allEntries } from "../api/paging";
 import type { PartnerApi } from "../api/partner-api";
 import type { ProductDetail } from "../api/schemas";
 import { billingContacts, chooseBillingContact, describePbx, importArgsOf, unimportable } from "../inventory";
-import type { Deps } from "./deps";
-import { INPUT_KEYS, validateInputs } from "./inputs";
-import type { PbxState } from "./plan";
+import type { Deps } from "../runtime/deps";
+import { INPUT_KEYS } from "../api/inputs";
+import { validateInputs } from "./validate-inputs";
+import { NATIVE_PBX_TYPE, type PbxState } from "../api/contract";
 import { adoptedState, pickKeys, resolvedOf, type ResolvedInputs } from "./state";
 
 export interface ImportResult {
@@ -79,7 +80,7 @@ export async function readById(rawId: string, deps: Deps): Promise<ImportResult>
     throw new Error(
       contactArg !== undefined
         ? `import: ${JSON.stringify(contactArg)} is not a billing contact of this account; expected the email or id of one of: ${listed}`
-        : `import: the Partner Portal does not say which billing contact pays for PBX ${pbx.pbxUrl}, and this account has ${contacts.length}: ${listed}. Name the one for future orders after the id: \`pulumi import yeastar:index:PSeriesCloudPbx <name> ${wanted}/<billing contact email>\``,
+        : `import: the Partner Portal does not say which billing contact pays for PBX ${pbx.pbxUrl}, and this account has ${contacts.length}: ${listed}. Name the one for future orders after the id: \`pulumi import ${NATIVE_PBX_TYPE} <name> ${wanted}/<billing contact email>\``,
     );
   }
   const { args, notes } = importArgsOf(pbx, contact.email || contact.id);

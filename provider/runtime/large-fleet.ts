@@ -2,7 +2,7 @@
  * Advice for a large fleet run without the CLI's large-fleet mode (README, "Large fleets"): with a file, S3 or
  * PostgreSQL backend the CLI then rewrites the whole stack state after every step, so a run's time grows with the
  * square of the fleet. The advice is one message per run, sent by the one process that sees every PBX of the
- * stack: the program (resource.ts counts the PBXs it registers) or the native plugin (native/provider.ts counts
+ * stack: the program (resource.ts counts the PBXs it registers) or the native plugin (native/plugin-provider.ts counts
  * the PBXs it checks). Both inherit the CLI's environment, so they see PULUMI_SKIP_CHECKPOINTS as the CLI does.
  */
 

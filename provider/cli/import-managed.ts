@@ -1,10 +1,10 @@
 /**
  * Which PBXs other stacks already manage, for `yeastar-pseries import`: the stacks named with --state, --stack
- * and --backend (as for `fleet`), read through `stacks.ts`. A stack that cannot be read stops the import: a PBX
+ * and --backend (as for `fleet`), read through `stack-export.ts`. A stack that cannot be read stops the import: a PBX
  * two stacks manage may be ordered for twice.
  */
-import { sourcesFrom } from "./fleet";
-import { readStack, type StackState } from "./stacks";
+import { sourcesFrom } from "./fleet-main";
+import { readStack, type StackState } from "./stack-export";
 
 export const MANAGED_USAGE = `Stacks that already manage PBXs (their PBXs are left out, with a warning):
   --state FILE                a file written by \`pulumi stack export\`

@@ -13,27 +13,14 @@ import { randomBytes } from "node:crypto";
 import { isLosslessNumber } from "lossless-json";
 import { PCE_PRODUCT_ID, PLANS } from "../api/catalog";
 import type { ProductInfo, RegionInfo } from "../api/schemas";
-import { assertSafeBaseUrl, type ApiError, type FetchLike } from "../client";
+import { assertSafeBaseUrl } from "../client/base-url";
+import type { ApiError } from "../client/errors";
+import type { FetchLike } from "../client/transport";
 import { defaultFetch } from "../client/transport";
-import {
-  CREDENTIAL_OPTIONS,
-  CREDENTIAL_USAGE,
-  credentialsFrom,
-  parseFlags,
-  table,
-  type Credentials,
-  type Output,
-} from "./common";
+import { CREDENTIAL_OPTIONS, CREDENTIAL_USAGE, credentialsFrom, type Credentials } from "./credentials";
+import { parseFlags, type Output } from "./usage";
+import { table } from "./text-table";
 import { DoctorRun, describeType, type DoctorReport } from "./doctor-run";
-
-export {
-  ASSUMPTIONS,
-  type AssumptionKey,
-  type CheckResult,
-  type CheckRow,
-  type Contradiction,
-  type DoctorReport,
-} from "./doctor-run";
 
 export const DOCTOR_USAGE = `usage: yeastar-pseries doctor [--json]
 Checks the base URL, TLS, the token and every read-only endpoint the provider uses, validates the replies and

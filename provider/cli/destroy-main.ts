@@ -10,7 +10,10 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import type { PartnerApi } from "../api/partner-api";
-import { clientFor, type Output } from "./common";
+import { clientFor } from "./credentials";
+import type { Output } from "./usage";
+import { exportedResources, StackReadError } from "./stack-export";
+import { DEFAULT_BASE_URL } from "../runtime/settings";
 
 export const DESTROY_USAGE = `usage: yeastar-pseries destroy [pulumi destroy flags, e.g. --stack dev --yes]
 Lists every PBX \`pulumi destroy\` would remove from the stack and the date each stays billed until, then runs
@@ -19,10 +22,8 @@ turn off auto-renew in the Partner Portal to stop paying. Credentials for readin
 have: the stack config (yeastar:clientId, yeastar:clientSecret, yeastar:baseUrl), else YEASTAR_CLIENT_ID,
 YEASTAR_CLIENT_SECRET and YEASTAR_BASE_URL.`;
 
-const PBX_TYPES = ["pulumi-nodejs:dynamic/yeastar:PSeriesCloudPbx", "yeastar:index:PSeriesCloudPbx"];
-
 /** One PBX of the stack's state, as the list shows it. */
-export interface StatePbx {
+export interface DestroyedPbx {
   urn: string;
   name: string;
   pbxUrl: string;
@@ -31,29 +32,22 @@ export interface StatePbx {
   protect: boolean;
 }
 
-interface StateResource {
-  urn?: string;
-  type?: string;
-  protect?: boolean;
-  outputs?: Record<string, unknown>;
-}
-
-/** The PBXs in an exported deployment, limited to `targets` (URNs) when any are given. */
-export function pbxsInState(exported: unknown, targets: string[] = []): StatePbx[] {
-  const resources = ((exported as { deployment?: { resources?: StateResource[] } })?.deployment?.resources ??
-    []) as StateResource[];
-  return resources
-    .filter((r) => PBX_TYPES.includes(r.type ?? "") && (targets.length === 0 || targets.includes(r.urn ?? "")))
+/**
+ * The PBXs in an exported deployment (`stack-export.ts: exportedResources`, every type token; a copy pending deletion
+ * included, since it is billed too), limited to `targets` (URNs) when any are given.
+ */
+export function pbxsInState(exported: unknown, targets: string[] = []): DestroyedPbx[] {
+  return exportedResources(exported, "the stack's state")
+    .resources.filter((r) => r.kind === "pbx" && (targets.length === 0 || targets.includes(r.urn)))
     .map((r) => {
-      const o = r.outputs ?? {};
-      const text = (k: string) => (typeof o[k] === "string" ? (o[k] as string) : "");
+      const text = (k: string) => (typeof r.outputs[k] === "string" ? (r.outputs[k] as string) : "");
       return {
-        urn: r.urn ?? "",
-        name: (r.urn ?? "").split("::").pop() ?? "",
+        urn: r.urn,
+        name: r.name,
         pbxUrl: text("pbxUrl"),
         serial: text("productNo"),
         expireDate: text("expireDate"),
-        protect: r.protect === true,
+        protect: r.protect,
       };
     });
 }
@@ -62,7 +56,7 @@ export function pbxsInState(exported: unknown, targets: string[] = []): StatePbx
 export type Expiry = { date: string } | { unknown: string };
 
 /** The list printed before `pulumi destroy` runs. */
-export function billedNotice(pbxs: StatePbx[], expiry: Map<string, Expiry>): string[] {
+export function billedNotice(pbxs: DestroyedPbx[], expiry: Map<string, Expiry>): string[] {
   if (pbxs.length === 0) return ["yeastar-pseries destroy: no PBX in this stack; running pulumi destroy."];
   const lines = [
     `yeastar-pseries destroy: \`pulumi destroy\` removes ${pbxs.length} PBX${pbxs.length === 1 ? "" : "s"} from this stack and cancels NOTHING: ` +
@@ -141,7 +135,14 @@ export async function runDestroy(
     );
     return exported.code;
   }
-  const pbxs = pbxsInState(JSON.parse(exported.stdout), flagValues(argv, "--target", "-t"));
+  let pbxs: DestroyedPbx[];
+  try {
+    pbxs = pbxsInState(JSON.parse(exported.stdout), flagValues(argv, "--target", "-t"));
+  } catch (err) {
+    if (!(err instanceof SyntaxError || err instanceof StackReadError)) throw err;
+    io.err(`yeastar-pseries destroy: could not read the stack's state (pulumi stack export): ${err.message}`);
+    return 1;
+  }
   const expiry = new Map<string, Expiry>();
   const missing = pbxs.filter((p) => !p.expireDate && p.serial);
   if (missing.length > 0) {
@@ -151,7 +152,7 @@ export async function runDestroy(
     const values = config.code === 0 ? (JSON.parse(config.stdout) as Record<string, { value?: string }>) : {};
     const get = (key: string, name: string) => values[`yeastar:${key}`]?.value || env[name] || "";
     const creds = {
-      baseUrl: get("baseUrl", "YEASTAR_BASE_URL") || "https://openapi.partner.yeastar.com",
+      baseUrl: get("baseUrl", "YEASTAR_BASE_URL") || DEFAULT_BASE_URL,
       clientId: get("clientId", "YEASTAR_CLIENT_ID"),
       clientSecret: get("clientSecret", "YEASTAR_CLIENT_SECRET"),
     };

@@ -1,11 +1,11 @@
-/** The large-fleet advice (provider/pbx/large-fleet.ts): when it is due, how often, and its setting. */
+/** The large-fleet advice (provider/runtime/large-fleet.ts): when it is due, how often, and its setting. */
 import * as assert from "node:assert/strict";
 import {
   FleetCounter,
   LARGE_FLEET_THRESHOLD,
   largeFleetModeOn,
   largeFleetThreshold,
-} from "../../../provider/pbx/large-fleet";
+} from "../../../provider/runtime/large-fleet";
 
 function adviceFor(count: number, env: Record<string, string | undefined>): string[] {
   const counter = new FleetCounter(env);

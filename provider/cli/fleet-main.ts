@@ -6,20 +6,12 @@
  */
 import type { PartnerApi } from "../api/partner-api";
 import type { PriceQuote, ProductInfo, SubordinateUser } from "../api/schemas";
-import {
-  CREDENTIAL_OPTIONS,
-  CREDENTIAL_USAGE,
-  UsageError,
-  clientFor,
-  credentialsFrom,
-  nonEmpty,
-  parseFlags,
-  type Output,
-} from "./common";
+import { CREDENTIAL_OPTIONS, CREDENTIAL_USAGE, clientFor, credentialsFrom } from "./credentials";
+import { UsageError, nonEmpty, parseFlags, type Output } from "./usage";
 import { renderMarkdown, toCsv, toJson } from "./fleet-render";
 import { buildFleetReport, priceRequestOf, shapeKey, shapeOf, type Shape } from "./fleet-report";
-import { ReadOnlyApi } from "./read-only";
-import { describeSource, readStack, type StackSource, type StackState } from "./stacks";
+import { ReadOnlyApi } from "./fleet-read-only";
+import { readStack, type StackSource, type StackState } from "./stack-export";
 
 export const FLEET_USAGE = `usage: yeastar-pseries fleet [--state FILE]... [[--backend URL] --stack NAME]... [--expires-within DAYS]
                              [--json | --csv] [--today YYYY-MM-DD]
@@ -207,5 +199,3 @@ export function sourcesFrom(argv: string[], files: string[], defaultToCurrent = 
   if (sources.length === 0 && defaultToCurrent) sources.push({ kind: "cli" });
   return sources;
 }
-
-export { describeSource };

@@ -1,23 +1,15 @@
 /**
- * What every `yeastar-pseries` subcommand shares: flag parsing with messages that name the flag, the value and
- * what is valid, and the client built from the user's credentials.
+ * The credentials a `yeastar-pseries` subcommand reads the Partner Portal with, and the client built from them.
  *
  * Credentials come from the environment (`YEASTAR_CLIENT_ID`, `YEASTAR_CLIENT_SECRET`, `YEASTAR_BASE_URL`, the
  * same variables the provider reads) or from flags. The secret has no flag of its own, because a command line is
  * visible to every user of the machine; `--client-secret-file` reads it from a file instead.
  */
 import * as fs from "node:fs";
-import { parseArgs, type ParseArgsConfig } from "node:util";
-import { DEFAULT_BASE_URL } from "../pbx/settings";
-import { PartnerClient } from "../client";
-
-/** A mistake in how the command was called; the command exits with status 2 and shows its usage. */
-export class UsageError extends Error {}
-
-export interface Output {
-  out(text: string): void;
-  err(text: string): void;
-}
+import type { ParseArgsConfig } from "node:util";
+import { PartnerClient } from "../client/client";
+import { DEFAULT_BASE_URL } from "../runtime/settings";
+import { nonEmpty, UsageError } from "./usage";
 
 export const CREDENTIAL_OPTIONS = {
   "base-url": { type: "string" },
@@ -29,30 +21,6 @@ export const CREDENTIAL_USAGE = `Credentials (flags win over the environment):
   --base-url URL              or YEASTAR_BASE_URL (default ${DEFAULT_BASE_URL}); https, or http on loopback only
   --client-id ID              or YEASTAR_CLIENT_ID
   --client-secret-file FILE   or YEASTAR_CLIENT_SECRET (there is no flag for the secret itself)`;
-
-/** node:util parseArgs, with its errors turned into UsageErrors that list the valid flags. */
-export function parseFlags<T extends NonNullable<ParseArgsConfig["options"]>>(
-  command: string,
-  argv: string[],
-  options: T,
-) {
-  try {
-    return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values;
-  } catch (err) {
-    const valid = Object.entries(options)
-      .map(([name, o]) => (o.type === "boolean" ? `--${name}` : `--${name} <value>`))
-      .join(", ");
-    const message = (err as Error).message.replace(/\. To specify a positional argument.*$/s, "");
-    throw new UsageError(`${message}; valid flags for ${command}: ${valid}`);
-  }
-}
-
-/** A flag's value that must not be empty when given. */
-export function nonEmpty(flag: string, value: string | undefined): string | undefined {
-  if (value === undefined) return undefined;
-  if (value.trim() === "") throw new UsageError(`--${flag} is empty; give a value or leave the flag out`);
-  return value.trim();
-}
 
 export interface Credentials {
   baseUrl: string;
@@ -92,15 +60,4 @@ export function credentialsFrom(
 /** The same client the provider uses (token handling, retries for reads, redaction). */
 export function clientFor(creds: Credentials, extra: Partial<ConstructorParameters<typeof PartnerClient>[0]> = {}) {
   return new PartnerClient({ ...creds, ...extra });
-}
-
-/** Renders rows as an aligned text table (columns separated by two spaces). */
-export function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i])))
-      .join("  ")
-      .trimEnd();
-  return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
 }

@@ -10,20 +10,18 @@
  *   what `up` will order, returned as the output `plannedOrders` of the preview only; they never order. check
  *   (which the protocol does not tell a preview from an update) only validates and resolves, so the stored inputs
  *   carry no `plannedOrders` and `up` prices each order shape once.
- * - read without state (an import) finds the PBX by the id alone (provider/pbx/import.ts).
+ * - read without state (an import) finds the PBX by the id alone (provider/pbx/read-by-id.ts).
  */
 import type * as pulumi from "@pulumi/pulumi";
 import * as engine from "../pbx/engine";
-import { defaultDeps, type Deps } from "../pbx/deps";
-import { NATIVE_PBX_TYPE, urnType, type PbxState } from "../api/contract";
-import { DRY_RUN_KEY } from "../pbx/inputs";
-import { FleetCounter } from "../pbx/large-fleet";
-import type { Reporter } from "../pbx/settings";
+import { defaultDeps, type Deps } from "../runtime/deps";
+import { NATIVE_PBX_TYPE, urnType } from "../api/contract";
+import { DRY_RUN_KEY } from "../api/inputs";
+import { FleetCounter } from "../runtime/large-fleet";
+import type { Reporter } from "../runtime/settings";
 import { CUSTOMER_TYPE, customerHandler } from "./customer";
 import { packageSchema } from "./schema";
 import type { NativeProvider, TypeHandler, WithDeps } from "./types";
-
-export type { NativeProvider, TypeHandler, WithDeps } from "./types";
 
 /** Sends one message; the promise settles when the engine has it. */
 type Log = (message: string, urn: string) => Promise<void> | void;
@@ -63,20 +61,19 @@ function pbxHandler(withDeps: WithDeps, adviseOnFleet: (urn: string) => Promise<
       await adviseOnFleet(urn);
       return withDeps(urn, (d) => engine.check(olds ?? {}, withoutMarkers(news), d, "preview-methods"));
     },
-    diff: (id, _urn, olds, news) => engine.diffWithPortal(id, olds as PbxState, news),
+    // The engine types the bags (olds, props) itself, in one place (pbx/state.ts: priorStateOf, storedStateOf).
+    diff: (id, _urn, olds, news) => engine.diffWithPortal(id, olds, news),
     create: (urn, inputs) => withDeps(urn, (d) => engine.create(inputs, d)),
-    update: (id, urn, olds, news) => withDeps(urn, (d) => engine.update(id, olds as PbxState, news, d)),
+    update: (id, urn, olds, news) => withDeps(urn, (d) => engine.update(id, olds, news, d)),
     previewCreate: (urn, inputs) => withDeps(urn, (d) => engine.previewCreate(inputs, d)),
-    previewUpdate: (id, urn, olds, news) =>
-      withDeps(urn, (d) => engine.previewUpdate(id, olds as unknown as PbxState, news, d)),
+    previewUpdate: (id, urn, olds, news) => withDeps(urn, (d) => engine.previewUpdate(id, olds, news, d)),
     read: (id, urn, props) =>
       withDeps(urn, async (d) => {
-        const state = props && Object.keys(props).length > 0 ? (props as PbxState) : undefined;
-        const result = await engine.read(id, state, d);
+        const result = await engine.read(id, props, d);
         // A PBX the portal no longer has: an empty id tells the engine it is gone.
         return result.id ? result : { id: "", props: {} };
       }),
-    delete: (id, urn, props) => withDeps(urn, (d) => engine.remove(id, props as Partial<PbxState>, d)),
+    delete: (id, urn, props) => withDeps(urn, (d) => engine.remove(id, props, d)),
   };
 }
 

@@ -23,20 +23,12 @@ import {
   type ImportArgs,
   type PbxResult,
 } from "../inventory";
-import { validateInputs } from "../pbx/inputs";
-import { PACKAGE_NAME, dependencySpec, givenSpecProblem, installFacts } from "./package-spec";
-import {
-  CREDENTIAL_OPTIONS,
-  CREDENTIAL_USAGE,
-  UsageError,
-  clientFor,
-  credentialsFrom,
-  nonEmpty,
-  parseFlags,
-  table,
-  type Output,
-} from "./common";
-import { MANAGED_OPTIONS, MANAGED_USAGE, managedIndex } from "./managed";
+import { validateInputs } from "../pbx/validate-inputs";
+import { PACKAGE_NAME, dependencySpec, givenSpecProblem, installFacts } from "./import-package-spec";
+import { CREDENTIAL_OPTIONS, CREDENTIAL_USAGE, clientFor, credentialsFrom } from "./credentials";
+import { UsageError, nonEmpty, parseFlags, type Output } from "./usage";
+import { table } from "./text-table";
+import { MANAGED_OPTIONS, MANAGED_USAGE, managedIndex } from "./import-managed";
 
 export const IMPORT_USAGE = `usage: yeastar-pseries import [--region NAME|ID] [--owner EMAIL|ID] [--url PATTERN]
                               [--billing-contact EMAIL|ID] [--out FILE] [--program DIR] [--force]

@@ -1,7 +1,8 @@
 /**
  * The PBXs and customers Pulumi stacks manage, read from their state: a file written by `pulumi stack export`, or
  * the state of a stack in any backend, read by running the real `pulumi stack export` (file://, s3://,
- * postgres://, the Pulumi Cloud: whatever the CLI can read). `fleet` and `import` use it. A stack that cannot be
+ * postgres://, the Pulumi Cloud: whatever the CLI can read). `fleet`, `import` and
+ * `destroy` use it (`exportedResources` is the one parser of an exported state). A stack that cannot be
  * read is an error naming it and why; it never reads as "manages nothing".
  */
 import { execFile } from "node:child_process";
@@ -59,6 +60,49 @@ function redactUrl(url: string): string {
 const str = (v: unknown) => (typeof v === "string" ? v : undefined);
 const num = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
 
+/** One resource of this package in an exported state: what every reader of a state (fleet, import, destroy) sees. */
+export interface ExportedResource {
+  kind: "pbx" | "customer";
+  urn: string;
+  /** The resource's name in the stack (the URN's last part). */
+  name: string;
+  id?: string;
+  outputs: Record<string, unknown>;
+  protect: boolean;
+  /** Marked `delete: true`: an old copy a replacement left, deleted by the next update. */
+  pendingDelete: boolean;
+}
+
+/** The one parser of an exported state: `<project>/<stack>` and this package's resources (both type tokens). */
+export function exportedResources(doc: unknown, where: string): { label: string; resources: ExportedResource[] } {
+  const deployment = (doc as { deployment?: { resources?: unknown } } | null)?.deployment;
+  if (!deployment || typeof deployment !== "object") {
+    throw new StackReadError(`${where}: no "deployment" object; expected the output of \`pulumi stack export\``);
+  }
+  const list = deployment.resources ?? [];
+  if (!Array.isArray(list)) throw new StackReadError(`${where}: "deployment.resources" is not a list`);
+  let label = "";
+  const resources: ExportedResource[] = [];
+  for (const r of list as Array<Record<string, unknown>>) {
+    const urn = str(r?.urn) ?? "";
+    const parts = urn.split("::");
+    if (!label && parts.length >= 4) label = `${parts[1]}/${parts[0].replace(/^urn:pulumi:/, "")}`;
+    const type = str(r?.type) ?? "";
+    const kind = PBX_TYPES.has(type) ? "pbx" : CUSTOMER_TYPES.has(type) ? "customer" : undefined;
+    if (!kind) continue;
+    resources.push({
+      kind,
+      urn,
+      name: parts.at(-1) ?? "",
+      id: str(r?.id),
+      outputs: (r?.outputs ?? {}) as Record<string, unknown>,
+      protect: r?.protect === true,
+      pendingDelete: r?.delete === true,
+    });
+  }
+  return { label, resources };
+}
+
 /** The PBXs and customers of one `pulumi stack export` document. Pure; throws StackReadError when it is not one. */
 export function parseExport(text: string, where: string): StackState {
   let doc: unknown;
@@ -69,28 +113,18 @@ export function parseExport(text: string, where: string): StackState {
       `${where}: not JSON (${(err as Error).message}); expected the output of \`pulumi stack export\``,
     );
   }
-  const deployment = (doc as { deployment?: { resources?: unknown } } | null)?.deployment;
-  if (!deployment || typeof deployment !== "object") {
-    throw new StackReadError(`${where}: no "deployment" object; expected the output of \`pulumi stack export\``);
-  }
-  const resources = deployment.resources ?? [];
-  if (!Array.isArray(resources)) throw new StackReadError(`${where}: "deployment.resources" is not a list`);
-  let label = "";
+  const { label, resources } = exportedResources(doc, where);
   const pbxs: StatePbx[] = [];
   const customers: StateCustomer[] = [];
-  for (const r of resources as Array<Record<string, unknown>>) {
-    const urn = str(r?.urn) ?? "";
-    const parts = urn.split("::");
-    if (!label && parts.length >= 4) label = `${parts[1]}/${parts[0].replace(/^urn:pulumi:/, "")}`;
-    const type = str(r?.type) ?? "";
-    const outputs = (r?.outputs ?? {}) as Record<string, unknown>;
-    if (r?.delete === true) continue; // a resource pending deletion is on its way out
-    if (PBX_TYPES.has(type)) {
+  for (const r of resources) {
+    if (r.pendingDelete) continue; // a resource pending deletion is on its way out
+    const outputs = r.outputs;
+    if (r.kind === "pbx") {
       const productNo = str(outputs.productNo) ?? "";
       const pbxUrl = str(outputs.pbxUrl) ?? "";
       if (!productNo && !pbxUrl) continue; // never created (a failed create leaves nothing to manage)
       pbxs.push({
-        name: parts.at(-1) ?? "",
+        name: r.name,
         productNo,
         pbxUrl,
         plan: str(outputs.plan),
@@ -99,8 +133,8 @@ export function parseExport(text: string, where: string): StackState {
         recordingMinutes: num(outputs.recordingMinutes),
         assignId: str(outputs.assignId),
       });
-    } else if (CUSTOMER_TYPES.has(type)) {
-      const partnerId = str(outputs.partnerId) ?? str(r?.id) ?? "";
+    } else {
+      const partnerId = str(outputs.partnerId) ?? r.id ?? "";
       if (partnerId)
         customers.push({ partnerId, email: str(outputs.email) ?? "", company: str(outputs.company) ?? "" });
     }

@@ -26,7 +26,8 @@ export interface Settings {
   requestsPerSecond?: number;
 }
 
-interface ConfigLike {
+/** What `configure` reads the stack config through (a `pulumi.Config` or the provider's config map). */
+export interface SettingsConfig {
   get(key: string): string | undefined;
 }
 
@@ -34,7 +35,7 @@ let settings: Settings | undefined;
 let insecureWarned = false;
 
 /** Called from the provider's `configure()`; config wins over the environment. */
-export function configure(config?: ConfigLike): void {
+export function configure(config?: SettingsConfig): void {
   flagErrors.length = 0;
   insecureWarned = false;
   const get = (key: string, env: string) => {
@@ -95,7 +96,9 @@ export class SettingsError extends Error {}
 /** The shared API client for the current settings; errors name the missing setting and how to set it. */
 export function resolveApi(reporter?: Reporter): PartnerApi {
   const s = currentSettings();
-  const { assertSafeBaseUrl, isInsecureRemoteHttp, sharedClient } = require("../client") as typeof import("../client");
+  const { assertSafeBaseUrl, isInsecureRemoteHttp } =
+    require("../client/base-url") as typeof import("../client/base-url");
+  const { sharedClient } = require("../client/shared") as typeof import("../client/shared");
   if (!s.clientId) {
     throw new SettingsError(
       "yeastar:clientId is not set; run `pulumi config set yeastar:clientId <id>` or set YEASTAR_CLIENT_ID (Partner Portal > System > API)",

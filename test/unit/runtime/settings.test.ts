@@ -2,8 +2,15 @@
  * Provider settings: the explicit opt-in for a plain-http sandbox on a non-loopback host, and its warning.
  */
 import * as assert from "node:assert/strict";
-import { ConfigError, resetSharedClients } from "../../../provider/client";
-import { configure, currentSettings, resolveApi, SettingsError, type Reporter } from "../../../provider/pbx/settings";
+import { ConfigError } from "../../../provider/client/errors";
+import { resetSharedClients } from "../../../provider/client/shared";
+import {
+  configure,
+  currentSettings,
+  resolveApi,
+  SettingsError,
+  type Reporter,
+} from "../../../provider/runtime/settings";
 
 const ENV = "YEASTAR_ALLOW_INSECURE_HTTP_FOR_TESTING";
 
