@@ -7,7 +7,7 @@ import { PATHS, type EndpointName } from "../api/catalog";
 import { PartnerClient, SchemaError, type FetchLike } from "../client";
 import type { Credentials } from "./common";
 
-/** README "API assumptions" that the doctor can check from read-only replies. */
+/** docs/api-assumptions.md that the doctor can check from read-only replies. */
 export const ASSUMPTIONS = {
   idsAsIntegers:
     "64-bit ids go on the wire as bare JSON integers, in requests and in replies (region, sub-domain, billing contact, plan, service, order)",
@@ -44,7 +44,7 @@ interface RawReply {
   text: string;
 }
 
-/** Response fields that carry 64-bit ids, per endpoint (README: ids as bare JSON integers). */
+/** Response fields that carry 64-bit ids, per endpoint (docs/api-assumptions.md: ids as bare JSON integers). */
 const ID_FIELDS_IN_REPLIES: Partial<Record<EndpointName, string[]>> = {
   regionList: ["id", "pbxSubDomainId"],
   billingContactList: ["billingContactId"],
