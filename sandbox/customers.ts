@@ -60,7 +60,7 @@ export function storedUser(fields: Partial<StoredUser> & { partnerId: string; em
 
 /**
  * The rules of `save_user` as documented (required fields, one of the names, a country from the country list), and
- * the inferred one the README lists: a Yeastar ID already in use is refused, so a repeated request creates nothing.
+ * the inferred one docs/api-assumptions.md lists: a Yeastar ID already in use is refused, so a repeated request creates nothing.
  */
 export function validateNewUser(body: unknown, users: readonly StoredUser[]): NewSubordinateUser {
   const parsed = NewSubordinateUser.safeParse(body);

@@ -1,5 +1,5 @@
 /**
- * Validation of order requests: the rules the guide and the tutorials state, plus the inferred ones the README
+ * Validation of order requests: the rules the guide and the tutorials state, plus the inferred ones docs/api-assumptions.md
  * lists. Everything here is pure; the store applies the result. Fields are read by request-fields.ts; price
  * requests are validated in price-request.ts (re-exported here).
  */

@@ -2,7 +2,7 @@
  * A `renew_plan` order: one more term of the PBX as it is. The guide's renewal tutorials state the rules the sandbox
  * enforces: the plan item renews the PBX's current plan (`purchaseType` "renew") for exactly its current extension
  * count, in its billing cycle (a renewal cannot change it), and the PBX's services renew in the same order, each
- * with `connectionPlanId` = the plan. Inferred (README "API assumptions"): every service the PBX has must be in the
+ * with `connectionPlanId` = the plan. Inferred (docs/api-assumptions.md): every service the PBX has must be in the
  * order (a renewal that leaves one out would let it lapse, which a buyer does not mean), and nothing it lacks;
  * a renewal is priced like a purchase of the same shape; the new term starts at the current expiry.
  */

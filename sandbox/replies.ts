@@ -1,6 +1,6 @@
 /**
  * The shapes of the sandbox's replies, built from its stored products and orders. Fields beyond the vendor's
- * examples are the inferred ones the README lists.
+ * examples are the inferred ones docs/api-assumptions.md lists.
  */
 import { PCE_PRODUCT_ID } from "../provider/api/catalog";
 import { BILLING_CONTACTS } from "./seeds";

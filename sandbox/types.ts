@@ -87,7 +87,7 @@ export interface SandboxConfig {
   tokenLifetimeSeconds: number;
   rejectRefreshTokens: boolean;
   failOrdersForUrls: string[];
-  /** Replies shaped unlike the README's API assumptions, to test that `yeastar-pseries doctor` notices. */
+  /** Replies shaped unlike the API assumptions of docs/api-assumptions.md, to test that `yeastar-pseries doctor` notices. */
   quirks: Quirk[];
   /**
    * Requests per second the API accepts (all endpoints together; admin requests are free); beyond it, 429

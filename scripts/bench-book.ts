@@ -1,5 +1,5 @@
 /**
- * `npm run bench:book`: the fleet report (`yeastar-pseries fleet`, README "The fleet report") over 1,000 PBXs in
+ * `npm run bench:book`: the fleet report (`yeastar-pseries fleet`, docs/cli.md, "The fleet report") over 1,000 PBXs in
  * 10 stacks, against the sandbox at 50 ms per API call. The PBXs are bought through the API (no latency while
  * setting up); each stack's state is a file in the format `pulumi stack export` writes (the e2e test reads real
  * exports), with a Customer resource for each of its owners. The report runs as the built bin, as a user runs it.

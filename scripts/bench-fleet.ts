@@ -1,11 +1,11 @@
 /**
- * `npm run bench:fleet`: the large-fleet benchmark (README, "Large fleets"). Through the real pulumi CLI against
+ * `npm run bench:fleet`: the large-fleet benchmark (docs/performance.md, "Large fleets"). Through the real pulumi CLI against
  * the sandbox at 50 ms per API call, for fleets of 100 and 1,000 PBXs, in the default mode and in the large-fleet
  * mode (PULUMI_SKIP_CHECKPOINTS=true: the state is written once at the end of a run, not after every step):
  * preview of new PBXs, `up`, no-change preview, expansion of every PBX, `refresh`; the bytes each PBX adds to the
  * state; the vendor tutorial's sequential flow as a baseline; and `up` against a sandbox that rate-limits.
  * Writes bench-results/large-fleet.json and bench-results/large-fleet.svg, and checks the targets: in the mode the
- * README and the CI recipes teach for fleets (large-fleet), up(1000)/up(100) <= 8, expand-all(1000)/expand-all(100)
+ * docs and the CI recipes teach for fleets (large-fleet), up(1000)/up(100) <= 8, expand-all(1000)/expand-all(100)
  * <= 8, tutorial/up(1000) >= 10, provider memory at 1,000 <= 250 MB; in both modes, the no-change preview of 1,000
  * (median of 3) <= 3x that of 100. The default mode's other ratios are reported (what a stack gets that ignores
  * the one warning past 100 PBXs).
@@ -146,7 +146,7 @@ async function main() {
       ...(runs.find((r) => r.mode === mode && r.size === large)?.phases ?? []).map((p) => p.providerPeakRssMb),
     );
     const previewNew = t("preview (new)", large) ?? NaN;
-    // The mode the README and the recipes teach for a fleet is the large-fleet one: its ratios are the targets.
+    // The mode the docs and the recipes teach for a fleet is the large-fleet one: its ratios are the targets.
     // The default mode's are reported, except the no-change preview's, which no setting changes.
     const taught = mode === "large-fleet";
     const linear = (large / small) * 0.8;

@@ -1,5 +1,5 @@
 /**
- * The SDK's floor for the no-change preview (`npm run bench:preview`, README "Large fleets"): a dynamic resource
+ * The SDK's floor for the no-change preview (`npm run bench:preview`, docs/performance.md, "Large fleets"): a dynamic resource
  * with the same input and output properties as PSeriesCloudPbx and a provider that does nothing (check returns
  * the inputs, diff says no change, create echoes them with every output filled), registered the same way (frames
  * off for the constructor, as provider/pbx/resource.ts does). What a preview of it costs is what @pulumi/pulumi and

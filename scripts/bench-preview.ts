@@ -1,6 +1,6 @@
 /**
  * `npm run bench:preview`: the no-change preview of a fleet, the part of `npm run bench:fleet` that a change to
- * the program side or to check/diff moves (README, "Large fleets"). For each size: one `up` in the large-fleet
+ * the program side or to check/diff moves (docs/performance.md, "Large fleets"). For each size: one `up` in the large-fleet
  * mode, then the no-change preview repeated in each mode, alternating, against the sandbox at 50 ms per API
  * call. Reports wall time and the CPU time of the CLI and everything it started (read from this process's
  * reaped children), which a loaded machine moves less than wall time.

@@ -1,5 +1,5 @@
 /**
- * `npm run chaos`: the randomized fault campaign (README, "Fault campaign"). Generates histories with fast-check
+ * `npm run chaos`: the randomized fault campaign (docs/fault-campaign.md). Generates histories with fast-check
  * from a seed (printed first), runs each through the real CLI against its own sandbox with faults and SIGKILLs,
  * checks the invariants, shrinks failing histories and writes a JSON result.
  *

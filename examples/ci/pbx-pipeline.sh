@@ -22,7 +22,7 @@
 # flag in PLAN_FLAGS); deploy: pulumi up's, else the drift gate's (non-zero: changes or errors).
 set -u
 
-# Large-fleet mode (README, "Large fleets"), unless the job set PULUMI_SKIP_CHECKPOINTS itself: with a file, S3 or
+# Large-fleet mode (docs/performance.md, "Large fleets"), unless the job set PULUMI_SKIP_CHECKPOINTS itself: with a file, S3 or
 # PostgreSQL backend the CLI otherwise rewrites the whole stack state after every PBX it buys or changes, so a
 # run's time grows with the square of the fleet (`up` of 1,000 PBXs: 145 s, against 19 s in this mode). Safe with
 # this package: it decides orders from what the portal says, not from state, so a run killed before its one state

@@ -1,6 +1,5 @@
 /**
- * yeastar-owner-required: with `required: true`, every PBX names the customer it is bought for (README "Policy
- * pack"). Off by default; the partner's own PBXs can be exempted by resource name.
+ * yeastar-owner-required: with `required: true`, every PBX names the customer it is bought for (policy/README.md). Off by default; the partner's own PBXs can be exempted by resource name.
  */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { configHint, describePbx, forPbx, isSet } from "./pbx";

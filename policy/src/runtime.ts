@@ -1,6 +1,6 @@
 /**
  * The pack runs on `@pulumi/policy`, which this package lists as an optional peer dependency: a project installs
- * it only when it runs the pack (README, "Reviewing purchases"). Without it Node's own error is a bare
+ * it only when it runs the pack (docs/purchase-review.md). Without it Node's own error is a bare
  * "Cannot find module" with a require stack; this says what is missing and how to install it instead.
  */
 

@@ -33,7 +33,7 @@ export const MAX_REQUESTS_PER_SECOND = 1000;
 
 export const MIN_EXTENSIONS = 5;
 export const MAX_EXTENSIONS = 500;
-/** Our own cap on the `recordingMinutes` input (the total a PBX holds); the API documents none (README, API assumptions). */
+/** Our own cap on the `recordingMinutes` input (the total a PBX holds); the API documents none (docs/api-assumptions.md). */
 export const MAX_RECORDING_MINUTES = 1_000_000;
 
 /** Ultimate ranks above Enterprise; a switch to a higher plan must keep the billing cycle. */

@@ -5,7 +5,7 @@
  * Responses are parsed losslessly first (see `provider/api/json.ts`): integers beyond 2^53 arrive here as
  * decimal strings, safe numbers as numbers. `Id` accepts both and always yields a decimal string, so a 64-bit ID
  * is never a JS number anywhere in our code. Fields marked "inferred" are not in the vendor's documentation; the
- * sandbox returns them and the README lists them as assumptions.
+ * sandbox returns them and docs/api-assumptions.md lists them as assumptions.
  */
 import { z } from "zod";
 import { BILLING_CYCLES } from "./catalog";

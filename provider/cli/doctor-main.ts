@@ -2,7 +2,7 @@
  * `yeastar-pseries doctor`: checks, with the user's credentials, that the Partner Portal answers the way this
  * package relies on. It checks the base URL and TLS rule, gets a token, calls every read-only endpoint the
  * provider uses through the provider's own client (so the replies are validated by the zod schemas in
- * `provider/api/schemas.ts`), and looks at the raw replies for the README's "API assumptions" that a schema does
+ * `provider/api/schemas.ts`), and looks at the raw replies for the "API assumptions" (docs/api-assumptions.md) that a schema does
  * not catch (for example ids sent as strings, which the client tolerates).
  *
  * It never places an order: the order endpoint is not called at all. Raw replies are inspected in memory and
@@ -24,7 +24,7 @@ import { DoctorRun, describeType, type DoctorReport } from "./doctor-run";
 
 export const DOCTOR_USAGE = `usage: yeastar-pseries doctor [--json]
 Checks the base URL, TLS, the token and every read-only endpoint the provider uses, validates the replies and
-reports which of the README's "API assumptions" they contradict. Places no order. Exit status 0 when everything
+reports which of the "API assumptions" (docs/api-assumptions.md) they contradict. Places no order. Exit status 0 when everything
 works and nothing is contradicted, 1 otherwise, 2 for a usage mistake.
   --json                      print the results as JSON instead of tables
 ${CREDENTIAL_USAGE}`;
@@ -259,9 +259,9 @@ export async function runDoctor(argv: string[], io: Output, env: NodeJS.ProcessE
     );
     io.out("");
     if (result.contradictions.length === 0) {
-      io.out("API assumptions (README): none of the checked ones is contradicted by the replies.");
+      io.out("API assumptions (docs/api-assumptions.md): none of the checked ones is contradicted by the replies.");
     } else {
-      io.out("API assumptions (README) contradicted by the replies:");
+      io.out("API assumptions (docs/api-assumptions.md) contradicted by the replies:");
       io.out(
         table(
           ["assumption", "evidence"],

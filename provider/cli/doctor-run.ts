@@ -9,7 +9,7 @@ import { SchemaError } from "../client/errors";
 import type { FetchLike } from "../client/transport";
 import type { Credentials } from "./credentials";
 
-/** README "API assumptions" that the doctor can check from read-only replies. */
+/** docs/api-assumptions.md that the doctor can check from read-only replies. */
 export const ASSUMPTIONS = {
   idsAsIntegers:
     "64-bit ids go on the wire as bare JSON integers, in requests and in replies (region, sub-domain, billing contact, plan, service, order)",
@@ -46,7 +46,7 @@ interface RawReply {
   text: string;
 }
 
-/** Response fields that carry 64-bit ids, per endpoint (README: ids as bare JSON integers). */
+/** Response fields that carry 64-bit ids, per endpoint (docs/api-assumptions.md: ids as bare JSON integers). */
 const ID_FIELDS_IN_REPLIES: Partial<Record<EndpointName, string[]>> = {
   regionList: ["id", "pbxSubDomainId"],
   billingContactList: ["billingContactId"],

@@ -34,7 +34,7 @@ export function shapeKey(s: Shape): string {
 
 /**
  * The price request for one period of a shape: the plan and its services as a purchase of the same size (the price
- * API prices purchases; a renewal of the same shape is assumed to cost the same, README "API assumptions").
+ * API prices purchases; a renewal of the same shape is assumed to cost the same, docs/api-assumptions.md).
  * Undefined when the billing cycle is not one the API prices.
  */
 export function priceRequestOf(s: Shape): PriceRequest | undefined {

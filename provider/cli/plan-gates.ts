@@ -16,7 +16,7 @@ export function buysAnything(summary: PurchaseSummary): boolean {
   return summary.orderCount > 0 || summary.pbxs.some((p) => p.orders === null && p.action !== "delete");
 }
 
-/** The command's exit codes (README, "Reviewing purchases"). */
+/** The command's exit codes (docs/purchase-review.md). */
 export const EXIT = {
   ok: 0,
   /** --fail-on-purchase or --max-total failed. */

@@ -3,8 +3,7 @@
  * summary is only as good as its input: an empty file, a stream cut off in the middle, or a preview that failed
  * (the program threw, a policy pack could not start, a mandatory policy was violated) lists fewer orders than
  * `pulumi up` would place, or none. Each such input is read as far as it goes and carries `problems`, in words for
- * the reviewer; the `plan` command then says the plan is not known and exits with its own code (README,
- * "Reviewing purchases"). Pure functions; nothing here throws on bad input.
+ * the reviewer; the `plan` command then says the plan is not known and exits with its own code (docs/purchase-review.md). Pure functions; nothing here throws on bad input.
  *
  * Two input shapes are accepted, both printed by `pulumi preview --json`:
  * - the digest (the default): one JSON object with `steps` and `diagnostics`. The Pulumi CLI leaves policy

@@ -233,7 +233,7 @@ export class PartnerClient implements PartnerApi, CustomerApi {
   }
 
   /**
-   * A POST that buys or creates something: one attempt, never retried (README "Money safety"). The token is
+   * A POST that buys or creates something: one attempt, never retried (docs/money.md, "Money safety"). The token is
    * fetched (and retried) before the request leaves; a token failure sends nothing.
    */
   private async sendOnce<T>(spec: CallSpec<T>): Promise<T> {

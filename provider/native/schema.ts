@@ -16,7 +16,7 @@ export const PBX_TYPE = NATIVE_PBX_TYPE;
 const ORDER_RECORD_TYPE = resourceTokens("OrderRecord").native;
 const PLANNED_ORDER_TYPE = resourceTokens("PlannedOrder").native;
 /**
- * The Go module path of the Go SDK generated from this schema (sdk/go/yeastar, README "SDKs for other languages").
+ * The Go module path of the Go SDK generated from this schema (sdk/go/yeastar, docs/yaml-and-sdks.md, "SDKs for other languages").
  * It names no host: the module is not published, so a program requires it with a `replace` to its folder.
  */
 export const GO_MODULE = "pulumi-yeastar-pseries/sdk/go/yeastar";

@@ -71,7 +71,7 @@ export function termEndText(termEnd?: string): string {
 
 /**
  * The price of a plan downgrade, which is not an extra charge: the new plan's recurring price from the end of the
- * term, in place of the current plan's (README, "What costs money").
+ * term, in place of the current plan's (docs/money.md, "What costs money").
  */
 export function laterPriceText(q: PriceQuote | undefined, per: "month" | "year", plan: string, termEnd?: string) {
   return q

@@ -1,7 +1,7 @@
 /**
  * Resolving a PBX's names (region, domain suffix, billing contact, owner) to the portal's ids, for check. Reads
  * only. An existing PBX whose program omits `domain` keeps the suffix it was bought with, not the region's first
- * one today: the portal may reorder or change its list, and a new URL is a new PBX, a second purchase (README,
+ * one today: the portal may reorder or change its list, and a new URL is a new PBX, a second purchase (docs/money.md,
  * "What costs money, and what destroy does not do"). `urlChangeFailure` is the last guard of that rule.
  */
 import { PLANS } from "../api/catalog";

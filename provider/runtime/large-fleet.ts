@@ -1,5 +1,5 @@
 /**
- * Advice for a large fleet run without the CLI's large-fleet mode (README, "Large fleets"): with a file, S3 or
+ * Advice for a large fleet run without the CLI's large-fleet mode (docs/performance.md, "Large fleets"): with a file, S3 or
  * PostgreSQL backend the CLI then rewrites the whole stack state after every step, so a run's time grows with the
  * square of the fleet. The advice is one message per run, sent by the one process that sees every PBX of the
  * stack: the program (resource.ts counts the PBXs it registers) or the native plugin (native/plugin-provider.ts counts
@@ -7,7 +7,7 @@
  */
 
 /**
- * Up to 100 PBXs the default mode costs little (one measured run, README "Large fleets": `up` of 100 took 5.1 s,
+ * Up to 100 PBXs the default mode costs little (one measured run, docs/performance.md, "Large fleets": `up` of 100 took 5.1 s,
  * 4.3 s in the mode); past it the square shows (1,000: 145 s against 19 s).
  */
 export const LARGE_FLEET_THRESHOLD = 100;
@@ -39,7 +39,7 @@ export function largeFleetMessage(threshold: number): string {
     `this stack has more than ${threshold} PBXs and runs without the CLI's large-fleet mode: with a file, S3 or ` +
     "PostgreSQL backend, pulumi up, refresh and destroy then rewrite the whole stack state after every PBX they " +
     "change, so their time grows with the square of the fleet (in one measured run, up of 1,000 PBXs took 145 s, " +
-    `19 s in the mode). Set ${MODE_ENV}=true for every pulumi command of this stack (README, "Large fleets"); it ` +
+    `19 s in the mode). Set ${MODE_ENV}=true for every pulumi command of this stack (docs/performance.md, "Large fleets"); it ` +
     "is safe with this package, which decides orders from the portal, not from state. A Pulumi Cloud backend " +
     "does not need it."
   );

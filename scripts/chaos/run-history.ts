@@ -64,7 +64,7 @@ export interface HistoryResult {
 }
 
 const PENDING_CREATES = /pending (create )?operations?|--clear-pending-creates|interrupted while/i;
-/** The CLI was killed while it wrote the state file: the checkpoint does not parse (README "Troubleshooting"). */
+/** The CLI was killed while it wrote the state file: the checkpoint does not parse (docs/troubleshooting.md). */
 const TORN_CHECKPOINT = /failed to load checkpoint/i;
 
 function errorLines(r: RunResult): string[] {
@@ -147,7 +147,7 @@ export async function runHistory(
 
     /**
      * A checkpoint torn by a kill is put back from the backend's backup, then the killed run's lock is cancelled
-     * (a `cancel` before the mend failed on the torn checkpoint), as README "Troubleshooting" says.
+     * (a `cancel` before the mend failed on the torn checkpoint), as docs/troubleshooting.md says.
      */
     const mendTorn = async (stepNo: number): Promise<boolean> => {
       if (!p.restoreCheckpointBackup()) return false;

@@ -177,7 +177,7 @@ export class PulumiProject {
 
   /**
    * What a user does after "failed to load checkpoint: EOF" (the CLI killed while it wrote the file backend's
-   * state; README "Troubleshooting"): put the backend's previous checkpoint (`<stack>.json.bak`) back. True when a
+   * state; docs/troubleshooting.md): put the backend's previous checkpoint (`<stack>.json.bak`) back. True when a
    * checkpoint that did not parse was replaced; the state is then behind the portal, which the provider reconciles.
    */
   restoreCheckpointBackup(): boolean {

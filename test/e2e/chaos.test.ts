@@ -1,5 +1,5 @@
 /**
- * The fault campaign's fast setting (README, "Fault campaign"): a few dozen short random histories with fixed
+ * The fault campaign's fast setting (docs/fault-campaign.md): a few dozen short random histories with fixed
  * seeds, through the real CLI against the sandbox, two at a time. Every history injects random faults, pending
  * and failing orders, token expiry and SIGKILLs of the CLI, recovers the way a user would, and must keep every
  * invariant: nothing bought twice, nothing bought beyond what the program asked for, every bought PBX tracked or
@@ -60,8 +60,8 @@ describe("fault campaign (fast setting)", function () {
 describe("fault campaign: a state torn by a kill", function () {
   // The file backend writes each file's metadata (`<stack>.json.attrs`) with a plain create-then-write, so a SIGKILL
   // between the two leaves it empty and every command stops with "failed to load checkpoint: EOF". The campaign
-  // mends it as README "Troubleshooting" tells a user to.
-  it("an empty <stack>.json.attrs stops the CLI with EOF; deleting it, as the README says, makes the stack readable", async function () {
+  // mends it as docs/troubleshooting.md tells a user to.
+  it("an empty <stack>.json.attrs stops the CLI with EOF; deleting it, as docs/troubleshooting.md says, makes the stack readable", async function () {
     requirePulumiCli();
     const p = await PulumiProject.create({ name: "torn-state", program: path.join(CHAOS_DIR, "program.js") });
     try {

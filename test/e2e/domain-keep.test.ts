@@ -2,7 +2,7 @@
  * A PBX whose program omits `domain` keeps the domain suffix it was bought with when the portal later lists
  * another suffix first for its region, through the real CLI against the sandbox: a change that makes check resolve
  * again (here the billing contact) places no order, and a suffix gone from the region fails naming `domain`.
- * Nothing is ever bought a second time without `allowRepurchase` (README, "What costs money").
+ * Nothing is ever bought a second time without `allowRepurchase` (docs/money.md, "What costs money").
  */
 import * as assert from "node:assert/strict";
 import { startSandbox, type Sandbox } from "../../sandbox";

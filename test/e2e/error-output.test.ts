@@ -93,7 +93,7 @@ describe("errors a user can fix are shown once, without a stack trace", function
     assertShownOnce(r, 'code "forbidden"');
   });
 
-  it("a second up on a locked stack says what the README's Troubleshooting quotes, and buys nothing", async function () {
+  it("a second up on a locked stack says what docs/troubleshooting.md quotes, and buys nothing", async function () {
     sandbox.admin.addFault({ endpoint: "orderSave", afterCommit: true, latencyMs: 6000, times: 1 });
     await declare(project, [
       { name: "acme", args: pbxArgs({ subdomain: "error-output" }) },
@@ -109,9 +109,9 @@ describe("errors a user can fix are shown once, without a stack trace", function
     assert.notEqual(second.code, 0, second.output);
     const said = /error: the stack is currently locked by 1 lock\(s\)\.[^\n]*/.exec(second.output)?.[0];
     assert.ok(said, second.output);
-    const readme = fs.readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
-    assert.ok(readme.includes(said), `the README quotes the CLI's words: ${said}`);
-    assert.match(second.output, /created by .* \(pid \d+\)/, "the lock names its host and pid, as the README says");
+    const doc = fs.readFileSync(path.join(REPO_ROOT, "docs", "troubleshooting.md"), "utf8");
+    assert.ok(doc.includes(said), `docs/troubleshooting.md quotes the CLI's words: ${said}`);
+    assert.match(second.output, /created by .* \(pid \d+\)/, "the lock names its host and pid, as the docs say");
     const done = await first;
     assert.equal(done.code, 0, done.output);
     assert.equal(sandbox.admin.stats().orders.length, 2, "one purchase per PBX");

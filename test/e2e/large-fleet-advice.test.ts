@@ -1,7 +1,7 @@
 /**
  * A stack with more PBXs than the large-fleet threshold, run without the CLI's large-fleet mode, gets one message
- * per run saying what that costs and what to set (provider/runtime/large-fleet.ts; README, "Large fleets"). Through
- * the real CLI and the sandbox, with the threshold lowered (YEASTAR_LARGE_FLEET_THRESHOLD) so a small fleet
+ * per run saying what that costs and what to set (provider/runtime/large-fleet.ts; docs/performance.md, "Large
+ * fleets"). Through the real CLI and the sandbox, with the threshold lowered (YEASTAR_LARGE_FLEET_THRESHOLD) so a small fleet
  * passes it: TypeScript programs here; the native plugin's copy of the advice in test/e2e/yaml-native.test.ts.
  */
 import * as assert from "node:assert/strict";

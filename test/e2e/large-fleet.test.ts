@@ -1,5 +1,5 @@
 /**
- * The large-fleet mode (README, "Large fleets"; docs/architecture.md, "Large fleets"): the CLI writes the stack's
+ * The large-fleet mode (docs/performance.md, "Large fleets"; docs/architecture.md, "Large fleets"): the CLI writes the stack's
  * state once at the end of a run instead of after every step (PULUMI_SKIP_CHECKPOINTS=true). A run killed in the
  * middle then leaves the state as it was before the run, behind the portal by every order the run placed. This
  * proves, through the real CLI, that the next `up` still places 0 extra orders: SIGKILL in the middle of a fleet

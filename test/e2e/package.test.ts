@@ -139,6 +139,8 @@ describe("the packed package, installed into a scratch TypeScript project outsid
     for (const wanted of [
       "package.json",
       "README.md",
+      "docs/money.md", // the README's links into docs/ work in the package too
+      "docs/troubleshooting.md",
       "dist/provider/index.js",
       "dist/provider/index.d.ts",
       "dist/provider/lookups.js",

@@ -1,5 +1,5 @@
 /**
- * `npm run sandbox -- <args>` as the README documents it: every argument reaches the sandbox CLI.
+ * `npm run sandbox -- <args>` as docs/sandbox.md documents it: every argument reaches the sandbox CLI.
  */
 import * as assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";

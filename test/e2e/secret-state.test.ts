@@ -1,11 +1,11 @@
 /**
- * Where the client secret ends up in the stack state, through the real `pulumi` CLI and the sandbox (README,
+ * Where the client secret ends up in the stack state, through the real `pulumi` CLI and the sandbox (docs/partner-portal.md,
  * "Using it against the real Partner Portal", "Where the client secret is kept").
  *
  * The engine records the whole stack config as the inputs and outputs of the dynamic resource's default provider,
  * `pulumi:providers:pulumi-nodejs::default`: a secret set with `pulumi config set --secret yeastar:clientSecret` is
  * stored there, encrypted. The documented way to keep it out of state entirely is YEASTAR_CLIENT_SECRET in the
- * environment; this file proves both statements, so the README cannot drift from what the engine does.
+ * environment; this file proves both statements, so docs/partner-portal.md cannot drift from what the engine does.
  */
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
@@ -92,14 +92,14 @@ describe("the client secret and the stack state (dynamic resource)", function ()
     const [provider] = await project.resourcesOfType(DEFAULT_PROVIDER);
     assert.ok(provider, "the default provider is in the state");
     const inputs = provider.inputs as Record<string, unknown>;
-    // What the README says the engine does: the key is there, its value a ciphertext of the stack's secrets provider.
+    // What docs/partner-portal.md says the engine does: the key is there, its value a ciphertext of the stack's secrets provider.
     assert.match(JSON.stringify(inputs["yeastar:clientSecret"]), /"ciphertext"/, JSON.stringify(inputs));
     assert.ok(!JSON.stringify(provider).includes(CANARY_SECRET), "never in plain text");
     assert.ok(!(await project.everything()).includes(CANARY_SECRET));
     const [pbx] = await project.resourcesOfType("pulumi-nodejs:dynamic/yeastar:PSeriesCloudPbx");
     assert.equal(orders().length, before + 1);
 
-    // The README's way out: remove the config key, give the secret in the environment, and the next up rewrites
+    // The docs' way out: remove the config key, give the secret in the environment, and the next up rewrites
     // the provider's entry without it; the PBX is neither replaced nor bought again.
     await project.mustRun(["config", "rm", "yeastar:clientSecret"]);
     const again = await project.up([], { YEASTAR_CLIENT_SECRET: CANARY_SECRET });
@@ -113,11 +113,12 @@ describe("the client secret and the stack state (dynamic resource)", function ()
     assert.equal(destroy.code, 0, destroy.output);
   });
 
-  it("the README says where the secret is kept, and recommends YEASTAR_CLIENT_SECRET to keep it out of state", function () {
-    const readme = fs.readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
-    const start = readme.indexOf("### Where the client secret is kept");
-    assert.ok(start >= 0, "README has a section 'Where the client secret is kept'");
-    const section = readme.slice(start, readme.indexOf("\n## ", start));
+  it("docs/partner-portal.md says where the secret is kept, and recommends YEASTAR_CLIENT_SECRET to keep it out of state", function () {
+    const doc = fs.readFileSync(path.join(REPO_ROOT, "docs", "partner-portal.md"), "utf8");
+    const start = doc.indexOf("## Where the client secret is kept");
+    assert.ok(start >= 0, "docs/partner-portal.md has a section 'Where the client secret is kept'");
+    const end = doc.indexOf("\n## ", start + 1);
+    const section = doc.slice(start, end < 0 ? doc.length : end);
     const prose = section.replace(/\s+/g, " ");
     assert.match(prose, /pulumi:providers:pulumi-nodejs::default/);
     assert.match(prose, /encrypted with the stack's secrets provider/);

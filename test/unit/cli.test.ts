@@ -90,7 +90,7 @@ describe("yeastar-pseries CLI", function () {
       }
     });
 
-    it("reports ids sent as strings as a contradiction of the README's assumption, and exits 1", async () => {
+    it("reports ids sent as strings as a contradiction of an assumption in docs/api-assumptions.md, and exits 1", async () => {
       assert.throws(
         () => sandbox.admin.setConfig({ quirks: ["ids-as-words"] as never }),
         /quirks must be an array of any of: ids-as-strings, product-without-expire-date/,

@@ -757,11 +757,11 @@ describe("plan: an update without plannedOrders", function () {
   }
 });
 
-describe("plan: the README's captured example", function () {
+describe("plan: the captured example in docs/purchase-review.md", function () {
   it("shows exactly what the command prints for the captured preview (refresh both together)", function () {
-    const readme = fs.readFileSync(path.resolve(FIXTURES, "..", "..", "..", "README.md"), "utf8");
-    const block = /\n```markdown\n(<!-- yeastar-pseries-plan -->\n[\s\S]*?)```\n/.exec(readme);
-    assert.ok(block, "README.md has no ```markdown block with the summary");
+    const doc = fs.readFileSync(path.resolve(FIXTURES, "..", "..", "..", "docs", "purchase-review.md"), "utf8");
+    const block = /\n```markdown\n(<!-- yeastar-pseries-plan -->\n[\s\S]*?)```\n/.exec(doc);
+    assert.ok(block, "docs/purchase-review.md has no ```markdown block with the summary");
     assert.equal(block[1].trimEnd(), renderMarkdown(load("expand-and-add.jsonl")).trimEnd());
   });
 

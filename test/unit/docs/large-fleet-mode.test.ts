@@ -1,6 +1,6 @@
 /**
  * The ways of running fleets that the repository teaches run in the CLI's large-fleet mode
- * (PULUMI_SKIP_CHECKPOINTS=true; README, "Large fleets"), each with the reason where it is set: the two CI recipes,
+ * (PULUMI_SKIP_CHECKPOINTS=true; docs/performance.md, "Large fleets"), each with the reason where it is set: the two CI recipes,
  * the script they share (run here with a fake `pulumi` that records the environment it got) and the fleet example.
  */
 import * as assert from "node:assert/strict";

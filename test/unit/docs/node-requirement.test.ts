@@ -28,7 +28,11 @@ function readmes(): string[] {
     .readdirSync(path.join(REPO_ROOT, "examples"), { withFileTypes: true })
     .filter((e) => e.isDirectory() && fs.existsSync(path.join(REPO_ROOT, "examples", e.name, "README.md")))
     .map((e) => path.join("examples", e.name, "README.md"));
-  return ["README.md", ...examples];
+  const docs = fs
+    .readdirSync(path.join(REPO_ROOT, "docs"))
+    .filter((f) => f.endsWith(".md"))
+    .map((f) => path.join("docs", f));
+  return ["README.md", ...docs, ...examples];
 }
 
 /** Every "Node.js >= N", "Node.js (>= N)" or "node >= N" with its paragraph. */
@@ -60,17 +64,14 @@ describe("docs: the Node.js requirement is the one @pulumi/pulumi declares", fun
     );
   });
 
-  it("the README states that requirement for programs that use the package", function () {
-    const text = fs.readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
-    const section = text.slice(
-      text.indexOf("\n## Installation"),
-      text.indexOf("\n## Running pulumi in your own shell"),
-    );
-    const stated = statedVersions(section).map((s) => s.version);
-    assert.ok(stated.includes(required), `README's Installation names Node.js >= ${required} (found: ${stated})`);
-  });
+  for (const doc of ["README.md", "docs/installation.md"]) {
+    it(`${doc} states that requirement for programs that use the package`, function () {
+      const stated = statedVersions(fs.readFileSync(path.join(REPO_ROOT, doc), "utf8")).map((s) => s.version);
+      assert.ok(stated.includes(required), `${doc} names Node.js >= ${required} (found: ${stated})`);
+    });
+  }
 
-  it("no README names an older Node.js, except as what a clone's scripts start from", function () {
+  it("no README or docs page names an older Node.js, except as what a clone's scripts start from", function () {
     const wrong: string[] = [];
     for (const doc of readmes()) {
       const text = fs.readFileSync(path.join(REPO_ROOT, doc), "utf8");

@@ -1,13 +1,17 @@
 /**
- * What the README must say where a user looks for it: checks on the text of given sections, so advice that money
- * depends on cannot be dropped or moved away from where it is needed.
+ * What the docs must say where a user looks for it: checks on the text of given sections of the docs/ files the
+ * README sends a reader to, so advice that money depends on cannot be dropped or moved away from where it is needed.
  */
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { shellBlocks } from "../../helpers/markdown";
 
-const README = fs.readFileSync(path.resolve(__dirname, "..", "..", "..", "..", "README.md"), "utf8");
+const read = (file: string) => fs.readFileSync(path.resolve(__dirname, "..", "..", "..", "..", file), "utf8");
+const PURCHASE_REVIEW = read("docs/purchase-review.md");
+const TROUBLESHOOTING = read("docs/troubleshooting.md");
+const MONEY = read("docs/money.md");
+const INSTALLATION = read("docs/installation.md");
 
 /** The text of the section under the heading `title` (any level), up to the next heading of that level or higher. */
 export function section(markdown: string, title: string): string {
@@ -20,23 +24,23 @@ export function section(markdown: string, title: string): string {
     if (m) headings.push({ at, level: m[1].length, text: m[2].trim() });
   });
   const i = headings.findIndex((h) => h.text === title);
-  assert.ok(i >= 0, `the README has a section "${title}"`);
+  assert.ok(i >= 0, `a section "${title}"`);
   const end = headings.slice(i + 1).find((h) => h.level <= headings[i].level);
   return lines.slice(headings[i].at + 1, end ? end.at : lines.length).join("\n");
 }
 
-describe("README: when `pulumi cancel` is safe", function () {
+describe("docs: when `pulumi cancel` is safe", function () {
   it("the CI section says no pipeline step runs it, and how deployments wait instead", function () {
-    const ci = section(README, "In CI");
+    const ci = section(PURCHASE_REVIEW, "In CI");
     assert.match(ci, /never answer it with `pulumi cancel`/);
     assert.match(ci, /may be placing orders/);
     assert.match(ci, /`cancel-in-progress: false`/);
     assert.match(ci, /`resource_group`/);
-    assert.match(ci, /\[Troubleshooting\]\(#troubleshooting\)/);
+    assert.match(ci, /\[Troubleshooting\]\(troubleshooting\.md\)/);
   });
 
   it("Troubleshooting quotes the lock error and says when cancel is safe, when not, and what to run after", function () {
-    const lock = section(README, "`the stack is currently locked by 1 lock(s)`: when `pulumi cancel` is safe");
+    const lock = section(TROUBLESHOOTING, "`the stack is currently locked by 1 lock(s)`: when `pulumi cancel` is safe");
     assert.ok(
       lock.includes(
         "error: the stack is currently locked by 1 lock(s). Either wait for the other process(es) to end or delete the lock file with `pulumi cancel`.",
@@ -47,21 +51,21 @@ describe("README: when `pulumi cancel` is safe", function () {
     assert.match(lock, /`ps -p <pid>`/);
     assert.match(lock, /in CI, the\s+job that ran it is finished, cancelled or timed out/);
     assert.match(lock, /`pulumi refresh --clear-pending-creates --yes`/);
-    assert.ok(section(README, "Troubleshooting").includes(lock));
+    assert.ok(section(TROUBLESHOOTING, "Troubleshooting").includes(lock));
   });
 
   it("Money safety sends a killed run to the right commands, not to an interactive question", function () {
-    const money = section(README, "Money safety");
+    const money = section(MONEY, "Money safety");
     assert.doesNotMatch(money, /answer its question/);
     assert.match(money, /`pulumi refresh --clear-pending-creates --yes`/);
     assert.match(money, /when `pulumi cancel` is safe/);
   });
 });
 
-describe("README: Installation sets up a brand-new Pulumi project", function () {
+describe("docs/installation.md sets up a brand-new Pulumi project", function () {
   it("a block the docs test runs writes Pulumi.yaml with main, logs in, sets the passphrase, inits a stack and previews", function () {
-    const install = section(README, "Installation");
-    const blocks = shellBlocks(install, "README.md#installation").filter((b) => b.marker === undefined);
+    const install = section(INSTALLATION, "Installation");
+    const blocks = shellBlocks(install, "docs/installation.md").filter((b) => b.marker === undefined);
     const project = blocks.find((b) => b.code.includes("Pulumi.yaml"));
     assert.ok(project, "a shell block, not skipped, creates the Pulumi project");
     for (const step of [

@@ -1,7 +1,7 @@
 /**
  * An existing PBX whose program omits `domain` keeps the domain suffix it was bought with, even when the portal
  * later lists another suffix first for its region. A changed resolved URL is never a silent second purchase:
- * without `allowRepurchase` check fails naming the field, the value and what to do (README, "What costs money").
+ * without `allowRepurchase` check fails naming the field, the value and what to do (docs/money.md, "What costs money").
  */
 import * as assert from "node:assert/strict";
 import { check, diff, diffWithPortal } from "../../../provider/pbx/engine";
