@@ -4,7 +4,8 @@
  * called before every read.
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { PCE_PRODUCT_ID, PLANS, PLAN_RANK, SERVICES, planNameOf, type BillingCycle } from "../provider/api/catalog";
+import { PCE_PRODUCT_ID, PLANS, PLAN_RANK, SERVICES, planNameOf } from "../provider/api/catalog";
+import { addCycle, isoDate } from "../provider/api/terms";
 import { TokenStore, type TokenSnapshot } from "./auth";
 import {
   new64BitId,
@@ -34,20 +35,6 @@ interface PersistedState {
 
 function seededUsers(): StoredUser[] {
   return SUBORDINATE_USERS.map((u) => storedUser({ ...u }));
-}
-
-/** ISO date one billing cycle after `isoDate`, clamped to the month's last day (Jan 31 + 1 month = Feb 28). */
-export function addCycle(isoDate: string, cycle: BillingCycle): string {
-  const [year, month, day] = isoDate.split("-").map(Number);
-  const months = cycle === "monthly" ? 1 : 12;
-  const first = new Date(Date.UTC(year, month - 1 + months, 1));
-  const lastDay = new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth() + 1, 0)).getUTCDate();
-  first.setUTCDate(Math.min(day, lastDay));
-  return first.toISOString().slice(0, 10);
-}
-
-function isoDate(now: number): string {
-  return new Date(now).toISOString().slice(0, 10);
 }
 
 /** Applies a succeeded order on an existing PBX. Also used on a copy to project pending orders. */

@@ -201,6 +201,10 @@ export interface PbxState extends CheckedInputs {
   billingContactId: string;
   assignId: string;
   expireDate: string;
+  /** The end of the paid term (or of the trial) as a calendar date, "" when the portal does not say; from `expireDate`. */
+  expiresOn?: string;
+  /** A trial's last day, "" for a paid PBX (states of earlier releases lack both). */
+  trialEndsOn?: string;
   status: string;
   adopted: boolean;
   orders: OrderRecord[];

@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { BILLING_CYCLES, MAX_EXTENSIONS, MAX_RECORDING_MINUTES, MIN_EXTENSIONS, PLAN_NAMES } from "./catalog";
+import { isIsoDate } from "./terms";
 
 /**
  * Set by the dynamic resources (not by users) to `pulumi.runtime.isDryRun()`. `check` takes it out of the inputs:
@@ -109,6 +110,13 @@ function optionalBoolean() {
   return z.preprocess(missing, orUnknown(z.boolean({ error: "expected true or false" })).optional());
 }
 
+/** A calendar date written YYYY-MM-DD, or nothing. */
+function optionalDate() {
+  const expected = 'expected a calendar date written YYYY-MM-DD, e.g. "2028-12-31"';
+  const value = z.string({ error: expected }).refine(isIsoDate, { error: expected });
+  return z.preprocess(missing, orUnknown(value).optional());
+}
+
 function oneOf<const T extends readonly [string, ...string[]]>(allowed: T) {
   return orUnknown(z.enum(allowed, { error: `expected one of ${allowed.map((a) => `"${a}"`).join(", ")}` }));
 }
@@ -149,6 +157,10 @@ export const PbxInputsSchema = z.object({
   poNumber: optionalText({ max: PO_NUMBER_MAX, pattern: SAFE_TEXT, patternText: PRINTABLE }),
   allowRepurchase: boolean(false),
   autoRenew: optionalBoolean(),
+  /** Keep the PBX paid through this date with renew_plan orders (provider/pbx/renewal.ts). */
+  renewThrough: optionalDate(),
+  /** Left out or false: a paid PBX. true: a free trial (trial_plan); true -> false converts it (switchTrial_plan). */
+  trial: optionalBoolean(),
   orderTimeoutSeconds: integerOr(1, 86_400, 900),
 });
 
@@ -179,6 +191,8 @@ export const OUTPUT_KEYS = [
   "billingContactId",
   "assignId",
   "expireDate",
+  "expiresOn",
+  "trialEndsOn",
   "status",
   "adopted",
   "orders",

@@ -21,6 +21,9 @@ const PLANNED_ORDER_TYPE = resourceTokens("PlannedOrder").native;
  */
 export const GO_MODULE = "pulumi-yeastar-pseries/sdk/go/yeastar";
 
+/** Outputs a state may leave out: the preview-only ones, an expiry the portal has not given, a trial's end on a paid PBX. */
+const OPTIONAL_OUTPUTS = new Set<string>(["plannedOrders", "priceEstimate", "expiresOn", "trialEndsOn"]);
+
 /** One line per input; the types, ranges, defaults and which are required come from `PbxInputsSchema`. */
 const INPUT_DESCRIPTIONS: Record<InputKey, string> = {
   pbxName: "Display name on Yeastar Central Management (1..64 characters). Changing it needs a new PBX.",
@@ -41,6 +44,12 @@ const INPUT_DESCRIPTIONS: Record<InputKey, string> = {
   autoRenew:
     "Auto-renewal at the end of each term. true enables it (no order, nothing charged now); false fails on a PBX " +
     "that has it on (the API cannot turn it off); left out, it is left as the portal has it.",
+  renewThrough:
+    "Keep the PBX paid through this date (YYYY-MM-DD): renew_plan orders, one term each, counted from the portal's " +
+    "expiry, priced in the preview and placed once. A date in the past, or already covered when set, fails.",
+  trial:
+    "true buys a free trial (a trial_plan order, no add-ons); changing it to false converts the trial into a paid " +
+    "PBX (a switchTrial_plan order, priced in the preview). A paid PBX cannot become a trial.",
   orderTimeoutSeconds: "How long create and update wait for an order to succeed before recording it as pending.",
 };
 
@@ -59,6 +68,11 @@ const OUTPUTS: Record<OutputKey, PropertySpec> = {
   billingContactId: { type: "string", description: "Resolved billing contact id." },
   assignId: { type: "string", description: 'Resolved subordinate user id ("" for none).' },
   expireDate: { type: "string", description: "Subscription expiry as the portal reports it (filled by refresh)." },
+  expiresOn: {
+    type: "string",
+    description: 'The end of the paid term (or of the trial) as a date, YYYY-MM-DD ("" when the portal does not say).',
+  },
+  trialEndsOn: { type: "string", description: 'The last day of a trial, YYYY-MM-DD ("" for a paid PBX).' },
   status: { type: "string", description: "Status of the PBX as the portal reports it." },
   adopted: { type: "boolean", description: "True when an existing PBX was recorded instead of buying one." },
   orders: {
@@ -190,7 +204,7 @@ export function packageSchema(version: string): Record<string, unknown> {
         properties: outputs,
         required: [
           ...INPUT_KEYS.filter((k) => inputs.required.includes(k)),
-          ...OUTPUT_KEYS.filter((k) => k !== "plannedOrders" && k !== "priceEstimate"),
+          ...OUTPUT_KEYS.filter((k) => !OPTIONAL_OUTPUTS.has(k)),
         ],
       },
       [CUSTOMER_TYPE]: customerResourceSchema(),

@@ -11,7 +11,9 @@ import { show } from "../runtime/field-failures";
 import { validateInputs } from "./validate-inputs";
 import { followUpOrders, transitionFailures } from "./order-plan";
 import type { CheckedInputs, PbxState, Resolved } from "../api/contract";
-import { followUpLine, plannedFollowUps, purchaseView } from "./preview";
+import { followUpLine, newPbxViews, plannedFollowUps } from "./preview";
+import { firstTermEnd, renewalFailures, renewalPlanFailures } from "./renewal";
+import { isoDate } from "../api/terms";
 import { adoptionView, PENDING_CUSTOMER, planLine } from "./quotes";
 import type { PlannedOrderView } from "../api/contract";
 import { resolve, urlChangeFailure } from "./resolve";
@@ -116,6 +118,15 @@ export async function checkImpl(
   const maybe = validated.inputs;
   const olds = oldInputsOf(rawOlds);
   const failures: CheckFailure[] = olds ? transitionFailures(olds, maybe) : [];
+  if (maybe.trial === true) {
+    failures.push({
+      property: "trial",
+      reason:
+        "trial is true, but this release cannot buy trials yet (trial_plan orders); nothing was ordered. Remove trial, or set it to false to buy a paid PBX",
+    });
+  }
+  if (!isUnknown(maybe.renewThrough))
+    failures.push(...renewalFailures({ renewThrough: olds?.renewThrough }, maybe, isoDate(deps.now())));
   if (failures.length > 0) return { failures };
   // An owner not known yet (a Customer this run creates) changes no order: the preview still lists them.
   // (In the native plugin, check resolves it the same way and the preview's create lists the orders.)
@@ -200,11 +211,31 @@ async function checkKnown(
     if (dryRun) deps.report.info(planLine(resolved.pbxUrl, views, customerOf(checked)));
     return { inputs: { ...checked, ...(dryRun ? { plannedOrders: views } : {}) } };
   }
-  const view = await purchaseView(api, checked);
-  checked.priceEstimate = view.price;
+  const renewalFailure = newPbxRenewalFailure(checked, isoDate(deps.now()));
+  if (renewalFailure) return { failures: [renewalFailure] };
+  const views = await newPbxViews(api, checked, isoDate(deps.now()));
+  checked.priceEstimate = views[0].price;
   if (!dryRun) return { inputs: { ...checked } };
-  deps.report.info(planLine(resolved.pbxUrl, [view], customerOf(checked)));
-  return { inputs: { ...checked, plannedOrders: [view] } };
+  deps.report.info(planLine(resolved.pbxUrl, views, customerOf(checked)));
+  return { inputs: { ...checked, plannedOrders: views } };
+}
+
+/**
+ * A new PBX's renewal date against the term its purchase buys (one cycle from today): one it already covers
+ * orders nothing, so it fails as on an existing PBX; one too far out fails as there.
+ */
+function newPbxRenewalFailure(inputs: ResolvedInputs, today: string): CheckFailure | undefined {
+  const through = inputs.renewThrough;
+  if (!through) return undefined;
+  const firstEnd = firstTermEnd(today, inputs.billingCycle);
+  if (through <= firstEnd) {
+    return {
+      property: "renewThrough",
+      reason: `renewThrough is ${through}, but buying the PBX today (billed ${inputs.billingCycle}) pays for it through ${firstEnd}, so it would order nothing; set a date after ${firstEnd}, or remove renewThrough`,
+    };
+  }
+  const pbx = { ...inputs, planId: "", productNo: "", expireDate: firstEnd, pbxUrl: inputs.resolved.pbxUrl };
+  return renewalPlanFailures(pbx, inputs, today)[0];
 }
 
 /**
@@ -218,14 +249,19 @@ async function existingPbx(
   dryRun: boolean,
   deps: Deps,
 ): Promise<CheckResult> {
-  const byInputs = followUpOrders(stateOfInputs(olds, ""), next);
-  if (byInputs.length === 0) {
-    return { inputs: { ...next, ...(olds.priceEstimate ? { priceEstimate: olds.priceEstimate } : {}) } };
-  }
+  // A declared renewal date is judged against the portal's expiry, which only a read tells (renewal.ts).
+  const byInputs = followUpOrders(stateOfInputs(olds, ""), next, isoDate(deps.now()));
+  const unchanged = { inputs: { ...next, ...(olds.priceEstimate ? { priceEstimate: olds.priceEstimate } : {}) } };
+  if (byInputs.length === 0 && !(dryRun && next.renewThrough !== undefined)) return unchanged;
   // The old purchase price is not the price of this change: it is not carried, so no stale figure is shown.
   if (!dryRun) return { inputs: { ...next } };
-  const { failures, views } = await previewFollowUps(deps.api(), olds, next, deps);
+  const planned = await previewFollowUps(deps.api(), olds, next, deps);
+  // Read for the renewal date alone: only what it decides counts (the rest of the program did not change).
+  const renewalOnly = byInputs.length === 0;
+  const failures = planned.failures.filter((f) => !renewalOnly || f.property === "renewThrough");
+  const views = planned.views.filter((v) => !renewalOnly || v.operation === "renew_plan");
   if (failures.length > 0) return { failures };
+  if (views.length === 0 && renewalOnly) return unchanged;
   deps.report.info(followUpLine(olds.resolved.pbxUrl, views, customerOf(next)));
   return { inputs: { ...next, plannedOrders: views } };
 }

@@ -22,12 +22,20 @@ import { describePurchase, purchaseOrder } from "./order-plan";
 import type { OrderRecord, PbxState } from "../api/contract";
 import { pendingOrdersOf, readProduct } from "./portal";
 import { adoptedState, checkedInputsOf, stateFrom, type ResolvedInputs } from "./state";
+import { updateImpl } from "./update";
 
 export type CreateResult = pulumi.dynamic.CreateResult<PbxState> & { outs: PbxState };
 
 export async function createImpl(raw: Record<string, unknown>, deps: Deps): Promise<CreateResult> {
   const bought = await purchaseOrAdopt(raw, deps);
-  const outs = await autoRenewAfterPurchase(deps.api(), deps, bought.outs, checkedInputsOf(raw).autoRenew);
+  const inputs = checkedInputsOf(raw);
+  const outs = await autoRenewAfterPurchase(deps.api(), deps, bought.outs, inputs.autoRenew);
+  // Renewals the preview listed after the purchase: placed as on any PBX, counted from the portal's expiry. An
+  // adopted PBX gets them at the next `up`, whose preview lists them.
+  if (inputs.renewThrough && !outs.adopted) {
+    const renewed = await updateImpl(bought.id, outs, raw, deps);
+    return { ...bought, outs: renewed.outs };
+  }
   return { ...bought, outs };
 }
 

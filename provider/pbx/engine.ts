@@ -22,7 +22,9 @@ import { changedInputFields, replacementFields, transitionFailures } from "./ord
 import type { PbxState } from "../api/contract";
 import { previewCreate as previewCreateImpl, previewUpdate as previewUpdateImpl, type PreviewResult } from "./preview";
 import { portalFacts } from "./reconcile";
+import { renewalFailures } from "./renewal";
 import { urlChangeFailure } from "./resolve";
+import { dateOf, isoDate } from "../api/terms";
 import { configure as configureSettings, currentSettings, type SettingsConfig } from "../runtime/settings";
 import { expect } from "../runtime/shown-once";
 import {
@@ -59,7 +61,12 @@ export function diff(_id: string, rawOlds: object, rawNews: Record<string, unkno
   const changed = changedInputFields(olds, news, INPUT_KEYS).filter(
     (k) => k !== "autoRenew" || news.autoRenew !== undefined,
   );
-  return { changes: changed.length > 0 };
+  // A renewal date the recorded expiry does not reach yet (an earlier run stopped short of it) is still to do.
+  const renewalDue =
+    typeof news.renewThrough === "string" &&
+    !isUnknown(news.renewThrough) &&
+    dateOf(olds.expireDate) < news.renewThrough;
+  return { changes: changed.length > 0 || renewalDue };
 }
 
 const ORDER_FIELDS = new Set(["extensions", "highAvailability", "recordingMinutes", "billingCycle", "plan"]);
@@ -87,9 +94,10 @@ export async function diffWithPortal(
     if (moved) throw expect(new Error(moved.reason));
   }
   if (result.changes && !result.replaces && isPreviewing() && olds.orderStatus !== "pending") {
-    const failures = transitionFailures(withResolved(olds), newInputsOf(news)).filter((f) =>
-      ORDER_FIELDS.has(f.property),
-    );
+    const failures = [
+      ...transitionFailures(withResolved(olds), newInputsOf(news)).filter((f) => ORDER_FIELDS.has(f.property)),
+      ...(isUnknown(next.renewThrough) ? [] : renewalFailures(olds, next, isoDate(deps ? deps.now() : Date.now()))),
+    ];
     if (failures.length > 0) throw expect(new Error(failures.map((f) => f.reason).join("; ")));
   }
   if (result.changes && !result.replaces && olds.orderStatus !== "pending" && !isUnknown(next.autoRenew)) {

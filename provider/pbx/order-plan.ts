@@ -8,6 +8,8 @@ import type { OrderRequest, ServiceItem } from "../api/schemas";
 import type { CheckedInputs, PbxState, Resolved } from "../api/contract";
 import { isUnknown, type MaybeInputs, type PbxInputs } from "../api/inputs";
 import type { CheckFailure } from "../runtime/field-failures";
+import { dateOf, isoDate } from "../api/terms";
+import { renewalOrders } from "./renewal";
 
 // The state's shape is part of the resource contract (provider/api/contract.ts); its names are exported here too.
 
@@ -120,11 +122,13 @@ export function transitionFailures(olds: Old, news: NewInputs): CheckFailure[] {
 }
 
 export interface PlannedOrder {
-  field: "extensions" | "highAvailability" | "recordingMinutes" | "plan";
+  field: "extensions" | "highAvailability" | "recordingMinutes" | "plan" | "renewal";
   summary: string;
   request: OrderRequest;
   /** "term-end" for a plan downgrade: it takes effect, and its price applies, when the current term ends. */
   startsAt?: "term-end";
+  /** A renewal's expiry once it succeeds (renewal.ts). */
+  until?: string;
 }
 
 function serviceItem(
@@ -190,10 +194,15 @@ export function describePurchase(inputs: CheckedInputs & { resolved: Resolved })
 
 /**
  * Follow-up orders that turn the old state into the new inputs, in the order they must be placed: services
- * first (they attach to the current plan), then the plan switch. HA is charged per extension, so it is ordered
- * after any expansion for the new total.
+ * first (they attach to the current plan), then the plan switch, then renewals of the PBX as those leave it
+ * (a renewal renews the exact extension count and every service). HA is charged per extension, so it is ordered
+ * after any expansion for the new total. `today` dates a lapsed PBX's renewal.
  */
-export function followUpOrders(state: PbxState, news: CheckedInputs & { resolved: Resolved }): PlannedOrder[] {
+export function followUpOrders(
+  state: PbxState,
+  news: CheckedInputs & { resolved: Resolved },
+  today: string = isoDate(Date.now()),
+): PlannedOrder[] {
   const orders: PlannedOrder[] = [];
   const currentPlanId = state.planId || PLANS[state.plan];
   const base = {
@@ -264,7 +273,24 @@ export function followUpOrders(state: PbxState, news: CheckedInputs & { resolved
       },
     });
   }
+  const after = {
+    ...state,
+    extensions: Math.max(state.extensions, news.extensions),
+    highAvailability: state.highAvailability || news.highAvailability,
+    recordingMinutes: Math.max(state.recordingMinutes, news.recordingMinutes),
+  };
+  orders.push(...renewalOrders(after, news, today));
   return orders;
+}
+
+/**
+ * Whether follow-up orders may be needed, so the portal must be read: an order the state already shows is
+ * missing, or a renewal date the state cannot judge (its expiry not known).
+ */
+export function needsPortal(state: PbxState, news: CheckedInputs & { resolved: Resolved }, today: string): boolean {
+  return (
+    followUpOrders(state, news, today).length > 0 || (news.renewThrough !== undefined && !dateOf(state.expireDate))
+  );
 }
 
 /** True when the PBX as the API reports it already reflects the planned order (used after an ambiguous failure). */
@@ -277,6 +303,7 @@ export function orderVisibleIn(
     pendingPlan?: PlanName;
     highAvailability: boolean;
     recordingMinutes: number;
+    expireDate?: string;
   },
 ): boolean {
   switch (order.field) {
@@ -288,6 +315,8 @@ export function orderVisibleIn(
       return product.recordingMinutes >= news.recordingMinutes;
     case "plan":
       return product.plan === news.plan || product.pendingPlan === news.plan;
+    case "renewal":
+      return order.until !== undefined && dateOf(product.expireDate) >= order.until;
   }
 }
 

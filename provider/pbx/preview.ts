@@ -9,7 +9,10 @@ import type { PartnerApi } from "../api/partner-api";
 import type { Deps } from "../runtime/deps";
 import { OUTPUT_KEYS, UNKNOWN } from "../api/inputs";
 import { show } from "../runtime/field-failures";
-import { describePurchase, followUpOrders, purchaseOrder, transitionFailures } from "./order-plan";
+import { PLANS } from "../api/catalog";
+import { isoDate } from "../api/terms";
+import { describePurchase, followUpOrders, needsPortal, purchaseOrder, transitionFailures } from "./order-plan";
+import { firstTermEnd, renewalFailures, renewalOrders, renewalPlanFailures, type RenewalOrder } from "./renewal";
 import type { PbxState } from "../api/contract";
 import { portalView } from "./portal";
 import { adoptionView, PENDING_CUSTOMER, planLine, viewOf, viewsOf } from "./quotes";
@@ -32,6 +35,30 @@ export function purchaseView(api: PartnerApi, inputs: ResolvedInputs): Promise<P
 }
 
 /**
+ * The renewals `create` places after buying a PBX with `renewThrough`, counted from the first term's end (one
+ * cycle from today; create counts again from the portal's expiry and never places more than listed here).
+ */
+export function newPbxRenewals(inputs: ResolvedInputs, today: string): RenewalOrder[] {
+  const pbx = {
+    plan: inputs.plan,
+    planId: PLANS[inputs.plan],
+    extensions: inputs.extensions,
+    billingCycle: inputs.billingCycle,
+    highAvailability: inputs.highAvailability,
+    recordingMinutes: inputs.recordingMinutes,
+    productNo: "",
+    expireDate: firstTermEnd(today, inputs.billingCycle),
+  };
+  return renewalOrders(pbx, inputs, today);
+}
+
+/** Every order buying this PBX takes, priced: the purchase, then any renewals `renewThrough` asks for. */
+export async function newPbxViews(api: PartnerApi, inputs: ResolvedInputs, today: string): Promise<PlannedOrderView[]> {
+  const renewals = await viewsOf(api, newPbxRenewals(inputs, today));
+  return [await purchaseView(api, inputs), ...renewals];
+}
+
+/**
  * The follow-up orders `update` will place on a PBX, planned as `update` plans them: from what the portal says
  * the PBX has and has pending, priced. What the portal already has is not listed; a PBX with more than the program
  * asks for fails, naming the field.
@@ -44,9 +71,11 @@ export async function plannedFollowUps(
 ): Promise<{ failures: Array<{ property: string; reason: string }>; views: PlannedOrderView[] }> {
   const { facts, pending, termEnd } = await portalView(api, state.productNo, state.pbxUrl);
   const reconciled = reconcile(state, next, facts, pending.length);
-  if (reconciled.failures.length > 0) return { failures: reconciled.failures, views: [] };
+  const today = isoDate(deps.now());
+  const failures = [...reconciled.failures, ...renewalPlanFailures(reconciled.base, next, today)];
+  if (failures.length > 0) return { failures, views: [] };
   for (const note of reconciled.notes) deps.report.warn(note);
-  return { failures: [], views: await viewsOf(api, followUpOrders(reconciled.base, next), termEnd) };
+  return { failures: [], views: await viewsOf(api, followUpOrders(reconciled.base, next, today), termEnd) };
 }
 
 /** The message a preview shows on a PBX with follow-up orders planned. */
@@ -91,7 +120,7 @@ export async function previewCreate(raw: Record<string, unknown>, deps: Deps): P
     }
     ours = found.productNo;
   }
-  const views = ours ? [adoptionView(url, ours)] : [await purchaseView(api, inputs)];
+  const views = ours ? [adoptionView(url, ours)] : await newPbxViews(api, inputs, isoDate(deps.now()));
   deps.report.info(planLine(url, views, ownerPending ? PENDING_CUSTOMER : inputs.owner || undefined));
   const unknown = UNKNOWN as string;
   const state = stateFrom(
@@ -125,10 +154,11 @@ export async function previewUpdate(
   if (!isResolved(news) || hasUnknown(news)) {
     return { id: state.instanceId, outs: { ...stored, ...news, orders: UNKNOWN, orderStatus: UNKNOWN } };
   }
-  const failures = transitionFailures(state, news);
+  const today = isoDate(deps.now());
+  const failures = [...transitionFailures(state, news), ...renewalFailures(state, news, today)];
   if (failures.length > 0) throw new Error(failures.map((f) => f.reason).join("; "));
   let views: PlannedOrderView[] = [];
-  if (followUpOrders(state, news).length > 0) {
+  if (needsPortal(state, news, today)) {
     const planned = await plannedFollowUps(deps.api(), state, news, deps);
     if (planned.failures.length > 0) throw new Error(planned.failures.map((f) => f.reason).join("; "));
     views = planned.views;

@@ -16,6 +16,7 @@ const ITEMS: Record<PlannedOrder["field"], string> = {
   highAvailability: "High Availability",
   recordingMinutes: "Recording Minutes",
   plan: "plan switch",
+  renewal: "renewal",
 };
 
 const quotes = new WeakMap<PartnerApi, Map<string, Promise<PriceQuote | undefined>>>();
@@ -29,13 +30,14 @@ export function quote(api: PartnerApi, request: OrderRequest): Promise<PriceQuot
     billingCycle: s.billingCycle,
     ...(s.connectionPlanId ? { connectionPlanId: s.connectionPlanId } : {}),
   }));
-  // A plan switch may be priced against the PBX's term, so its shape includes the serial number; services and
-  // new PBXs are priced per unit and share one quote across PBXs.
-  const key = JSON.stringify([
-    request.operationType,
-    request.operationType === "switch_plan" ? request.productNo : "",
-    serviceList,
-  ]);
+  // A plan switch or a renewal may be priced against the PBX's term, so its shape includes the serial number;
+  // services and new PBXs are priced per unit and share one quote across PBXs.
+  const perPbx = request.operationType === "switch_plan" || request.operationType === "renew_plan";
+  // A PBX not bought yet has no term to renew: its renewals are priced as a purchase of the same shape, as the
+  // portal prices a renewal (docs/api-assumptions.md, "Renewals").
+  const operationType =
+    request.operationType === "renew_plan" && !request.productNo ? "purchase_plan" : request.operationType;
+  const key = JSON.stringify([operationType, perPbx ? (request.productNo ?? "") : "", serviceList]);
   let cache = quotes.get(api);
   if (!cache) quotes.set(api, (cache = new Map()));
   let pending = cache.get(key);
@@ -44,7 +46,7 @@ export function quote(api: PartnerApi, request: OrderRequest): Promise<PriceQuot
       .calculatePrice({
         productId: PCE_PRODUCT_ID,
         ...(request.productNo ? { productNo: request.productNo } : {}),
-        operationType: request.operationType,
+        operationType,
         serviceList,
       })
       .then(
@@ -62,6 +64,11 @@ function period(request: OrderRequest): "month" | "year" {
 
 export function priceText(q: PriceQuote | undefined, per: "month" | "year"): string {
   return q ? `${q.currencyCode} ${q.totalAmount} per ${per}` : UNAVAILABLE;
+}
+
+/** A renewal is charged once, for the one term it buys. */
+export function termPriceText(q: PriceQuote | undefined, per: "month" | "year"): string {
+  return q ? `${q.currencyCode} ${q.totalAmount} for one more ${per}` : UNAVAILABLE;
 }
 
 /** When a price starts: "from the end of the current term (2027-06-30)". */
@@ -96,7 +103,11 @@ export async function viewOf(
     item,
     quantity: request.serviceList[0]?.quantity ?? 0,
     summary,
-    price: later ? laterPriceText(q, per, plan, later.termEnd) : priceText(q, per),
+    price: later
+      ? laterPriceText(q, per, plan, later.termEnd)
+      : operation === "renew_plan"
+        ? termPriceText(q, per)
+        : priceText(q, per),
     ...(q ? { amount: q.totalAmount, currency: q.currencyCode, period: per } : {}),
     ...(later ? { startsAt: "term-end" as const, ...(later.termEnd ? { termEnd: later.termEnd } : {}) } : {}),
   };

@@ -11,6 +11,7 @@
 import { PLANS, SERVICES, billingCycleOf, planNameOf, type PlanName } from "../api/catalog";
 import type { ProductDetail, ProductInfo } from "../api/schemas";
 import type { CheckedInputs, PbxState } from "../api/contract";
+import { addCycle, dateOf } from "../api/terms";
 
 /** What a PBX has, as the portal reports it. */
 export interface PortalFacts {
@@ -22,6 +23,8 @@ export interface PortalFacts {
   /** The plan a scheduled switch (a downgrade waiting for the term's end) will bring. */
   pendingPlan?: PlanName;
   billingCycle: string;
+  /** The end of the paid term as a calendar date (`expireDate`), "" when the portal leaves it out. */
+  expireDate: string;
 }
 
 /** An order on this PBX that the portal still lists as pending. */
@@ -42,6 +45,7 @@ export function portalFacts(p: ProductInfo | ProductDetail): PortalFacts {
     plan: planNameOf(p.planId),
     pendingPlan: scheduled in PLANS ? (scheduled as PlanName) : planNameOf(scheduled),
     billingCycle: p.billingCycle,
+    expireDate: dateOf(p.expireDate),
   };
 }
 
@@ -57,6 +61,10 @@ export function withPending(facts: PortalFacts, pending: readonly PendingOrder[]
       } else if (order.operationType === "switch_plan" && item.serviceType === "plan") {
         const target = planNameOf(item.serviceId);
         if (target) out.pendingPlan = target;
+      } else if (order.operationType === "renew_plan" && item.serviceType === "plan") {
+        // Each renewal adds one term to the expiry (renewal.ts counts the same way).
+        const cycle = billingCycleOf(out.billingCycle);
+        if (cycle && out.expireDate) out.expireDate = addCycle(out.expireDate, cycle);
       }
     }
   }
@@ -142,6 +150,15 @@ export function reconcile(state: PbxState, news: CheckedInputs, facts: PortalFac
       property: "billingCycle",
       reason: `the Partner Portal shows ${where} billed ${facts.billingCycle}, and the program says ${news.billingCycle}; orders on an existing PBX keep its billing cycle, so nothing was ordered. Set billingCycle: "${facts.billingCycle}" in the program`,
     });
+  }
+  if (facts.expireDate) {
+    const known = dateOf(state.expireDate);
+    if (news.renewThrough && known && facts.expireDate > known) {
+      notes.push(
+        `${where} is already paid through ${facts.expireDate}${coming} while the stack's state said ${known}; recorded, not renewed again.`,
+      );
+    }
+    base.expireDate = facts.expireDate;
   }
   // Orders on an existing PBX attach to the plan in force.
   if (facts.plan) base.planId = PLANS[facts.plan];

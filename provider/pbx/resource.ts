@@ -45,6 +45,10 @@ export interface PSeriesCloudPbxArgs {
    * that has it on (the API cannot turn it off); left out, the portal's setting is left as it is and not read.
    */
   autoRenew?: pulumi.Input<boolean>;
+  /** Keep the PBX paid through this date (YYYY-MM-DD) with renewal orders, priced in the preview, placed once. */
+  renewThrough?: pulumi.Input<string>;
+  /** A free trial (trial_plan, no add-ons); true -> false converts it into a paid PBX (switchTrial_plan). */
+  trial?: pulumi.Input<boolean>;
 }
 
 /** The PBXs this program declares: past the threshold without the large-fleet mode, one warning (large-fleet.ts). */
@@ -72,6 +76,10 @@ export class PSeriesCloudPbx extends pulumi.dynamic.Resource {
   declare public readonly assignId: pulumi.Output<string>;
   /** Subscription expiry as reported by the portal (filled by `pulumi refresh`). */
   declare public readonly expireDate: pulumi.Output<string>;
+  /** The end of the paid term (or of the trial) as a date, YYYY-MM-DD; "" when the portal does not say. */
+  declare public readonly expiresOn: pulumi.Output<string>;
+  /** The last day of a trial, YYYY-MM-DD; "" for a paid PBX. */
+  declare public readonly trialEndsOn: pulumi.Output<string>;
   declare public readonly status: pulumi.Output<string>;
   /** True when an existing PBX with this URL was recorded instead of buying one. */
   declare public readonly adopted: pulumi.Output<boolean>;

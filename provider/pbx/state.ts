@@ -8,6 +8,7 @@ import type { OrderResult, ProductInfo } from "../api/schemas";
 import type { CheckedInputs, PbxState, Resolved } from "../api/contract";
 import { INPUT_KEYS, isUnknown, type PbxInputs, type UNKNOWN } from "../api/inputs";
 import { portalFacts } from "./reconcile";
+import { dateOf } from "../api/terms";
 
 export type ResolvedInputs = CheckedInputs & { resolved: Resolved };
 
@@ -98,10 +99,14 @@ export function withResolved(state: PbxState): PbxState {
   return state.resolved ? state : { ...state, resolved: resolvedOf(state) };
 }
 
-/** The outputs to store: `resolved` is left out, its values are the outputs `pbxUrl`, `regionId` and so on. */
+/**
+ * The outputs to store: `resolved` is left out, its values are the outputs `pbxUrl`, `regionId` and so on;
+ * `expiresOn` is the date of `expireDate` (unknown while that is).
+ */
 export function outputsOf(state: PbxState): PbxState {
   const { resolved: _derivable, ...outs } = state;
-  return outs;
+  if (typeof outs.expireDate !== "string") return outs;
+  return { ...outs, expiresOn: isUnknown(outs.expireDate) ? outs.expireDate : dateOf(outs.expireDate) };
 }
 
 export function stateFrom(
@@ -176,8 +181,11 @@ export function adoptedState(inputs: ResolvedInputs, product: ProductInfo, why: 
   );
 }
 
-/** The state once a follow-up order for `field` succeeded, so a later failure keeps what was already bought. */
-export function applyOrder(state: PbxState, field: string, news: CheckedInputs): PbxState {
+/**
+ * The state once a follow-up order for `field` succeeded, so a later failure keeps what was already bought; a
+ * renewal moves the expiry to `until`.
+ */
+export function applyOrder(state: PbxState, field: string, news: CheckedInputs, until?: string): PbxState {
   switch (field) {
     case "extensions":
       return { ...state, extensions: news.extensions };
@@ -187,6 +195,8 @@ export function applyOrder(state: PbxState, field: string, news: CheckedInputs):
       return { ...state, recordingMinutes: news.recordingMinutes };
     case "plan":
       return { ...state, plan: news.plan, planId: PLANS[news.plan] };
+    case "renewal":
+      return until ? { ...state, expireDate: until } : state;
     default:
       return state;
   }

@@ -18,7 +18,9 @@ import {
   waitForOrder,
   type AfterRateLimit,
 } from "./orders";
-import { followUpOrders, orderVisibleIn, transitionFailures, type PlannedOrder } from "./order-plan";
+import { followUpOrders, needsPortal, orderVisibleIn, transitionFailures, type PlannedOrder } from "./order-plan";
+import { renewalFailures, renewalPlanFailures } from "./renewal";
+import { isoDate } from "../api/terms";
 import type { PbxState } from "../api/contract";
 import { pendingOrdersOf, readProduct } from "./portal";
 import { portalFacts, reconcile } from "./reconcile";
@@ -43,14 +45,20 @@ export async function updateImpl(
     deadline(),
   );
 
-  const failures = transitionFailures(state, news);
+  const today = isoDate(deps.now());
+  const failures = [...transitionFailures(state, news), ...renewalFailures(state, news, today)];
   if (failures.length > 0) throw new Error(failures.map((f) => f.reason).join("; "));
 
   // Never buy twice: the state may be behind the portal, so orders are planned from what the PBX has now.
-  if (followUpOrders(state, news).length > 0) state = await reconcileWithPortal(api, deps, id, state, news, deadline());
-  for (const planned of followUpOrders(state, news)) {
+  if (needsPortal(state, news, today)) {
+    state = await reconcileWithPortal(api, deps, id, state, news, deadline());
+    const planFailures = renewalPlanFailures(state, news, today);
+    if (planFailures.length > 0) throw new Error(planFailures.map((f) => f.reason).join("; "));
+  }
+  for (const planned of followUpOrders(state, news, today)) {
     // A 429 on an earlier order read the portal again: place only what is still missing, planned from that.
-    const order = followUpOrders(state, news).find((o) => o.field === planned.field);
+    // Renewals are planned again after each one, from the expiry it left.
+    const order = followUpOrders(state, news, today).find((o) => o.field === planned.field);
     if (order) state = await placeFollowUp(api, deps, id, state, news, order, deadline);
   }
 
@@ -147,7 +155,7 @@ async function placeFollowUp(
       );
     }
     base = reconciled;
-    const next = followUpOrders(reconciled, news).find((o) => o.field === current.field);
+    const next = followUpOrders(reconciled, news, isoDate(deps.now())).find((o) => o.field === current.field);
     if (!next) return { done: reconciled };
     if (next.summary !== current.summary) {
       deps.report.info(`PBX ${state.pbxUrl}: after reading it again, ordering ${next.summary} instead`);
@@ -201,7 +209,7 @@ async function placeFollowUp(
   if (status === "failed" || status === "invalid" || status === "cancelled") {
     throw new PartialError(failedOrderMessage(`PBX ${base.pbxUrl}`, result?.orderNo ?? "", status), id, recorded);
   }
-  const applied = applyOrder(recorded, current.field, news);
+  const applied = applyOrder(recorded, current.field, news, current.until);
   if (status === "pending") {
     throw new PartialError(
       `PBX ${base.pbxUrl}: order ${result?.orderNo} for ${current.summary} is still pending; it is recorded in state, run \`pulumi up\` again later.`,

@@ -36,6 +36,8 @@ type PSeriesCloudPbx struct {
 	DomainSuffix pulumi.StringOutput `pulumi:"domainSuffix"`
 	// Subscription expiry as the portal reports it (filled by refresh).
 	ExpireDate pulumi.StringOutput `pulumi:"expireDate"`
+	// The end of the paid term (or of the trial) as a date, YYYY-MM-DD ("" when the portal does not say).
+	ExpiresOn pulumi.StringPtrOutput `pulumi:"expiresOn"`
 	// Extensions. Raising places an Extension Expansion order; lowering fails (the API cannot reduce). 5..500.
 	Extensions pulumi.IntOutput `pulumi:"extensions"`
 	// High Availability (charged per extension). Turning it on places an order; turning it off fails.
@@ -78,12 +80,18 @@ type PSeriesCloudPbx struct {
 	RegionId pulumi.StringOutput `pulumi:"regionId"`
 	// Resolved region name.
 	RegionName pulumi.StringOutput `pulumi:"regionName"`
+	// Keep the PBX paid through this date (YYYY-MM-DD): renew_plan orders, one term each, counted from the portal's expiry, priced in the preview and placed once. A date in the past, or already covered when set, fails.
+	RenewThrough pulumi.StringPtrOutput `pulumi:"renewThrough"`
 	// Status of the PBX as the portal reports it.
 	Status pulumi.StringOutput `pulumi:"status"`
 	// URL prefix (a DNS label, 3..63 characters); with the domain suffix it makes `pbxUrl`. Changing it needs a new PBX.
 	Subdomain pulumi.StringOutput `pulumi:"subdomain"`
 	// Transaction number of the purchase order.
 	TransactionNo pulumi.StringOutput `pulumi:"transactionNo"`
+	// true buys a free trial (a trial_plan order, no add-ons); changing it to false converts the trial into a paid PBX (a switchTrial_plan order, priced in the preview). A paid PBX cannot become a trial.
+	Trial pulumi.BoolPtrOutput `pulumi:"trial"`
+	// The last day of a trial, YYYY-MM-DD ("" for a paid PBX).
+	TrialEndsOn pulumi.StringPtrOutput `pulumi:"trialEndsOn"`
 }
 
 // NewPSeriesCloudPbx registers a new resource with the given unique name, arguments, and options.
@@ -193,8 +201,12 @@ type pseriesCloudPbxArgs struct {
 	RecordingMinutes *int `pulumi:"recordingMinutes"`
 	// Region name (e.g. "Europe") or id, from the Partner Portal's region list. Changing it needs a new PBX.
 	Region string `pulumi:"region"`
+	// Keep the PBX paid through this date (YYYY-MM-DD): renew_plan orders, one term each, counted from the portal's expiry, priced in the preview and placed once. A date in the past, or already covered when set, fails.
+	RenewThrough *string `pulumi:"renewThrough"`
 	// URL prefix (a DNS label, 3..63 characters); with the domain suffix it makes `pbxUrl`. Changing it needs a new PBX.
 	Subdomain string `pulumi:"subdomain"`
+	// true buys a free trial (a trial_plan order, no add-ons); changing it to false converts the trial into a paid PBX (a switchTrial_plan order, priced in the preview). A paid PBX cannot become a trial.
+	Trial *bool `pulumi:"trial"`
 }
 
 // The set of arguments for constructing a PSeriesCloudPbx resource.
@@ -227,8 +239,12 @@ type PSeriesCloudPbxArgs struct {
 	RecordingMinutes pulumi.IntPtrInput
 	// Region name (e.g. "Europe") or id, from the Partner Portal's region list. Changing it needs a new PBX.
 	Region pulumi.StringInput
+	// Keep the PBX paid through this date (YYYY-MM-DD): renew_plan orders, one term each, counted from the portal's expiry, priced in the preview and placed once. A date in the past, or already covered when set, fails.
+	RenewThrough pulumi.StringPtrInput
 	// URL prefix (a DNS label, 3..63 characters); with the domain suffix it makes `pbxUrl`. Changing it needs a new PBX.
 	Subdomain pulumi.StringInput
+	// true buys a free trial (a trial_plan order, no add-ons); changing it to false converts the trial into a paid PBX (a switchTrial_plan order, priced in the preview). A paid PBX cannot become a trial.
+	Trial pulumi.BoolPtrInput
 }
 
 func (PSeriesCloudPbxArgs) ElementType() reflect.Type {
@@ -316,6 +332,11 @@ func (o PSeriesCloudPbxOutput) DomainSuffix() pulumi.StringOutput {
 // Subscription expiry as the portal reports it (filled by refresh).
 func (o PSeriesCloudPbxOutput) ExpireDate() pulumi.StringOutput {
 	return o.ApplyT(func(v *PSeriesCloudPbx) pulumi.StringOutput { return v.ExpireDate }).(pulumi.StringOutput)
+}
+
+// The end of the paid term (or of the trial) as a date, YYYY-MM-DD ("" when the portal does not say).
+func (o PSeriesCloudPbxOutput) ExpiresOn() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *PSeriesCloudPbx) pulumi.StringPtrOutput { return v.ExpiresOn }).(pulumi.StringPtrOutput)
 }
 
 // Extensions. Raising places an Extension Expansion order; lowering fails (the API cannot reduce). 5..500.
@@ -423,6 +444,11 @@ func (o PSeriesCloudPbxOutput) RegionName() pulumi.StringOutput {
 	return o.ApplyT(func(v *PSeriesCloudPbx) pulumi.StringOutput { return v.RegionName }).(pulumi.StringOutput)
 }
 
+// Keep the PBX paid through this date (YYYY-MM-DD): renew_plan orders, one term each, counted from the portal's expiry, priced in the preview and placed once. A date in the past, or already covered when set, fails.
+func (o PSeriesCloudPbxOutput) RenewThrough() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *PSeriesCloudPbx) pulumi.StringPtrOutput { return v.RenewThrough }).(pulumi.StringPtrOutput)
+}
+
 // Status of the PBX as the portal reports it.
 func (o PSeriesCloudPbxOutput) Status() pulumi.StringOutput {
 	return o.ApplyT(func(v *PSeriesCloudPbx) pulumi.StringOutput { return v.Status }).(pulumi.StringOutput)
@@ -436,6 +462,16 @@ func (o PSeriesCloudPbxOutput) Subdomain() pulumi.StringOutput {
 // Transaction number of the purchase order.
 func (o PSeriesCloudPbxOutput) TransactionNo() pulumi.StringOutput {
 	return o.ApplyT(func(v *PSeriesCloudPbx) pulumi.StringOutput { return v.TransactionNo }).(pulumi.StringOutput)
+}
+
+// true buys a free trial (a trial_plan order, no add-ons); changing it to false converts the trial into a paid PBX (a switchTrial_plan order, priced in the preview). A paid PBX cannot become a trial.
+func (o PSeriesCloudPbxOutput) Trial() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *PSeriesCloudPbx) pulumi.BoolPtrOutput { return v.Trial }).(pulumi.BoolPtrOutput)
+}
+
+// The last day of a trial, YYYY-MM-DD ("" for a paid PBX).
+func (o PSeriesCloudPbxOutput) TrialEndsOn() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *PSeriesCloudPbx) pulumi.StringPtrOutput { return v.TrialEndsOn }).(pulumi.StringPtrOutput)
 }
 
 func init() {

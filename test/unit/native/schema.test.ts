@@ -45,6 +45,8 @@ const SAMPLES: Record<string, unknown> = {
   allowRepurchase: true,
   orderTimeoutSeconds: 60,
   autoRenew: true,
+  renewThrough: "2030-12-31",
+  trial: false,
 };
 
 function jsonType(value: unknown): string {

@@ -6,7 +6,7 @@
 import * as assert from "node:assert/strict";
 import { PATHS, PCE_PRODUCT_ID, PLANS, SERVICES } from "../../../provider/api/catalog";
 import { CONTACT_ACME, buy, call, withSandbox } from "./helpers";
-import { addCycle } from "../../../sandbox/store";
+import { addCycle } from "../../../provider/api/terms";
 
 function renewBody(
   productNo: string,
