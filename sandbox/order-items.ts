@@ -2,7 +2,7 @@
  * One order item read through the shared shape (provider/api/schemas.ts) with its field-level rules, and the rules
  * across items that every operation on an order shares. Used by orders.ts and renew-order.ts.
  */
-import { MAX_EXTENSIONS, SERVICES } from "../provider/api/catalog";
+import { MAX_EXTENSIONS, MIN_EXTENSIONS, SERVICES } from "../provider/api/catalog";
 import type { ServiceItem } from "../provider/api/schemas";
 import {
   isObj,
@@ -113,4 +113,51 @@ export function checkDuplicates(items: Array<Partial<ServiceItem>>, reasons: Rea
 /** An item whose every field passed its rules (the caller threw otherwise). */
 export function complete(item: Partial<ServiceItem>): ServiceItem {
   return item as ServiceItem;
+}
+
+/**
+ * The items of an order that starts a subscription (a purchase, a trial, a trial's conversion): exactly one plan
+ * item with 5..500 extensions, and services attached to it in its billing cycle.
+ */
+export function checkSubscriptionItems(
+  rawItems: unknown[],
+  op: string,
+  purchaseType: ServiceItem["purchaseType"],
+  reasons: Reasons,
+  received: Record<string, string>,
+): Array<Partial<ServiceItem>> {
+  const items = rawItems.map((raw, i) => readOrderItem(raw, `serviceList[${i}]`, purchaseType, reasons, received));
+  const planIndexes = items.flatMap((item, i) => (item.serviceType === "plan" ? [i] : []));
+  if (planIndexes.length !== 1) reasons.add("serviceList", `a ${op} order needs exactly one plan item`);
+  const plan = planIndexes.length === 1 ? items[planIndexes[0]] : undefined;
+  const planPath = `serviceList[${planIndexes[0]}]`;
+  if (plan) {
+    if (plan.quantity === undefined) reasons.add(`${planPath}.quantity`, "required (number of extensions)");
+    else if (plan.quantity < MIN_EXTENSIONS || plan.quantity > MAX_EXTENSIONS) {
+      reasons.add(`${planPath}.quantity`, `must be ${MIN_EXTENSIONS} to ${MAX_EXTENSIONS} extensions`);
+    }
+  }
+  checkDuplicates(items, reasons);
+  items.forEach((item, i) => {
+    if (item.serviceType !== "service") return;
+    const path = `serviceList[${i}]`;
+    if (item.connectionPlanId === undefined) {
+      reasons.add(`${path}.connectionPlanId`, "required: the plan ID of this order");
+    } else if (plan?.serviceId !== undefined && item.connectionPlanId !== plan.serviceId) {
+      reasons.add(`${path}.connectionPlanId`, `must equal the plan ID of this order (${plan.serviceId})`);
+    }
+    if (
+      plan?.billingCycle !== undefined &&
+      item.billingCycle !== undefined &&
+      item.billingCycle !== plan.billingCycle
+    ) {
+      reasons.add(`${path}.billingCycle`, `must equal the plan's billing cycle (${plan.billingCycle})`);
+    }
+    if (item.serviceId === SERVICES.extensionExpansion) {
+      reasons.add(`${path}.serviceId`, "buy extensions with the plan quantity when buying a new PBX");
+      return;
+    }
+    if (plan?.quantity !== undefined) checkServiceQuantity(item, path, plan.quantity, "the plan quantity", reasons);
+  });
+  return items;
 }

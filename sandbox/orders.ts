@@ -3,7 +3,7 @@
  * lists. Everything here is pure; the store applies the result. Fields are read by request-fields.ts; price
  * requests are validated in price-request.ts (re-exported here).
  */
-import { MAX_EXTENSIONS, MIN_EXTENSIONS, PLAN_RANK, SERVICES, planNameOf } from "../provider/api/catalog";
+import { PLAN_RANK, SERVICES, planNameOf } from "../provider/api/catalog";
 import { OperationType, ServiceItem, PceSpecialRequest } from "../provider/api/schemas";
 import { ApiError, validationError } from "./envelope";
 import {
@@ -23,8 +23,9 @@ import {
   URL_PREFIX,
   valueOf,
 } from "./request-fields";
-import { checkDuplicates, checkServiceQuantity, complete, readOrderItem } from "./order-items";
+import { checkDuplicates, checkServiceQuantity, checkSubscriptionItems, complete, readOrderItem } from "./order-items";
 import { checkRenewPlan } from "./renew-order";
+import { checkSwitchTrial } from "./trial-order";
 import type { StoredProduct } from "./types";
 
 export interface ValidOrder {
@@ -126,7 +127,11 @@ export function validateOrder(body: unknown, ctx: OrderContext): ValidOrder {
         ? checkPurchaseService(body, rawItems, ctx, reasons, received)
         : operationType === "renew_plan"
           ? checkRenewPlan(body, rawItems, ctx, reasons, received)
-          : checkSwitchPlan(body, rawItems, ctx, reasons, received);
+          : operationType === "trial_plan"
+            ? checkPurchasePlan(body, rawItems, ctx, reasons, received, true)
+            : operationType === "switchTrial_plan"
+              ? checkSwitchTrial(body, rawItems, ctx, reasons, received)
+              : checkSwitchPlan(body, rawItems, ctx, reasons, received);
   // Recorded whatever the operation, as the request carried them.
   if (isObj(body.orderPceSpecialRequest)) {
     noteIds(received, "orderPceSpecialRequest.", body.orderPceSpecialRequest, ["regionId", "pbxSubDomainId"]);
@@ -140,43 +145,23 @@ function checkPurchasePlan(
   ctx: OrderContext,
   reasons: Reasons,
   received: Record<string, string>,
+  trial = false,
 ): Pick<ValidOrder, "productNo" | "items" | "pbx"> {
   if (body.productNo !== undefined && body.productNo !== "") {
     reasons.add("productNo", "must be omitted when buying a new PBX");
   }
-  const items = rawItems.map((raw, i) => readOrderItem(raw, `serviceList[${i}]`, "purchase", reasons, received));
-  const planIndexes = items.flatMap((item, i) => (item.serviceType === "plan" ? [i] : []));
-  if (planIndexes.length !== 1) reasons.add("serviceList", "a purchase_plan order needs exactly one plan item");
-  const plan = planIndexes.length === 1 ? items[planIndexes[0]] : undefined;
-  const planPath = `serviceList[${planIndexes[0]}]`;
-  if (plan) {
-    if (plan.quantity === undefined) reasons.add(`${planPath}.quantity`, "required (number of extensions)");
-    else if (plan.quantity < MIN_EXTENSIONS || plan.quantity > MAX_EXTENSIONS) {
-      reasons.add(`${planPath}.quantity`, `must be ${MIN_EXTENSIONS} to ${MAX_EXTENSIONS} extensions`);
-    }
+  const op = trial ? "trial_plan" : "purchase_plan";
+  const items = checkSubscriptionItems(rawItems, op, trial ? "trial" : "purchase", reasons, received);
+  if (trial) {
+    items.forEach((item, i) => {
+      if (item.serviceType === "service") {
+        reasons.add(
+          `serviceList[${i}]`,
+          "a trial_plan order holds the plan only: add-ons cannot be tried or bought during a trial (convert it with switchTrial_plan)",
+        );
+      }
+    });
   }
-  checkDuplicates(items, reasons);
-  items.forEach((item, i) => {
-    if (item.serviceType !== "service") return;
-    const path = `serviceList[${i}]`;
-    if (item.connectionPlanId === undefined) {
-      reasons.add(`${path}.connectionPlanId`, "required: the plan ID of this order");
-    } else if (plan?.serviceId !== undefined && item.connectionPlanId !== plan.serviceId) {
-      reasons.add(`${path}.connectionPlanId`, `must equal the plan ID of this order (${plan.serviceId})`);
-    }
-    if (
-      plan?.billingCycle !== undefined &&
-      item.billingCycle !== undefined &&
-      item.billingCycle !== plan.billingCycle
-    ) {
-      reasons.add(`${path}.billingCycle`, `must equal the plan's billing cycle (${plan.billingCycle})`);
-    }
-    if (item.serviceId === SERVICES.extensionExpansion) {
-      reasons.add(`${path}.serviceId`, "buy extensions with the plan quantity when buying a new PBX");
-      return;
-    }
-    if (plan?.quantity !== undefined) checkServiceQuantity(item, path, plan.quantity, "the plan quantity", reasons);
-  });
   const pbx = checkNewPbx(body.orderPceSpecialRequest, ctx, reasons);
   reasons.throwIfAny();
   if (pbx && ctx.isUrlTaken(pbx.pbxUrl)) {

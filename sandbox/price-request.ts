@@ -73,6 +73,14 @@ export function validatePriceRequest(body: unknown, ctx: OrderContext): ValidPri
   const reasons = new Reasons();
   checkProductId(body, reasons);
   const operationType = checkOperationType(body, reasons);
+  // A trial is free, and a trial's conversion is priced as the purchase of its paid shape (docs/api-assumptions.md,
+  // "Trials"): neither is a price request of its own here.
+  if (operationType === "trial_plan" || operationType === "switchTrial_plan") {
+    reasons.add(
+      "operationType",
+      `${operationType} is not priced by the sandbox: price the paid shape as purchase_plan`,
+    );
+  }
   const rawItems = checkServiceList(body, reasons);
   reasons.throwIfAny();
 

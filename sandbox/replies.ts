@@ -26,6 +26,7 @@ export function productInfo(p: StoredProduct) {
     activationStatus: p.activationStatus,
     comment: p.comment,
     createTime: p.createTime,
+    isTrial: p.isTrial === true,
   };
 }
 

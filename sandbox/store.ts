@@ -5,7 +5,10 @@
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { PCE_PRODUCT_ID, PLANS, PLAN_RANK, SERVICES, planNameOf } from "../provider/api/catalog";
-import { addCycle, isoDate } from "../provider/api/terms";
+import { addCycle, addDays, isoDate } from "../provider/api/terms";
+
+/** How long a trial lasts in the sandbox: the API does not say (docs/api-assumptions.md, "Trials"). */
+export const TRIAL_DAYS = 30;
 import { TokenStore, type TokenSnapshot } from "./auth";
 import {
   new64BitId,
@@ -56,6 +59,18 @@ function applyOrder(product: StoredProduct, order: StoredOrder): void {
     const today = isoDate(order.createTime);
     const from = product.expireDate > today ? product.expireDate : today;
     product.expireDate = addCycle(from, product.billingCycle);
+  } else if (order.operationType === "switchTrial_plan") {
+    // The trial becomes the paid PBX the order describes; its first paid term starts on the order's day.
+    const plan = order.serviceList.find((i) => i.serviceType === "plan");
+    if (!plan) return;
+    product.isTrial = false;
+    product.planId = plan.serviceId;
+    product.billingCycle = plan.billingCycle;
+    product.extensions = plan.quantity;
+    product.services = order.serviceList
+      .filter((i) => i.serviceType === "service")
+      .map((i) => ({ serviceId: i.serviceId, quantity: i.quantity }));
+    product.expireDate = addCycle(isoDate(order.createTime), plan.billingCycle);
   } else if (order.operationType === "switch_plan") {
     const item = order.serviceList[0];
     const from = planNameOf(product.planId);
@@ -178,9 +193,11 @@ export class Store {
   createOrder(valid: ValidOrder, rawBody: string, now: number): StoredOrder {
     const product = valid.pbx ? this.newProduct(valid, now) : this.findProduct(valid.productNo);
     if (!product) throw new Error(`product ${valid.productNo} vanished during the order`);
+    // A trial is free; every other order is charged at the list price.
+    const free = valid.operationType === "trial_plan";
     const serviceList: StoredOrderItem[] = valid.items.map((item) => ({
       ...item,
-      amount: lineAmount(this.price(item.serviceId), item.billingCycle, item.quantity),
+      amount: free ? "0.00" : lineAmount(this.price(item.serviceId), item.billingCycle, item.quantity),
     }));
     const pending = this.config.orderPendingMs;
     const order: StoredOrder = {
@@ -228,7 +245,11 @@ export class Store {
       services: valid.items
         .filter((i) => i.serviceType === "service")
         .map((i) => ({ serviceId: i.serviceId, quantity: i.quantity })),
-      expireDate: addCycle(isoDate(now), plan.billingCycle),
+      // A trial lasts TRIAL_DAYS (the API does not say how long; docs/api-assumptions.md, "Trials").
+      expireDate:
+        valid.operationType === "trial_plan"
+          ? addDays(isoDate(now), TRIAL_DAYS)
+          : addCycle(isoDate(now), plan.billingCycle),
       status: "pending",
       assignId: valid.assignId,
       activationCode: newActivationCode(),
@@ -239,6 +260,7 @@ export class Store {
       currentPlanExpireDate: "",
       switchBillingCycle: "",
       autoRenew: false,
+      ...(valid.operationType === "trial_plan" ? { isTrial: true } : {}),
     };
     this.products.push(product);
     return product;
@@ -249,7 +271,7 @@ export class Store {
     if (order.outcome === "succeed") order.invoiceNo = newInvoiceNo(now);
     const product = this.findProduct(order.productNo);
     if (!product) return;
-    if (order.operationType === "purchase_plan") {
+    if (order.operationType === "purchase_plan" || order.operationType === "trial_plan") {
       product.status = order.outcome === "succeed" ? "active" : "failed";
       product.activationStatus = order.outcome === "succeed" ? "activated" : "unknown";
     } else if (order.outcome === "succeed") applyOrder(product, order);

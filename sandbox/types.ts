@@ -46,6 +46,8 @@ export interface StoredProduct {
    * charges nothing unasked); only `instance_subscription/v1/active` or the admin surface turns it on.
    */
   autoRenew: boolean;
+  /** A free trial (`trial_plan`) until a `switchTrial_plan` order converts it; its `expireDate` ends the trial. */
+  isTrial?: boolean;
 }
 
 /** An order item as the order carried it (the shared request shape), with its price. */

@@ -60,7 +60,10 @@ function spendsOf(raw: unknown): Spend[] | string {
   return raw.map((o: unknown, i) => {
     const order = (o ?? {}) as Record<string, unknown>;
     const summary = typeof order.summary === "string" ? order.summary : `order ${i + 1}`;
-    if (order.operation === "adopt") return { summary, amount: 0n, currency: undefined };
+    // An adoption orders nothing, and a free trial charges nothing.
+    if (order.operation === "adopt" || (order.operation === "trial_plan" && order.price === "no charge")) {
+      return { summary, amount: 0n, currency: undefined };
+    }
     const amount = typeof order.amount === "string" ? parseMoney(order.amount) : undefined;
     const currency = typeof order.currency === "string" ? order.currency : undefined;
     return { summary, amount, currency };

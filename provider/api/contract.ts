@@ -55,7 +55,15 @@ export function urnType(urn: string): string {
 
 // ------------------------------------------------------------------------------------------ planned orders
 
-export const PLANNED_OPERATIONS = ["purchase_plan", "purchase_service", "switch_plan", "renew_plan", "adopt"] as const;
+export const PLANNED_OPERATIONS = [
+  "purchase_plan",
+  "purchase_service",
+  "switch_plan",
+  "renew_plan",
+  "trial_plan",
+  "switchTrial_plan",
+  "adopt",
+] as const;
 export type PlannedOperation = (typeof PLANNED_OPERATIONS)[number];
 export const BILLING_PERIODS = ["month", "year"] as const;
 export type BillingPeriod = (typeof BILLING_PERIODS)[number];

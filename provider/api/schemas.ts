@@ -144,6 +144,8 @@ export const ProductInfo = z.looseObject({
   activationStatus: z.string().optional().default("unknown"),
   comment: z.string().optional().default(""),
   createTime: z.number().int().optional(),
+  /** A free trial (inferred field; docs/api-assumptions.md, "Trials"): its `expireDate` is the trial's last day. */
+  isTrial: z.boolean().optional(),
 });
 export type ProductInfo = z.infer<typeof ProductInfo>;
 export const ProductList = pageOf(ProductInfo);
@@ -216,7 +218,14 @@ export type PriceQuote = z.infer<typeof PriceQuote>;
 // each field of a request through them (then applies its own rules, field by field). IDs are decimal strings here;
 // the client writes them as bare JSON integers, the sandbox accepts both.
 
-export const OperationType = z.enum(["purchase_plan", "purchase_service", "switch_plan", "renew_plan"]);
+export const OperationType = z.enum([
+  "purchase_plan",
+  "purchase_service",
+  "switch_plan",
+  "renew_plan",
+  "trial_plan",
+  "switchTrial_plan",
+]);
 export type OperationType = z.infer<typeof OperationType>;
 
 /** A count of extensions, minutes or cycles. */
@@ -233,7 +242,7 @@ export const ServiceItem = z.object({
   serviceId: Id,
   connectionPlanId: Id.optional(),
   quantity: Count,
-  purchaseType: z.enum(["purchase", "switch", "renew"]),
+  purchaseType: z.enum(["purchase", "switch", "renew", "trial"]),
   billingModel: z.literal("recurring"),
   billingCycle: BillingCycle,
   multiCycle: Count,

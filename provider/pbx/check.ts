@@ -13,6 +13,7 @@ import { followUpOrders, transitionFailures } from "./order-plan";
 import type { CheckedInputs, PbxState, Resolved } from "../api/contract";
 import { followUpLine, newPbxViews, plannedFollowUps } from "./preview";
 import { firstTermEnd, renewalFailures, renewalPlanFailures } from "./renewal";
+import { trialFailures } from "./trial";
 import { isoDate } from "../api/terms";
 import { adoptionView, PENDING_CUSTOMER, planLine } from "./quotes";
 import type { PlannedOrderView } from "../api/contract";
@@ -118,13 +119,7 @@ export async function checkImpl(
   const maybe = validated.inputs;
   const olds = oldInputsOf(rawOlds);
   const failures: CheckFailure[] = olds ? transitionFailures(olds, maybe) : [];
-  if (maybe.trial === true) {
-    failures.push({
-      property: "trial",
-      reason:
-        "trial is true, but this release cannot buy trials yet (trial_plan orders); nothing was ordered. Remove trial, or set it to false to buy a paid PBX",
-    });
-  }
+  if (!olds) failures.push(...trialFailures(undefined, maybe));
   if (!isUnknown(maybe.renewThrough))
     failures.push(...renewalFailures({ renewThrough: olds?.renewThrough }, maybe, isoDate(deps.now())));
   if (failures.length > 0) return { failures };

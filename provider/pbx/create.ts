@@ -29,7 +29,8 @@ export type CreateResult = pulumi.dynamic.CreateResult<PbxState> & { outs: PbxSt
 export async function createImpl(raw: Record<string, unknown>, deps: Deps): Promise<CreateResult> {
   const bought = await purchaseOrAdopt(raw, deps);
   const inputs = checkedInputsOf(raw);
-  const outs = await autoRenewAfterPurchase(deps.api(), deps, bought.outs, inputs.autoRenew);
+  let outs = await autoRenewAfterPurchase(deps.api(), deps, bought.outs, inputs.autoRenew);
+  if (inputs.trial === true && !outs.adopted) outs = await trialEnd(deps, outs);
   // Renewals the preview listed after the purchase: placed as on any PBX, counted from the portal's expiry. An
   // adopted PBX gets them at the next `up`, whose preview lists them.
   if (inputs.renewThrough && !outs.adopted) {
@@ -113,6 +114,22 @@ async function purchaseOrAdopt(raw: Record<string, unknown>, deps: Deps): Promis
     throw new Error(failedOrderMessage(`create PBX ${url}`, result.orderNo, state.orderStatus, result.productNo));
   }
   return { id: result.instanceId, outs: state };
+}
+
+/**
+ * A trial's last day is the portal's to say (the API does not document a trial's length): one read after the
+ * trial order. A failed read keeps the bought trial; `pulumi refresh` fills the date in later.
+ */
+async function trialEnd(deps: Deps, state: PbxState): Promise<PbxState> {
+  try {
+    const product = await readProduct(deps.api(), state.productNo, state.pbxUrl);
+    return { ...state, trial: product.isTrial === true, expireDate: product.expireDate, status: product.status };
+  } catch (err) {
+    deps.report.warn(
+      `PBX ${state.pbxUrl}: the trial was bought, but its end date could not be read (${messageOf(err)}); run \`pulumi refresh\` to record it.`,
+    );
+    return state;
+  }
 }
 
 /**

@@ -149,6 +149,8 @@ async function readImpl(id: string, props: PbxState, deps: Deps): Promise<ReadRe
     pbxName: product.pbxName || state.pbxName,
     expireDate: product.expireDate,
     status: product.status,
+    // A trial the portal converted (or a paid PBX) reads false; a state that never declared trial stays without it.
+    ...(state.trial !== undefined || product.isTrial === true ? { trial: product.isTrial === true } : {}),
     // Read only for a PBX whose program has said something about it (auto-renew.ts).
     ...(state.autoRenew !== undefined ? { autoRenew: await deps.api().getAutoRenew(state.productNo) } : {}),
   } satisfies PbxState;

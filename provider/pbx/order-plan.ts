@@ -9,7 +9,8 @@ import type { CheckedInputs, PbxState, Resolved } from "../api/contract";
 import { isUnknown, type MaybeInputs, type PbxInputs } from "../api/inputs";
 import type { CheckFailure } from "../runtime/field-failures";
 import { dateOf, isoDate } from "../api/terms";
-import { renewalOrders } from "./renewal";
+import { firstTermEnd, renewalOrders } from "./renewal";
+import { conversionOrder, trialFailures, trialOrder } from "./trial";
 
 // The state's shape is part of the resource contract (provider/api/contract.ts); its names are exported here too.
 
@@ -35,6 +36,7 @@ type Old = Pick<
   | "highAvailability"
   | "recordingMinutes"
   | "resolved"
+  | "trial"
 >;
 
 function changed(a: unknown, b: unknown): boolean {
@@ -91,12 +93,15 @@ export function transitionFailures(olds: Old, news: NewInputs): CheckFailure[] {
       reason: `recordingMinutes is ${news.recordingMinutes}, lower than the ${olds.recordingMinutes} already bought; ${cannot(`recordingMinutes to ${olds.recordingMinutes}`)}`,
     });
   }
-  if (changed(olds.billingCycle, news.billingCycle)) {
+  // Converting a trial buys the PBX anew, in the cycle the program declares.
+  const converting = olds.trial === true && news.trial !== true && !isUnknown(news.trial);
+  if (changed(olds.billingCycle, news.billingCycle) && !converting) {
     failures.push({
       property: "billingCycle",
       reason: `billingCycle is "${news.billingCycle}" but the PBX is billed "${olds.billingCycle}"; the Partner API cannot change a billing cycle (a plan switch keeps it); change it in the Partner Portal at renewal, then run \`pulumi refresh\``,
     });
   }
+  failures.push(...trialFailures(olds, news));
   const replace = replacementFields(olds, news);
   if (replace.length > 0) {
     if (!news.allowRepurchase) {
@@ -122,7 +127,7 @@ export function transitionFailures(olds: Old, news: NewInputs): CheckFailure[] {
 }
 
 export interface PlannedOrder {
-  field: "extensions" | "highAvailability" | "recordingMinutes" | "plan" | "renewal";
+  field: "extensions" | "highAvailability" | "recordingMinutes" | "plan" | "renewal" | "trial";
   summary: string;
   request: OrderRequest;
   /** "term-end" for a plan downgrade: it takes effect, and its price applies, when the current term ends. */
@@ -151,6 +156,7 @@ function serviceItem(
 
 /** The one purchase_plan order that buys a new PBX. */
 export function purchaseOrder(inputs: CheckedInputs & { resolved: Resolved }): OrderRequest {
+  if (inputs.trial === true) return trialOrder(inputs);
   const planId = PLANS[inputs.plan];
   const serviceList: ServiceItem[] = [
     {
@@ -186,6 +192,9 @@ export function purchaseOrder(inputs: CheckedInputs & { resolved: Resolved }): O
 }
 
 export function describePurchase(inputs: CheckedInputs & { resolved: Resolved }): string {
+  if (inputs.trial === true) {
+    return `new PBX ${inputs.resolved.pbxUrl}: free trial of the ${inputs.plan} plan, ${inputs.extensions} extensions (no charge)`;
+  }
   const parts = [`${inputs.plan} plan, ${inputs.extensions} extensions, billed ${inputs.billingCycle}`];
   if (inputs.highAvailability) parts.push(`High Availability for ${inputs.extensions} extensions`);
   if (inputs.recordingMinutes > 0) parts.push(`${inputs.recordingMinutes} recording minutes`);
@@ -203,6 +212,24 @@ export function followUpOrders(
   news: CheckedInputs & { resolved: Resolved },
   today: string = isoDate(Date.now()),
 ): PlannedOrder[] {
+  if (state.trial === true) {
+    // A trial changes only by its conversion, which buys the PBX as the program declares it; renewals follow
+    // from the first paid term's end.
+    if (news.trial === true) return [];
+    const converted = {
+      ...state,
+      trial: false,
+      plan: news.plan,
+      planId: PLANS[news.plan],
+      extensions: news.extensions,
+      billingCycle: news.billingCycle,
+      highAvailability: news.highAvailability,
+      recordingMinutes: news.recordingMinutes,
+      expireDate: firstTermEnd(today, news.billingCycle),
+    };
+    const conversion = conversionOrder(state, news);
+    return [{ ...conversion, until: converted.expireDate }, ...renewalOrders(converted, news, today)];
+  }
   const orders: PlannedOrder[] = [];
   const currentPlanId = state.planId || PLANS[state.plan];
   const base = {
@@ -304,6 +331,7 @@ export function orderVisibleIn(
     highAvailability: boolean;
     recordingMinutes: number;
     expireDate?: string;
+    trial?: boolean;
   },
 ): boolean {
   switch (order.field) {
@@ -317,6 +345,8 @@ export function orderVisibleIn(
       return product.plan === news.plan || product.pendingPlan === news.plan;
     case "renewal":
       return order.until !== undefined && dateOf(product.expireDate) >= order.until;
+    case "trial":
+      return product.trial === false;
   }
 }
 

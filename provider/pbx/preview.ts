@@ -31,7 +31,14 @@ import {
 
 /** The price of buying this PBX, as the preview shows it; identical configurations share one quote per process. */
 export function purchaseView(api: PartnerApi, inputs: ResolvedInputs): Promise<PlannedOrderView> {
-  return viewOf(api, "purchase_plan", "new PBX", describePurchase(inputs), purchaseOrder(inputs));
+  const order = purchaseOrder(inputs);
+  return viewOf(
+    api,
+    order.operationType,
+    inputs.trial === true ? "new PBX (free trial)" : "new PBX",
+    describePurchase(inputs),
+    order,
+  );
 }
 
 /**

@@ -17,7 +17,11 @@ const ITEMS: Record<PlannedOrder["field"], string> = {
   recordingMinutes: "Recording Minutes",
   plan: "plan switch",
   renewal: "renewal",
+  trial: "trial conversion",
 };
+
+/** What a free trial's price reads: the purchase summary and the money budget count it as 0. */
+export const NO_CHARGE = "no charge";
 
 const quotes = new WeakMap<PartnerApi, Map<string, Promise<PriceQuote | undefined>>>();
 
@@ -35,8 +39,11 @@ export function quote(api: PartnerApi, request: OrderRequest): Promise<PriceQuot
   const perPbx = request.operationType === "switch_plan" || request.operationType === "renew_plan";
   // A PBX not bought yet has no term to renew: its renewals are priced as a purchase of the same shape, as the
   // portal prices a renewal (docs/api-assumptions.md, "Renewals").
-  const operationType =
-    request.operationType === "renew_plan" && !request.productNo ? "purchase_plan" : request.operationType;
+  // A trial's conversion buys the PBX's paid shape: it is priced as a purchase of that shape (docs/api-assumptions.md,
+  // "Trials").
+  const asPurchase =
+    (request.operationType === "renew_plan" && !request.productNo) || request.operationType === "switchTrial_plan";
+  const operationType = asPurchase ? "purchase_plan" : request.operationType;
   const key = JSON.stringify([operationType, perPbx ? (request.productNo ?? "") : "", serviceList]);
   let cache = quotes.get(api);
   if (!cache) quotes.set(api, (cache = new Map()));
@@ -45,7 +52,7 @@ export function quote(api: PartnerApi, request: OrderRequest): Promise<PriceQuot
     pending = api
       .calculatePrice({
         productId: PCE_PRODUCT_ID,
-        ...(request.productNo ? { productNo: request.productNo } : {}),
+        ...(request.productNo && !asPurchase ? { productNo: request.productNo } : {}),
         operationType,
         serviceList,
       })
@@ -95,6 +102,10 @@ export async function viewOf(
   request: OrderRequest,
   later?: { termEnd: string },
 ): Promise<PlannedOrderView> {
+  if (operation === "trial_plan") {
+    // A trial is free: nothing to ask the price API.
+    return { operation, item, quantity: request.serviceList[0]?.quantity ?? 0, summary, price: NO_CHARGE };
+  }
   const per = period(request);
   const q = await quote(api, request);
   const plan = planNameOf(request.serviceList[0]?.serviceId ?? "") ?? "new";

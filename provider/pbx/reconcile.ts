@@ -25,6 +25,8 @@ export interface PortalFacts {
   billingCycle: string;
   /** The end of the paid term as a calendar date (`expireDate`), "" when the portal leaves it out. */
   expireDate: string;
+  /** A free trial not converted yet (its `expireDate` ends the trial). */
+  trial: boolean;
 }
 
 /** An order on this PBX that the portal still lists as pending. */
@@ -46,6 +48,7 @@ export function portalFacts(p: ProductInfo | ProductDetail): PortalFacts {
     pendingPlan: scheduled in PLANS ? (scheduled as PlanName) : planNameOf(scheduled),
     billingCycle: p.billingCycle,
     expireDate: dateOf(p.expireDate),
+    trial: p.isTrial === true,
   };
 }
 
@@ -53,6 +56,18 @@ export function portalFacts(p: ProductInfo | ProductDetail): PortalFacts {
 export function withPending(facts: PortalFacts, pending: readonly PendingOrder[]): PortalFacts {
   const out = { ...facts };
   for (const order of pending) {
+    if (order.operationType === "switchTrial_plan") {
+      // The conversion brings the PBX's whole paid shape.
+      out.trial = false;
+      for (const item of order.items) {
+        if (item.serviceType === "plan") {
+          out.extensions = item.quantity;
+          out.plan = planNameOf(item.serviceId) ?? out.plan;
+        } else if (item.serviceId === SERVICES.recordingMinutes) out.recordingMinutes = item.quantity;
+        else if (item.serviceId === SERVICES.highAvailability) out.highAvailability = true;
+      }
+      continue;
+    }
     for (const item of order.items) {
       if (order.operationType === "purchase_service") {
         if (item.serviceId === SERVICES.extensionExpansion) out.extensions += item.quantity;
@@ -145,7 +160,15 @@ export function reconcile(state: PbxState, news: CheckedInputs, facts: PortalFac
       });
     }
   }
-  if (billingCycleOf(facts.billingCycle) !== undefined && facts.billingCycle !== news.billingCycle) {
+  if (state.trial === true && !facts.trial) {
+    notes.push(
+      `${where} is already converted from its trial to a paid PBX${coming} while the stack's state said it was a trial; recorded, not converted again.`,
+    );
+  }
+  if (state.trial !== undefined || facts.trial) base.trial = facts.trial;
+  // A trial's conversion sets the billing cycle the program declares.
+  const converting = facts.trial && news.trial !== true;
+  if (!converting && billingCycleOf(facts.billingCycle) !== undefined && facts.billingCycle !== news.billingCycle) {
     failures.push({
       property: "billingCycle",
       reason: `the Partner Portal shows ${where} billed ${facts.billingCycle}, and the program says ${news.billingCycle}; orders on an existing PBX keep its billing cycle, so nothing was ordered. Set billingCycle: "${facts.billingCycle}" in the program`,

@@ -106,7 +106,10 @@ export function withResolved(state: PbxState): PbxState {
 export function outputsOf(state: PbxState): PbxState {
   const { resolved: _derivable, ...outs } = state;
   if (typeof outs.expireDate !== "string") return outs;
-  return { ...outs, expiresOn: isUnknown(outs.expireDate) ? outs.expireDate : dateOf(outs.expireDate) };
+  const expiresOn = isUnknown(outs.expireDate) ? outs.expireDate : dateOf(outs.expireDate);
+  // A trial's expiry is its last day; a state that never was a trial (every earlier release's) gets no field.
+  const trialEnd = outs.trial === undefined ? {} : { trialEndsOn: outs.trial === true ? expiresOn : "" };
+  return { ...outs, expiresOn, ...trialEnd };
 }
 
 export function stateFrom(
@@ -197,6 +200,20 @@ export function applyOrder(state: PbxState, field: string, news: CheckedInputs, 
       return { ...state, plan: news.plan, planId: PLANS[news.plan] };
     case "renewal":
       return until ? { ...state, expireDate: until } : state;
+    case "trial":
+      // The conversion bought the PBX as the program declares it.
+      return {
+        ...state,
+        trial: false,
+        trialEndsOn: "",
+        plan: news.plan,
+        planId: PLANS[news.plan],
+        extensions: news.extensions,
+        billingCycle: news.billingCycle,
+        highAvailability: news.highAvailability,
+        recordingMinutes: news.recordingMinutes,
+        ...(until ? { expireDate: until } : {}),
+      };
     default:
       return state;
   }

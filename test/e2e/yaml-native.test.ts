@@ -13,6 +13,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { SERVICES } from "../../provider/api/catalog";
+import { addCycle } from "../../provider/api/terms";
 import { summarize } from "../../provider/cli/plan-summary";
 import { parsePreview } from "../../provider/cli/plan-preview-input";
 import { INPUT_KEYS } from "../../provider/api/inputs";
@@ -281,6 +282,38 @@ describe("native provider plugin: Pulumi YAML and pulumi import through the CLI"
       assert.equal(outputs.extensions, 60);
     });
 
+    it("renewThrough past the branch's expiry: the preview lists 1 renewal with its price, up places exactly it", async function () {
+      const branch = () => sandbox.admin.products().find((p) => p.pbxUrl === BRANCH_URL)!;
+      const expiry = branch().expireDate;
+      const through = new Date(`${expiry}T00:00:00Z`);
+      through.setUTCDate(through.getUTCDate() + 1);
+      await project.setConfig("branchRenewThrough", through.toISOString().slice(0, 10));
+      const preview = await project.run(["preview", "--json"], { env: STREAM });
+      printed.push(preview.output);
+      assert.equal(preview.code, 0, preview.output);
+      assert.equal(orders().length, 3, "the preview bought nothing");
+      const planned = previewSteps(preview.stdout).get("globex-branch")!.outputs.plannedOrders as Array<
+        Record<string, unknown>
+      >;
+      assert.deepEqual(
+        planned.map((o) => [o.operation, o.quantity]),
+        [["renew_plan", 20]],
+      );
+      assert.match(String(planned[0].price), /^USD [\d.]+ for one more month$/);
+      const up = await project.up();
+      printed.push(up.output);
+      assert.equal(up.code, 0, up.output);
+      const placed = orders();
+      assert.equal(placed.length, 4);
+      assert.equal(placed[3].operationType, "renew_plan");
+      assert.equal(placed[3].pbxUrl, BRANCH_URL);
+      assert.equal(placed[3].totalAmount, planned[0].amount, "charged what the preview quoted");
+      assert.equal(branch().expireDate, addCycle(expiry, "monthly"));
+      const again = await project.preview(["--expect-no-changes"]);
+      printed.push(again.output);
+      assert.equal(again.code, 0, again.output);
+    });
+
     it("the secrets are in no state, file or output: client secret and the secret PO number", async function () {
       const everything = await project.everything();
       assert.ok(!everything.includes(CANARY_SECRET), "the client secret is in no state or file");
@@ -295,7 +328,7 @@ describe("native provider plugin: Pulumi YAML and pulumi import through the CLI"
       const r = await project.destroy();
       printed.push(r.output);
       assert.equal(r.code, 0, r.output);
-      assert.equal(orders().length, 3);
+      assert.equal(orders().length, 4);
       assert.equal(sandbox.admin.products().length, 2, "the PBXs stay in the portal");
       for (const url of [HQ_URL, BRANCH_URL]) {
         assert.match(r.output, new RegExp(`PBX ${url.replace(/\./g, "\\.")} .*NOT cancelled`));

@@ -130,7 +130,7 @@ describe("sandbox: purchase_plan", () => {
     ["productId other than 13", (b) => (b.productId = 12), "productId"],
     ["productId missing", (b) => delete b.productId, "productId"],
     ["an undocumented operationType", (b) => (b.operationType = "buy"), "operationType"],
-    ["a documented but unsupported operationType", (b) => (b.operationType = "trial_plan"), "operationType"],
+    ["a documented but unsupported operationType", (b) => (b.operationType = "trial_service"), "operationType"],
     ["an unknown billing contact", (b) => (b.billingId = "3197218168379846217"), "billingId"],
     ["no billing contact", (b) => delete b.billingId, "billingId"],
     ["an unknown subordinate user", (b) => (b.assignId = "3076913644915998722"), "assignId"],

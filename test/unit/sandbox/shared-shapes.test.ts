@@ -80,7 +80,7 @@ describe("sandbox: request shapes shared with the client", () => {
       ["serviceId", 41.5],
       ["serviceId", "30485717300269383681234"],
       ["quantity", 10.5],
-      ["purchaseType", "trial"],
+      ["purchaseType", "gift"],
       ["billingModel", "once"],
       ["billingCycle", "weekly"],
       ["multiCycle", "0"],
