@@ -126,7 +126,11 @@ async function main() {
   console.log(
     `\n${result.histories} of ${result.planned} histories in ${result.minutes} min (${result.historiesPerMinute} histories/min): ` +
       `${result.passed} passed, ${result.failed} with violations; ${result.converged} converged; ` +
-      `${result.totals.cliCalls} CLI calls, ${result.totals.kills} SIGKILLs, ${result.totals.orders} orders`,
+      `${result.totals.cliCalls} CLI calls, ${result.totals.kills} SIGKILLs, ${result.totals.orders} orders (${
+        Object.entries(result.totals.orderKinds)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(", ") || "none"
+      })`,
   );
   console.log(`seed ${seed}; result: ${path.relative(process.cwd(), out)}`);
   if (result.harnessErrors.length > 0)

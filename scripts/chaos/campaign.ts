@@ -40,6 +40,7 @@ export interface HistoryRecord {
   kills: number;
   gaveUp: number;
   orders: number;
+  orderKinds: Record<string, number>;
   pbxs: number;
   cliCalls: number;
   ms: number;
@@ -77,7 +78,16 @@ export interface CampaignResult {
   passed: number;
   failed: number;
   converged: number;
-  totals: { steps: number; cliCalls: number; kills: number; orders: number; pbxs: number; gaveUp: number };
+  totals: {
+    steps: number;
+    cliCalls: number;
+    kills: number;
+    orders: number;
+    /** Orders by operation type, over every history. */
+    orderKinds: Record<string, number>;
+    pbxs: number;
+    gaveUp: number;
+  };
   coverage: Record<string, number>;
   violations: HistoryRecord[];
   /** Histories whose last recovery gave up with a clear error (no violation): their scripts and events. */
@@ -150,6 +160,7 @@ function recordOf(index: number, seed: number, h: History, r: HistoryResult, sha
     kills: r.kills,
     gaveUp: r.gaveUp,
     orders: r.orders,
+    orderKinds: r.orderKinds ?? {},
     pbxs: r.pbxs,
     cliCalls: r.events.length,
     ms: r.ms,
@@ -250,6 +261,10 @@ function summary(
       cliCalls: sum("cliCalls"),
       kills: sum("kills"),
       orders: sum("orders"),
+      orderKinds: done.reduce<Record<string, number>>((all, r) => {
+        for (const [k, v] of Object.entries(r.orderKinds)) all[k] = (all[k] ?? 0) + v;
+        return all;
+      }, {}),
       pbxs: sum("pbxs"),
       gaveUp: sum("gaveUp"),
     },

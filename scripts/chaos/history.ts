@@ -20,6 +20,8 @@ export interface PbxSeed {
   billingCycle: "monthly" | "annually";
   highAvailability: boolean;
   recordingMinutes: number;
+  /** Bought as a free trial (its add-ons are dropped: a trial holds the plan only). Absent in older repros. */
+  trial?: boolean;
 }
 
 export type Change =
@@ -28,6 +30,8 @@ export type Change =
   | { kind: "minutes"; pbx: number; by: number }
   | { kind: "ha"; pbx: number }
   | { kind: "switch"; pbx: number }
+  | { kind: "renew"; pbx: number }
+  | { kind: "convert"; pbx: number }
   | { kind: "noop" }
   | { kind: "remove"; pbx: number };
 
@@ -106,6 +110,7 @@ const seedArb: fc.Arbitrary<PbxSeed> = fc.record({
   billingCycle: fc.constantFrom<"monthly" | "annually">("annually", "monthly"),
   highAvailability: fc.boolean(),
   recordingMinutes: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 500 })),
+  trial: fc.oneof({ weight: 4, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
 });
 
 const pbxIndex = fc.nat({ max: 4 });
@@ -126,6 +131,8 @@ const changeArb: fc.Arbitrary<Change> = fc.oneof(
   },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("ha" as const), pbx: pbxIndex }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("switch" as const), pbx: pbxIndex }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant("renew" as const), pbx: pbxIndex }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant("convert" as const), pbx: pbxIndex }) },
   { weight: 1, arbitrary: fc.constant<Change>({ kind: "noop" }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("remove" as const), pbx: pbxIndex }) },
 );
@@ -178,6 +185,10 @@ export interface PbxProgram {
   billingCycle: "monthly" | "annually";
   highAvailability: boolean;
   recordingMinutes: number;
+  /** A free trial not converted yet. */
+  trial: boolean;
+  /** Renewal terms the program asks for beyond the first term (0: no renewThrough). */
+  renewTerms: number;
 }
 
 /** What the programs of a history ever asked for one PBX: the bounds of what may be bought for it. */
@@ -190,6 +201,11 @@ export interface Asked {
   highAvailability: boolean;
   /** Plan switches the program asked for. */
   switches: number;
+  /** The most renewal terms any program asked for. */
+  renewals: number;
+  /** Bought as a trial, and whether a program converted it. */
+  trial: boolean;
+  converted: boolean;
   removed: boolean;
 }
 
@@ -231,6 +247,10 @@ export class Model {
     if (change.kind === "noop") return "no-op";
     if (!target) return "no-op (no PBX in the program)";
     const a = this.asked.get(target.name)!;
+    // A trial changes only by its conversion (the provider refuses anything else, naming the field).
+    if (target.trial && change.kind !== "convert" && change.kind !== "remove") {
+      return `no-op (${target.name} is a trial)`;
+    }
     let did: string;
     switch (change.kind) {
       case "expand":
@@ -255,6 +275,20 @@ export class Model {
         a.switches += 1;
         did = `switch ${target.name} to ${target.plan}`;
         break;
+      case "renew":
+        // A plan switch and a renewal in one run are refused: renew only a PBX whose plan is settled.
+        if (this.switched.has(target.name)) return `no-op (${target.name} switched its plan)`;
+        if (target.renewTerms >= 2) return `no-op (${target.name} renews 2 terms already)`;
+        target.renewTerms += 1;
+        a.renewals = Math.max(a.renewals, target.renewTerms);
+        did = `renew ${target.name} for ${target.renewTerms} more term${target.renewTerms === 1 ? "" : "s"}`;
+        break;
+      case "convert":
+        if (!target.trial) return `no-op (${target.name} is not a trial)`;
+        target.trial = false;
+        a.converted = true;
+        did = `convert ${target.name} from its trial`;
+        break;
       case "remove":
         this.live.splice(this.live.indexOf(target), 1);
         a.removed = true;
@@ -267,7 +301,16 @@ export class Model {
   private create(): PbxProgram | undefined {
     const seed = this.history.fleet[this.created];
     if (!seed) return undefined;
-    const p: PbxProgram = { name: `p${this.created}`, subdomain: subdomainOf(this.created), ...seed };
+    const trial = seed.trial === true;
+    const p: PbxProgram = {
+      name: `p${this.created}`,
+      subdomain: subdomainOf(this.created),
+      ...seed,
+      // A trial holds the plan only.
+      ...(trial ? { highAvailability: false, recordingMinutes: 0 } : {}),
+      trial,
+      renewTerms: 0,
+    };
     this.asked.set(p.name, {
       name: p.name,
       url: urlOf(this.created),
@@ -275,6 +318,9 @@ export class Model {
       maxMinutes: 0,
       highAvailability: false,
       switches: 0,
+      renewals: 0,
+      trial,
+      converted: false,
       removed: false,
     });
     this.created += 1;
@@ -317,7 +363,7 @@ export function describeHistory(h: History, replay?: string): string {
     `fleet: ${h.fleet
       .map(
         (s, i) =>
-          `p${i}=${s.plan}/${s.billingCycle}/${s.extensions}ext${s.highAvailability ? "/HA" : ""}${s.recordingMinutes ? `/${s.recordingMinutes}min` : ""}`,
+          `p${i}=${s.trial ? "trial/" : ""}${s.plan}/${s.billingCycle}/${s.extensions}ext${s.highAvailability ? "/HA" : ""}${s.recordingMinutes ? `/${s.recordingMinutes}min` : ""}`,
       )
       .join(", ")}; first program declares ${h.initial}`,
   );

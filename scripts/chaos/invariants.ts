@@ -65,7 +65,10 @@ function namedInDiagnostics(outputs: string[], names: string[]): boolean {
 
 export function checkInvariants(e: Evidence): Violation[] {
   const violations: Violation[] = [];
-  const purchases = e.orders.filter((o) => o.operationType === "purchase_plan" && bought(o));
+  // A PBX is bought by a purchase or a trial; either one twice for a URL is a second PBX.
+  const purchases = e.orders.filter(
+    (o) => (o.operationType === "purchase_plan" || o.operationType === "trial_plan") && bought(o),
+  );
   const askedByUrl = new Map(e.asked.map((a) => [a.url, a]));
 
   // 1. No PBX URL bought twice (a failed order bought nothing).
@@ -90,15 +93,19 @@ export function checkInvariants(e: Evidence): Violation[] {
     const serials = new Set(list.map((o) => o.productNo));
     const mine = e.orders.filter((o) => bought(o) && serials.has(o.productNo));
     const purchase = list[0];
-    const planQty = purchase.serviceList.find((i) => i.serviceType === "plan")?.quantity ?? 0;
+    const planQty = (o: StoredOrder) => o.serviceList.find((i) => i.serviceType === "plan")?.quantity ?? 0;
+    const conversions = mine.filter((o) => o.operationType === "switchTrial_plan");
+    // A conversion buys the PBX's whole paid shape; a renewal renews what the PBX has and buys nothing new.
+    const buying = mine.filter((o) => o.operationType !== "renew_plan" && o.operationType !== "trial_plan");
     const extensions =
-      planQty +
+      Math.max(planQty(purchase), ...conversions.map(planQty)) +
       mine
         .filter((o) => o.operationType === "purchase_service")
         .reduce((a, o) => a + quantityOf(o, SERVICES.extensionExpansion), 0);
-    const minutes = mine.reduce((a, o) => a + quantityOf(o, SERVICES.recordingMinutes), 0);
-    const haOrders = mine.filter((o) => quantityOf(o, SERVICES.highAvailability) > 0).length;
+    const minutes = buying.reduce((a, o) => a + quantityOf(o, SERVICES.recordingMinutes), 0);
+    const haOrders = buying.filter((o) => quantityOf(o, SERVICES.highAvailability) > 0).length;
     const switches = mine.filter((o) => o.operationType === "switch_plan").length;
+    const renewals = mine.filter((o) => o.operationType === "renew_plan").length;
     const over: string[] = [];
     if (extensions > asked.maxExtensions) over.push(`${extensions} extensions, most asked ${asked.maxExtensions}`);
     if (minutes > asked.maxMinutes) over.push(`${minutes} recording minutes, most asked ${asked.maxMinutes}`);
@@ -106,6 +113,11 @@ export function checkInvariants(e: Evidence): Violation[] {
       over.push(`${haOrders} orders with High Availability, asked ${asked.highAvailability ? "once" : "never"}`);
     }
     if (switches > asked.switches) over.push(`${switches} plan switches, asked ${asked.switches}`);
+    if (renewals > asked.renewals) over.push(`${renewals} renewals, most asked ${asked.renewals}`);
+    const mayConvert = asked.trial && asked.converted ? 1 : 0;
+    if (conversions.length > mayConvert) over.push(`${conversions.length} trial conversions, asked ${mayConvert}`);
+    if (purchase.operationType === "trial_plan" && !asked.trial) over.push("a trial bought, none asked");
+    if (purchase.operationType === "purchase_plan" && asked.trial) over.push("a paid PBX bought, a trial asked");
     if (over.length > 0) {
       violations.push({
         invariant: "bought-more-than-asked",

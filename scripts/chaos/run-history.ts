@@ -8,6 +8,7 @@ import * as path from "node:path";
 import { PBX_TYPE } from "../../provider/api/contract";
 import { startSandbox, type Sandbox } from "../../sandbox";
 import { PulumiProject, type RunResult } from "../lib/pulumi-cli";
+import { addCycle, addDays, isoDate } from "../../provider/api/terms";
 import { Model, urlOf, type History, type PbxProgram, type Step } from "./history";
 import { checkInvariants, type StateResource, type Violation } from "./invariants";
 
@@ -54,6 +55,8 @@ export interface HistoryResult {
   converged: boolean;
   ms: number;
   orders: number;
+  /** The portal's orders by operation type (purchase_plan, renew_plan, trial_plan, ...). */
+  orderKinds?: Record<string, number>;
   pbxs: number;
   kills: number;
   /** Steps whose recovery gave up with an error (bounded retries spent). */
@@ -88,8 +91,26 @@ function fleetFile(program: PbxProgram[], orderTimeoutSeconds: number) {
       recordingMinutes: p.recordingMinutes,
       billingContact: "ap@acme.example",
       orderTimeoutSeconds,
+      ...(p.trial ? { trial: true } : {}),
+      ...(p.renewTerms > 0 ? { renewThrough: renewThrough(p.billingCycle, p.renewTerms, Date.now()) } : {}),
     },
   }));
+}
+
+/**
+ * A date that takes exactly `terms` renewals of a PBX bought (or converted) today: one day past the end of the
+ * first term plus `terms - 1` more.
+ */
+export function renewThrough(cycle: "monthly" | "annually", terms: number, now: number): string {
+  let end = addCycle(isoDate(now), cycle);
+  for (let i = 1; i < terms; i++) end = addCycle(end, cycle);
+  return addDays(end, 1);
+}
+
+function kindsOf(orders: ReadonlyArray<{ operationType: string }>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const o of orders) out[o.operationType] = (out[o.operationType] ?? 0) + 1;
+  return out;
 }
 
 /** A clear error is one the provider or the CLI states in an `error:` line, without a crash or a stack trace. */
@@ -265,6 +286,7 @@ export async function runHistory(
       converged,
       ms: Date.now() - started,
       orders: sandbox.admin.stats().orders.length,
+      orderKinds: kindsOf(sandbox.admin.stats().orders),
       pbxs: sandbox.admin.products().length,
       kills,
       gaveUp,

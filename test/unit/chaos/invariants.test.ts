@@ -208,6 +208,53 @@ describe("fault campaign: invariants", function () {
     });
   }
 
+  it("renewals and a trial's conversion: within what was asked they pass; one more is bought more than asked", function () {
+    const trialHistory: History = {
+      fleet: [
+        { extensions: 10, plan: "enterprise", billingCycle: "annually", highAvailability: false, recordingMinutes: 0 },
+        {
+          extensions: 20,
+          plan: "ultimate",
+          billingCycle: "monthly",
+          highAvailability: true,
+          recordingMinutes: 100,
+          trial: true,
+        },
+      ],
+      initial: 2,
+      steps: [
+        step({ kind: "renew", pbx: 0 }),
+        step({ kind: "expand", pbx: 1, by: 5 }),
+        step({ kind: "convert", pbx: 1 }),
+      ],
+    };
+    const model = new Model(trialHistory);
+    assert.deepEqual(model.applied, ["renew p0 for 1 more term", "no-op (p1 is a trial)", "convert p1 from its trial"]);
+    const [u0, u1] = [urlOf(0), urlOf(1)];
+    const e: Evidence = {
+      ...clean(),
+      orders: [
+        order("S0", u0, "purchase_plan", [[PLANS.enterprise, 10, "plan"]]),
+        order("S0", u0, "renew_plan", [[PLANS.enterprise, 10, "plan"]]),
+        order("S1", u1, "trial_plan", [[PLANS.ultimate, 20, "plan"]]),
+        order("S1", u1, "switchTrial_plan", [[PLANS.ultimate, 20, "plan"]]),
+      ],
+      products: [product("S0", u0, 10, PLANS.enterprise), product("S1", u1, 20, PLANS.ultimate)],
+      asked: [...model.asked.values()],
+      converged: undefined,
+    };
+    const over = () => checkInvariants(e).filter((v) => v.invariant === "bought-more-than-asked");
+    assert.deepEqual(over(), [], "a trial (HA and minutes dropped), its conversion and one renewal");
+    e.orders.push(order("S0", u0, "renew_plan", [[PLANS.enterprise, 10, "plan"]]));
+    assert.match(over()[0]?.detail ?? "", /2 renewals, most asked 1/);
+    e.orders.pop();
+    e.orders.push(order("S1", u1, "switchTrial_plan", [[PLANS.ultimate, 20, "plan"]]));
+    assert.match(over()[0]?.detail ?? "", /2 trial conversions, asked 1/);
+    e.orders.pop();
+    e.orders.push(order("S9", u1, "trial_plan", [[PLANS.ultimate, 20, "plan"]]));
+    assert.ok(kinds(e).includes("url-bought-twice"), "a second trial of one URL is a second PBX");
+  });
+
   it("a bought PBX neither in the state nor named in an error or warning", function () {
     const e = clean();
     e.resources = e.resources.slice(0, 1);
