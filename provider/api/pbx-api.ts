@@ -1,0 +1,142 @@
+/**
+ * What the provider needs from a PBX's own REST API (Yeastar's "P-Series Cloud Edition developer guide"):
+ * `{base}/openapi/v1.0/{endpoint}?access_token=...`, GET and POST only, a `User-Agent` header on every request,
+ * tokens from `get_token` with the PBX's API client id and secret (an access token lives 30 minutes, a refresh
+ * token 24 hours). Every reply is `{errcode, errmsg, ...}`; `errcode` 0 is success. `provider/client/pbx-client.ts`
+ * implements it over HTTP; unit tests may fake it. Methods throw the errors in `provider/client/errors.ts`.
+ *
+ * Documented: the endpoints, `system/capacity` -> `data.extension_capacity` / `data.extension_used`, the list's
+ * `total_number` and `data[]` of `{id, number, caller_id_name, email_addr, mobile_number, ...}`. Inferred (and
+ * served so by the sandbox): the fields of create/update this provider sends, `extension/search` by
+ * `search_value` (the number), `extension/get` by `id`, `extension/delete` by `id` (a GET), and the error codes
+ * in `PBX_ERRCODES` (docs/api-assumptions.md, "A PBX's own API").
+ */
+import { z } from "zod";
+
+/** The endpoints, relative to `{base}/openapi/v1.0/`. */
+export const PBX_PATHS = {
+  getToken: "get_token",
+  refreshToken: "refresh_token",
+  capacity: "system/capacity",
+  extensionList: "extension/list",
+  extensionSearch: "extension/search",
+  extensionGet: "extension/get",
+  extensionCreate: "extension/create",
+  extensionUpdate: "extension/update",
+  extensionDelete: "extension/delete",
+} as const;
+export type PbxEndpoint = keyof typeof PBX_PATHS;
+
+/** Error codes the provider tells apart (inferred; the sandbox answers with them). Any other non-zero is an error. */
+export const PBX_ERRCODES = {
+  /** The access token is invalid or expired: get a new one and send a read again. */
+  tokenExpired: 10004,
+  /** Wrong API client id or secret (get_token). */
+  badCredentials: 20004,
+  /** A request field is missing or invalid; `errmsg` names it. */
+  invalidParameter: 40002,
+  /** The extension number is taken on this PBX. */
+  duplicateNumber: 40004,
+  /** The PBX has as many extensions as it was bought with. */
+  capacityReached: 40005,
+  /** No extension with that id. */
+  notFound: 40006,
+  /** Too many requests: wait `Retry-After` seconds. */
+  rateLimited: 40029,
+} as const;
+
+export const PbxEnvelope = z.looseObject({ errcode: z.number().int(), errmsg: z.string().optional().default("") });
+
+export const PbxToken = z.looseObject({
+  access_token: z.string().min(1),
+  access_token_expire_time: z.number().int().positive(),
+  refresh_token: z.string().min(1),
+  refresh_token_expire_time: z.number().int().positive(),
+});
+export type PbxToken = z.infer<typeof PbxToken>;
+
+export const PbxCapacityReply = z.looseObject({
+  data: z.looseObject({
+    extension_capacity: z.number().int().nonnegative(),
+    extension_used: z.number().int().nonnegative(),
+  }),
+});
+
+/** One extension as the list, search and get replies carry it. */
+export const PbxExtensionInfo = z.looseObject({
+  id: z.union([z.number().int(), z.string()]).transform((v) => String(v)),
+  number: z.string(),
+  caller_id_name: z.string().optional().default(""),
+  first_name: z.string().optional().default(""),
+  last_name: z.string().optional().default(""),
+  email_addr: z.string().optional().default(""),
+  mobile_number: z.string().optional().default(""),
+});
+export type PbxExtensionInfo = z.infer<typeof PbxExtensionInfo>;
+
+export const PbxExtensionPage = z.looseObject({
+  total_number: z.number().int().nonnegative(),
+  data: z.array(PbxExtensionInfo).optional().default([]),
+});
+export const PbxExtensionOne = z.looseObject({ data: PbxExtensionInfo });
+export const PbxCreated = z.looseObject({ id: z.union([z.number().int(), z.string()]).transform((v) => String(v)) });
+
+/** What the provider sets on an extension (the fields a reseller sets for a new employee). */
+export interface ExtensionFields {
+  number: string;
+  firstName: string;
+  lastName: string;
+  email: string;
+  mobile: string;
+}
+
+export interface PbxExtension extends ExtensionFields {
+  id: string;
+}
+
+export interface PbxCapacity {
+  /** Extensions the PBX was bought with (its plan's count plus expansions). */
+  extensionCapacity: number;
+  extensionUsed: number;
+}
+
+export interface PbxApi {
+  /** `system/capacity` (a read: retried). */
+  capacity(): Promise<PbxCapacity>;
+  /** Every extension, paging through `extension/list` (a read). */
+  listExtensions(): Promise<PbxExtension[]>;
+  /** The extension with exactly this number, by `extension/search`; undefined when none (a read). */
+  findExtension(number: string): Promise<PbxExtension | undefined>;
+  /** By id; undefined on a definite not-found (a read). */
+  getExtension(id: string): Promise<PbxExtension | undefined>;
+  /** Creates one; sent once, never retried (after a doubtful failure, look the number up). Returns its id. */
+  createExtension(fields: ExtensionFields): Promise<string>;
+  /** Sets every field but the number; sent once. */
+  updateExtension(id: string, fields: ExtensionFields): Promise<void>;
+  /** Deletes it (an extension is free: this really deletes); sent once. */
+  deleteExtension(id: string): Promise<void>;
+}
+
+/** The wire body of create and update (`first_name` is required by the API; `caller_id_name` follows the name). */
+export function extensionBody(fields: ExtensionFields, id?: string): Record<string, unknown> {
+  const name = [fields.firstName, fields.lastName].filter(Boolean).join(" ");
+  return {
+    ...(id !== undefined ? { id: Number(id) } : { number: fields.number, type: "SIP" }),
+    first_name: fields.firstName,
+    last_name: fields.lastName,
+    caller_id_name: name,
+    email_addr: fields.email,
+    mobile_number: fields.mobile,
+  };
+}
+
+export function extensionOf(info: PbxExtensionInfo): PbxExtension {
+  return {
+    id: info.id,
+    number: info.number,
+    firstName: info.first_name,
+    lastName: info.last_name,
+    email: info.email_addr,
+    mobile: info.mobile_number,
+  };
+}
