@@ -1,8 +1,8 @@
 /**
  * `yeastar-pseries fleet`: every PBX of the account joined with the stacks that manage it, with customer, expiry,
- * days left and cost (the price API, one quote per distinct shape). Read-only: it holds a `ReadOnlyApi`, which
- * refuses orders before sending. Any input it cannot read (the portal, a price, a stack) is named and the command
- * exits 1; usage mistakes exit 2.
+ * days left, cost (the price API, one quote per distinct shape) and auto-renewal (one status read per PBX).
+ * Read-only: it holds a `ReadOnlyApi`, which refuses orders before sending. Any input it cannot read (the portal, a
+ * price, an auto-renewal status, a stack) is named and the command exits 1; usage mistakes exit 2.
  */
 import type { PartnerApi } from "../api/partner-api";
 import type { PriceQuote, ProductInfo, SubordinateUser } from "../api/schemas";
@@ -15,15 +15,16 @@ import { readStack, type StackSource, type StackState } from "./stack-export";
 
 export const FLEET_USAGE = `usage: yeastar-pseries fleet [--state FILE]... [[--backend URL] --stack NAME]... [--expires-within DAYS]
                              [--json | --csv] [--today YYYY-MM-DD]
-Every PBX of the account (the product list) with the stacks that manage it, its customer, expiry, days left and its
-yearly and monthly cost (the price API). Places no order.
+Every PBX of the account (the product list) with the stacks that manage it, its customer, expiry, days left, its
+yearly and monthly cost (the price API) and whether the portal renews it (auto-renewal). Places no order.
 Stacks (without any of these: the current stack, as \`pulumi stack export\` in this directory reads it):
   --state FILE                a file written by \`pulumi stack export\`
   --stack NAME                a stack read with \`pulumi stack export --stack NAME\`
   --backend URL               the backend (file://, s3://, postgres://, ...) of every --stack after it
   --pulumi PATH               the Pulumi CLI to run (default: pulumi on PATH)
 Report:
-  --expires-within DAYS       flag PBXs that expire within DAYS days (default 30)
+  --expires-within DAYS       flag PBXs that expire within DAYS days (default 30), and those of them with
+                              auto-renewal off and no renewThrough after the expiry in a stack (renewal not covered)
   --today YYYY-MM-DD          the day days are counted from (default: today, UTC)
   --json | --csv              JSON (with totals and flags) or CSV (one row per PBX) instead of Markdown
 ${CREDENTIAL_USAGE}
@@ -32,6 +33,8 @@ Exit status: 0 complete, 1 something could not be read (named on stderr and in t
 const PAGE_SIZE = 100;
 const CONCURRENCY = 8;
 const MAX_PAGES = 1000;
+/** Failed auto-renewal reads named one by one in the report; the rest are counted. */
+const MAX_NAMED = 5;
 
 /** Runs `work` over `items`, at most `limit` at a time, keeping the order. */
 async function mapLimit<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
@@ -133,7 +136,7 @@ export async function runFleet(
   for (const p of products) shapes.set(shapeKey(shapeOf(p)), shapeOf(p));
   const quotes = new Map<string, PriceQuote | undefined>();
   let failedQuotes = 0;
-  await mapLimit([...shapes], CONCURRENCY, async ([key, shape]) => {
+  const quote = async ([key, shape]: [string, Shape]) => {
     const request = priceRequestOf(shape);
     if (!request) {
       failedQuotes++;
@@ -149,16 +152,37 @@ export async function runFleet(
         `the price API failed for ${shape.extensions} extensions, ${shape.billingCycle}: ${(err as Error).message}`,
       );
     }
-  });
+  };
+  // One auto-renewal status per PBX; a failed read leaves the PBX out of the map (shown as "?", never as off).
+  const autoRenew = new Map<string, boolean>();
+  const unread: string[] = [];
+  const readAutoRenew = async (p: ProductInfo) => {
+    try {
+      autoRenew.set(p.productNo, await api.getAutoRenew(p.productNo));
+    } catch (err) {
+      unread.push(`${p.pbxUrl} (serial ${p.productNo}): ${(err as Error).message}`);
+    }
+  };
+  // Quotes and status reads share one queue: at most CONCURRENCY requests in flight, through the client's gate.
+  const reads = [...[...shapes].map((s) => () => quote(s)), ...products.map((p) => () => readAutoRenew(p))];
+  await mapLimit(reads, CONCURRENCY, (read) => read());
   const stacks = (await stacksRead).filter((s): s is StackState => s !== undefined);
   if (failedQuotes > 0 && !problems.some((p) => p.startsWith("the price API"))) {
     problems.push(`${failedQuotes} PBX shape(s) have a billing cycle the price API does not price`);
+  }
+  if (unread.length > 0) {
+    const shown = unread.sort().slice(0, MAX_NAMED);
+    problems.push(
+      `auto-renewal could not be read for ${unread.length} of ${products.length} PBXs (shown as "?", not as off): ` +
+        `${shown.join("; ")}${unread.length > shown.length ? `; and ${unread.length - shown.length} more` : ""}`,
+    );
   }
   const report = buildFleetReport({
     products,
     users,
     stacks,
     quotes,
+    autoRenew,
     today,
     expiresWithinDays: Number(within),
   });

@@ -7,8 +7,10 @@ const FLAG_TEXT: Record<Flag, string> = {
   "no-stack": "in no stack",
   "several-stacks": "in two or more stacks",
   "expires-soon": "expires soon",
+  "renewal-not-covered": "renewal not covered",
   "state-behind": "state behind the portal",
   unpriced: "no price",
+  "auto-renew-unknown": "auto-renewal unknown",
 };
 
 const cell = (s: string) => s.replace(/\|/g, "\\|");
@@ -30,12 +32,12 @@ export function renderMarkdown(report: FleetReport, problems: readonly string[])
     out.push("## Could not read", "", ...problems.map((p) => `- ${p}`), "", "The report below is incomplete.", "");
   }
   out.push(
-    "| PBX | Customer | Plan | Cycle | Ext. | Add-ons | Expires | Days left | Per year | Per month | Stacks | Flags |",
-    "| --- | --- | --- | --- | ---: | --- | --- | ---: | ---: | ---: | --- | --- |",
+    "| PBX | Customer | Plan | Cycle | Ext. | Add-ons | Expires | Days left | Auto-renew | Per year | Per month | Stacks | Flags |",
+    "| --- | --- | --- | --- | ---: | --- | --- | ---: | --- | ---: | ---: | --- | --- |",
   );
   for (const r of report.rows) {
     out.push(
-      `| ${cell(r.pbxUrl)} | ${cell(r.customer)} | ${r.plan} | ${r.billingCycle} | ${r.extensions} | ${addOns(r)} | ${r.expireDate || "?"} | ${r.daysLeft ?? "?"} | ${money(r.currency, r.yearly)} | ${money(r.currency, r.monthly)} | ${cell(r.stacks.join(", ") || "-")} | ${r.flags.map((f) => FLAG_TEXT[f]).join(", ") || "-"} |`,
+      `| ${cell(r.pbxUrl)} | ${cell(r.customer)} | ${r.plan} | ${r.billingCycle} | ${r.extensions} | ${addOns(r)} | ${r.expireDate || "?"} | ${r.daysLeft ?? "?"} | ${r.autoRenew} | ${money(r.currency, r.yearly)} | ${money(r.currency, r.monthly)} | ${cell(r.stacks.join(", ") || "-")} | ${r.flags.map((f) => FLAG_TEXT[f]).join(", ") || "-"} |`,
     );
   }
   const totals = (title: string, head: string, list: Total[]) => {
@@ -56,8 +58,9 @@ export function renderMarkdown(report: FleetReport, problems: readonly string[])
   out.push("", "## Flags", "");
   out.push(
     `- in no stack: ${report.counts["no-stack"]}; in two or more stacks: ${report.counts["several-stacks"]}; ` +
-      `expires within ${report.expiresWithinDays} days: ${report.counts["expires-soon"]}; state behind the portal: ` +
-      `${report.counts["state-behind"]}; no price: ${report.counts.unpriced}`,
+      `expires within ${report.expiresWithinDays} days: ${report.counts["expires-soon"]}; renewal not covered: ` +
+      `${report.counts["renewal-not-covered"]}; state behind the portal: ${report.counts["state-behind"]}; no price: ` +
+      `${report.counts.unpriced}; auto-renewal unknown: ${report.counts["auto-renew-unknown"]}`,
   );
   for (const r of report.rows) for (const n of r.notes) out.push(`- ${r.pbxUrl}: ${n}`);
   for (const u of report.unknownInStacks) out.push(`- ${u}`);
@@ -86,6 +89,7 @@ export function toCsv(report: FleetReport): string {
     "recordingMinutes",
     "expireDate",
     "daysLeft",
+    "autoRenew",
     "currency",
     "yearly",
     "monthly",
@@ -107,6 +111,7 @@ export function toCsv(report: FleetReport): string {
         r.recordingMinutes,
         r.expireDate,
         r.daysLeft,
+        r.autoRenew,
         r.currency,
         r.yearly,
         r.monthly,

@@ -6,6 +6,7 @@
 import { PCE_PRODUCT_ID, SERVICES, planNameOf } from "../api/catalog";
 import { divideMoney, formatMoney, parseMoney } from "../api/money";
 import type { PriceQuote, PriceRequest, ProductInfo, SubordinateUser } from "../api/schemas";
+import { dateOf } from "../api/terms";
 import type { StackState } from "./stack-export";
 
 /** What a PBX is billed for: one price quote per distinct shape. */
@@ -58,7 +59,33 @@ export function priceRequestOf(s: Shape): PriceRequest | undefined {
   };
 }
 
-export type Flag = "no-stack" | "several-stacks" | "expires-soon" | "state-behind" | "unpriced";
+export const FLAGS = [
+  "no-stack",
+  "several-stacks",
+  "expires-soon",
+  "renewal-not-covered",
+  "state-behind",
+  "unpriced",
+  "auto-renew-unknown",
+] as const;
+export type Flag = (typeof FLAGS)[number];
+
+/** Whether the Partner Portal renews the PBX itself: "?" when its status could not be read (never taken as off). */
+export type AutoRenew = "on" | "off" | "?";
+
+/**
+ * A PBX left to lapse: it expires within the report's window (or has expired), the portal does not renew it, and
+ * no stack that manages it declares `renewThrough` after its expiry. An unknown auto-renewal decides nothing
+ * (false): the report flags the failed read instead. Pure.
+ */
+export function renewalNotCovered(
+  expiry: string,
+  withinWindow: boolean,
+  autoRenew: AutoRenew,
+  declared: string | undefined,
+): boolean {
+  return withinWindow && autoRenew === "off" && !(declared !== undefined && declared > dateOf(expiry));
+}
 
 export interface FleetRow {
   pbxUrl: string;
@@ -77,6 +104,9 @@ export interface FleetRow {
   expireDate: string;
   /** Days from today to the expiry date (negative: expired); undefined when the date cannot be read. */
   daysLeft?: number;
+  autoRenew: AutoRenew;
+  /** The latest `renewThrough` the stacks holding this PBX declare; absent when none does. */
+  renewThrough?: string;
   currency?: string;
   /** Decimal strings, exact. */
   yearly?: string;
@@ -115,6 +145,8 @@ export interface FleetInput {
   users: readonly SubordinateUser[];
   stacks: readonly StackState[];
   quotes: ReadonlyMap<string, PriceQuote | undefined>;
+  /** Auto-renewal by serial number, as the portal answered; a PBX missing here (its read failed) shows "?". */
+  autoRenew: ReadonlyMap<string, boolean>;
   today: string;
   expiresWithinDays: number;
 }
@@ -124,6 +156,21 @@ function daysBetween(from: string, to: string): number | undefined {
   const b = Date.parse(`${to.slice(0, 10)}T00:00:00Z`);
   if (!Number.isFinite(a) || !Number.isFinite(b) || !/^\d{4}-\d{2}-\d{2}/.test(to)) return undefined;
   return Math.round((b - a) / 86_400_000);
+}
+
+/** Why nothing renews a PBX whose auto-renewal is off, and what would; pure. */
+function uncovered(expiry: string, stacks: number, declared: string | undefined, trial: boolean): string {
+  const why =
+    stacks === 0
+      ? "no stack manages it to declare a renewal"
+      : declared
+        ? `the latest renewThrough its stacks declare (${declared}) is not after the expiry`
+        : "no stack that manages it declares renewThrough";
+  // A trial cannot be renewed (provider/pbx/trial.ts): it is converted first.
+  const fix = trial
+    ? "convert the trial (trial: false), then declare renewThrough"
+    : `declare renewThrough after ${dateOf(expiry)} (then \`pulumi up\`), or autoRenew: true`;
+  return `auto-renewal is off and ${why}; ${fix}`;
 }
 
 const norm = (url: string) => url.trim().toLowerCase().replace(/\.$/, "");
@@ -176,12 +223,14 @@ export function buildFleetReport(input: FleetInput): FleetReport {
     const holders: string[] = [];
     const notes: string[] = [];
     let behind = false;
+    let declared: string | undefined;
     for (const stack of input.stacks) {
       for (const s of stack.pbxs) {
         const same = s.productNo ? s.productNo === p.productNo : norm(s.pbxUrl) === norm(p.pbxUrl);
         if (!same) continue;
         matched.add(`${stack.label}\u0000${s.name}`);
         if (!holders.includes(stack.label)) holders.push(stack.label);
+        if (s.renewThrough && (declared === undefined || s.renewThrough > declared)) declared = s.renewThrough;
         const plan = planNameOf(p.planId) ?? p.planId;
         const diffs: string[] = [];
         if (s.extensions !== undefined && s.extensions !== shape.extensions)
@@ -218,10 +267,26 @@ export function buildFleetReport(input: FleetInput): FleetReport {
       );
     }
     if (daysLeft === undefined) notes.push(`expiry date ${JSON.stringify(p.expireDate)} cannot be read`);
+    const known = input.autoRenew.get(p.productNo);
+    const autoRenew: AutoRenew = known === undefined ? "?" : known ? "on" : "off";
+    const withinWindow = daysLeft !== undefined && daysLeft <= input.expiresWithinDays;
+    if (renewalNotCovered(p.expireDate, withinWindow, autoRenew, declared)) {
+      flags.push("renewal-not-covered");
+      notes.push(`renewal not covered: ${uncovered(p.expireDate, holders.length, declared, p.isTrial === true)}`);
+    }
     if (behind) flags.push("state-behind");
     if (yearly === undefined) {
       flags.push("unpriced");
       notes.push("no price: the price API did not answer for this PBX's plan and services");
+    }
+    if (autoRenew === "?") {
+      flags.push("auto-renew-unknown");
+      notes.push(
+        "auto-renewal unknown: the Partner Portal did not answer its status (shown as ?)" +
+          (renewalNotCovered(p.expireDate, withinWindow, "off", declared)
+            ? `; it expires within ${input.expiresWithinDays} days and no stack declares a renewal after ${dateOf(p.expireDate)}, so it may lapse`
+            : ""),
+      );
     }
     const user = p.assignId ? users.get(p.assignId) : undefined;
     const fromState = p.assignId ? stateCustomers.get(p.assignId) : undefined;
@@ -246,6 +311,8 @@ export function buildFleetReport(input: FleetInput): FleetReport {
       customer,
       expireDate: p.expireDate,
       ...(daysLeft !== undefined ? { daysLeft } : {}),
+      autoRenew,
+      ...(declared !== undefined ? { renewThrough: declared } : {}),
       ...(quote && yearly !== undefined && monthly !== undefined
         ? { currency: quote.currencyCode, yearly: formatMoney(yearly), monthly: formatMoney(monthly) }
         : {}),
@@ -271,7 +338,7 @@ export function buildFleetReport(input: FleetInput): FleetReport {
   };
   const all = new Sum();
   for (const r of rows) all.add(r);
-  const counts = { "no-stack": 0, "several-stacks": 0, "expires-soon": 0, "state-behind": 0, unpriced: 0 };
+  const counts = Object.fromEntries(FLAGS.map((f) => [f, 0])) as Record<Flag, number>;
   for (const r of rows) for (const f of r.flags) counts[f]++;
   return {
     today: input.today,

@@ -8,6 +8,7 @@
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import { CUSTOMER_TOKENS, PBX_TOKENS } from "../api/contract";
+import { isIsoDate } from "../api/terms";
 
 /** Type tokens of a PBX and of a Customer: the dynamic resources' and the native plugin's. */
 const PBX_TYPES = new Set(PBX_TOKENS.all);
@@ -29,6 +30,8 @@ export interface StatePbx {
   highAvailability?: boolean;
   recordingMinutes?: number;
   assignId?: string;
+  /** The `renewThrough` date (YYYY-MM-DD) the stack declares, the later of its inputs' and outputs'; else absent. */
+  renewThrough?: string;
 }
 
 export interface StateCustomer {
@@ -58,6 +61,7 @@ function redactUrl(url: string): string {
 }
 
 const str = (v: unknown) => (typeof v === "string" ? v : undefined);
+const date = (v: unknown) => (typeof v === "string" && isIsoDate(v) ? v : undefined);
 const num = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
 
 /** One resource of this package in an exported state: what every reader of a state (fleet, import, destroy) sees. */
@@ -67,6 +71,8 @@ export interface ExportedResource {
   /** The resource's name in the stack (the URN's last part). */
   name: string;
   id?: string;
+  /** The inputs the last update recorded (`{}` when the state has none). */
+  inputs: Record<string, unknown>;
   outputs: Record<string, unknown>;
   protect: boolean;
   /** Marked `delete: true`: an old copy a replacement left, deleted by the next update. */
@@ -95,6 +101,7 @@ export function exportedResources(doc: unknown, where: string): { label: string;
       urn,
       name: parts.at(-1) ?? "",
       id: str(r?.id),
+      inputs: (r?.inputs ?? {}) as Record<string, unknown>,
       outputs: (r?.outputs ?? {}) as Record<string, unknown>,
       protect: r?.protect === true,
       pendingDelete: r?.delete === true,
@@ -123,6 +130,7 @@ export function parseExport(text: string, where: string): StackState {
       const productNo = str(outputs.productNo) ?? "";
       const pbxUrl = str(outputs.pbxUrl) ?? "";
       if (!productNo && !pbxUrl) continue; // never created (a failed create leaves nothing to manage)
+      const renewThrough = [date(r.inputs.renewThrough), date(outputs.renewThrough)].filter(Boolean).sort().at(-1);
       pbxs.push({
         name: r.name,
         productNo,
@@ -132,6 +140,7 @@ export function parseExport(text: string, where: string): StackState {
         highAvailability: typeof outputs.highAvailability === "boolean" ? outputs.highAvailability : undefined,
         recordingMinutes: num(outputs.recordingMinutes),
         assignId: str(outputs.assignId),
+        ...(renewThrough ? { renewThrough } : {}),
       });
     } else {
       const partnerId = str(outputs.partnerId) ?? r.id ?? "";

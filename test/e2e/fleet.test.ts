@@ -1,7 +1,9 @@
 /**
  * `yeastar-pseries fleet` (the built bin) over two real stacks of the sandbox, read with the real CLI's
  * `pulumi stack export` from their file:// backends: a PBX bought by hand is in no stack, one declared in both
- * stacks is in two, a monthly PBX expires soon, a PBX expanded in the portal has its state behind; all flagged.
+ * stacks is in two, a monthly PBX expires soon (with auto-renewal off and no renewal declared: renewal not covered),
+ * a PBX expanded in the portal has its state behind; all flagged. Each PBX's auto-renewal is read from the portal,
+ * and a renewal a stack declares (renewThrough after the expiry) covers a PBX whose auto-renewal is off.
  * The report places no order and creates no user, and an unreadable stack or portal exits non-zero.
  */
 import * as assert from "node:assert/strict";
@@ -15,11 +17,20 @@ import { CANARY_SECRET, declare, pbxArgs, pbxProject } from "../helpers/pbx";
 import { startPostgres } from "../helpers/postgres";
 import { REPO_ROOT, type PulumiProject } from "../helpers/pulumi";
 
+/** The day after an ISO date. */
+function dayAfter(date: string): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + 1);
+  return d.toISOString().slice(0, 10);
+}
+
 interface Row {
   pbxUrl: string;
   customer: string;
   stacks: string[];
   flags: string[];
+  autoRenew: string;
+  renewThrough?: string;
   yearly?: string;
   monthly?: string;
   daysLeft?: number;
@@ -103,7 +114,12 @@ describe("yeastar-pseries fleet over two stacks", function () {
     assert.deepEqual(row("loose-01").flags, ["no-stack"]);
     assert.deepEqual(row("shared").stacks, ["fleet-north/dev", "fleet-south/dev"]);
     assert.deepEqual(row("shared").flags, ["several-stacks"]);
-    assert.deepEqual(row("beta").flags, ["expires-soon"]);
+    assert.deepEqual(row("beta").flags, ["expires-soon", "renewal-not-covered"], "auto-renewal off, no renewal");
+    assert.deepEqual(
+      report.rows.map((x) => x.autoRenew),
+      ["off", "off", "off", "off"],
+      "a new PBX of the sandbox does not renew itself",
+    );
     assert.ok(row("beta").daysLeft! <= 31 && row("beta").daysLeft! >= 28, String(row("beta").daysLeft));
     assert.deepEqual(row("alpha").flags, ["state-behind"]);
     assert.match(row("alpha").customer, /it@customer-one\.example \(Customer One\)/);
@@ -116,8 +132,10 @@ describe("yeastar-pseries fleet over two stacks", function () {
       "no-stack": 1,
       "several-stacks": 1,
       "expires-soon": 1,
+      "renewal-not-covered": 1,
       "state-behind": 1,
       unpriced: 0,
+      "auto-renew-unknown": 0,
     });
     const after = sandbox.admin.stats();
     assert.equal(after.orders.length, before.orders.length, "no order placed");
@@ -127,6 +145,8 @@ describe("yeastar-pseries fleet over two stacks", function () {
     assert.equal(after.requests.productList, 1);
     assert.equal(after.requests.priceCalculate, 4);
     assert.equal(after.requests.productDetail, 0);
+    assert.equal(after.requests.autoRenewStatus, 4, "one auto-renewal read per PBX");
+    assert.equal(after.requests.autoRenewEnable, 0);
   });
 
   it("renders Markdown with totals per customer and per billing period, and CSV", async function () {
@@ -241,6 +261,79 @@ describe("yeastar-pseries fleet over two stacks", function () {
     } finally {
       kept?.cleanup();
       await pg.stop();
+    }
+  });
+
+  it("shows auto-renewal per PBX and flags a renewal nothing covers: neither the portal nor a stack's renewThrough", async function () {
+    const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+    const product = (prefix: string) => sandbox.admin.products().find((p) => p.pbxUrl.startsWith(`${prefix}.`))!;
+    // The south stack declares a renewal of beta a day past its expiry: `up` orders it (one month more).
+    const through = dayAfter(product("beta").expireDate);
+    await declare(south, [
+      { name: "shared", args: pbxArgs({ subdomain: "shared", extensions: 20 }) },
+      {
+        name: "beta",
+        args: pbxArgs({ subdomain: "beta", billingCycle: "monthly", extensions: 10, renewThrough: through }),
+      },
+    ]);
+    const up = await south.up();
+    assert.equal(up.code, 0, up.output);
+    assert.ok(product("beta").expireDate >= through, product("beta").expireDate);
+    // Then every PBX expires in 10 days: alpha renews itself; beta's declared renewal is past that expiry.
+    for (const prefix of ["alpha", "beta", "shared", "loose-01"]) {
+      sandbox.admin.updateProduct(product(prefix).productNo, { expireDate: day(10) });
+    }
+    sandbox.admin.updateProduct(product("alpha").productNo, { autoRenew: true });
+    sandbox.admin.resetCounters();
+    const r = await fleet([...bothStacks(), "--json", "--expires-within", "31"]);
+    assert.equal(r.code, 0, r.stderr);
+    const report = JSON.parse(r.stdout) as { rows: Row[]; counts: Record<string, number> };
+    const row = (prefix: string) => report.rows.find((x) => x.pbxUrl.startsWith(`${prefix}.`))!;
+    assert.equal(sandbox.admin.stats().requests.autoRenewStatus, 4, "one auto-renewal read per PBX");
+    assert.equal(row("alpha").autoRenew, "on");
+    assert.deepEqual(row("alpha").flags, ["expires-soon", "state-behind"]);
+    assert.equal(row("beta").autoRenew, "off");
+    assert.equal(row("beta").renewThrough, through, "read from the stack's real state");
+    assert.deepEqual(row("beta").flags, ["expires-soon"], "covered by the declared renewal");
+    assert.deepEqual(row("shared").flags, ["several-stacks", "expires-soon", "renewal-not-covered"]);
+    assert.deepEqual(row("loose-01").flags, ["no-stack", "expires-soon", "renewal-not-covered"]);
+    assert.equal(report.counts["renewal-not-covered"], 2);
+
+    // A declared renewal that does not reach past the expiry covers nothing.
+    sandbox.admin.updateProduct(product("beta").productNo, { expireDate: through });
+    const md = await fleet([...bothStacks(), "--expires-within", "60"]);
+    assert.equal(md.code, 0, md.stderr);
+    assert.match(md.stdout, /\| Days left \| Auto-renew \| Per year \|/);
+    assert.match(md.stdout, /\| alpha\.\S+ \|.*\| \d+ \| on \| USD .*\| expires soon, state behind the portal \|/);
+    assert.match(
+      md.stdout,
+      /\| beta\.\S+ \|.*\| off \| USD .*\| fleet-south\/dev \| expires soon, renewal not covered \|/,
+    );
+    assert.match(md.stdout, /renewal not covered: 3; .*; auto-renewal unknown: 0$/m);
+    assert.match(
+      md.stdout,
+      /beta\.\S+: renewal not covered: .*the latest renewThrough its stacks declare \(\d{4}-\d\d-\d\d\) is not after/,
+    );
+
+    // A status the portal refuses to give is "?", never "off": named, counted, and the run exits 1.
+    sandbox.admin.resetCounters();
+    sandbox.admin.addFault({ endpoint: "autoRenewStatus", status: 403, code: "forbidden", times: 1 });
+    try {
+      const failed = await fleet([...bothStacks(), "--json", "--expires-within", "31"]);
+      assert.equal(failed.code, 1, failed.stderr);
+      assert.match(
+        failed.stderr,
+        /auto-renewal could not be read for 1 of 4 PBXs \(shown as "\?", not as off\): \S+ \(serial \S+\): .*forbidden/,
+      );
+      const rows = (JSON.parse(failed.stdout) as { complete: boolean; rows: Row[] }).rows;
+      const unknown = rows.filter((x) => x.autoRenew === "?");
+      assert.equal(unknown.length, 1);
+      assert.ok(unknown[0].flags.includes("auto-renew-unknown"));
+      assert.ok(!unknown[0].flags.includes("renewal-not-covered"), "an unknown status is not taken as off");
+      assert.equal(sandbox.admin.stats().requests.autoRenewStatus, 4, "a refusal is not retried");
+      for (const out of [failed.stdout, failed.stderr, md.stdout, r.stdout]) assert.ok(!out.includes(CANARY_SECRET));
+    } finally {
+      sandbox.admin.clearFaults();
     }
   });
 });

@@ -79,6 +79,7 @@ describe("fleet report (pure)", () => {
         stack("b/dev", [{ productNo: "SN1", extensions: 5 }]),
       ],
       quotes,
+      autoRenew: new Map(products.map((p) => [p.productNo, true])),
       today: "2027-01-01",
       expiresWithinDays: 30,
     });
