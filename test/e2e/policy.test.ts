@@ -110,6 +110,15 @@ describe("yeastar-renewal-required through pulumi preview --policy-pack, in a st
     assert.equal(sandbox.admin.stats().orders.length, 0);
   });
 
+  it("refuses an organization-qualified name in productionStacks before the preview runs", async function () {
+    const qualified = { "yeastar-renewal-required": { required: true, productionStacks: ["acme/prod"] } };
+    const r = await project.preview(["--policy-pack", packDir, "--policy-pack-config", configFile(qualified)]);
+    assert.notEqual(r.code, 0, r.output);
+    assert.match(r.output, /validating policy config/);
+    assert.match(r.output, /productionStacks/);
+    assert.equal(sandbox.admin.stats().orders.length, 0);
+  });
+
   it("enabled: the same PBX with autoRenew: true passes", async function () {
     await declare(project, [
       { name: "desk", args: pbxArgs({ subdomain: "support-desk", autoRenew: true }), protect: true },
