@@ -36,6 +36,26 @@ export function readKnown(props: Record<string, unknown>, key: keyof PbxProps): 
   return value;
 }
 
+/** What `readOrUnknown` returns for a value the engine does not know yet (during preview). */
+export const NOT_KNOWN: unique symbol = Symbol("not known yet");
+
+/**
+ * Reads one property, telling apart a value not known yet (`NOT_KNOWN`) from one left out (`undefined`; also `null`
+ * and `""`, which the resource's inputs treat as left out). For a policy that must not count a value still to come
+ * as missing, nor a missing one as set.
+ */
+export function readOrUnknown(props: Record<string, unknown>, key: keyof PbxProps): unknown {
+  let value: unknown;
+  try {
+    value = props[key];
+  } catch (e) {
+    if (e instanceof UnknownValueError) return NOT_KNOWN;
+    throw e;
+  }
+  if (typeof value === "string" && UNKNOWN_SENTINELS.has(value)) return NOT_KNOWN;
+  return value === null || value === "" ? undefined : value;
+}
+
 /** A known numeric value (a number, or a numeric string), else `undefined`. */
 export function readKnownNumber(props: Record<string, unknown>, key: keyof PbxProps): number | undefined {
   const value = readKnown(props, key);

@@ -11,6 +11,7 @@ import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } 
 import { BILLING_CYCLES, MAX_EXTENSIONS, MIN_EXTENSIONS, PLAN_NAMES } from "../../provider/api/catalog";
 import { moneyBudget } from "./money-budget";
 import { ownerRequired } from "./owner-required";
+import { renewalRequired } from "./renewal-required";
 import { configHint, describePbx, forPbx, listOf, readKnown, readKnownNumber } from "./pbx";
 import { isPbxType } from "../../provider/api/contract";
 
@@ -346,6 +347,7 @@ export const resourcePolicies: ResourceValidationPolicy[] = [
   protectRequired,
   noRepurchase,
   ownerRequired,
+  renewalRequired,
 ];
 
 export const stackPolicies: StackValidationPolicy[] = [stackBudget, moneyBudget];

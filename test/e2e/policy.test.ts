@@ -1,5 +1,6 @@
 /**
- * The policy pack through the real CLI: `pulumi preview --policy-pack` on a program that violates two policies.
+ * The policy pack through the real CLI: `pulumi preview --policy-pack` on a program that violates two policies, and
+ * `yeastar-renewal-required` (off by default) on a stack named prod.
  */
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
@@ -61,6 +62,70 @@ describe("policy pack through pulumi preview --policy-pack", function () {
     const r = await project.preview(["--policy-pack", packDir, "--policy-pack-config", configFile("mandatory")]);
     assert.equal(r.code, 0, r.output);
     assert.doesNotMatch(r.output, /yeastar-allowed-plans/);
+    assert.equal(sandbox.admin.stats().orders.length, 0);
+  });
+});
+
+describe("yeastar-renewal-required through pulumi preview --policy-pack, in a stack named prod", function () {
+  let sandbox: Sandbox;
+  let project: PulumiProject;
+  const packDir = path.join(REPO_ROOT, "policy");
+  const configFile = (config: Record<string, unknown>) => {
+    const file = path.join(project.dir, "policy-renewal.json");
+    fs.writeFileSync(file, JSON.stringify(config));
+    return file;
+  };
+  const enabled = { "yeastar-renewal-required": { enforcementLevel: "mandatory", required: true } };
+
+  before(async function () {
+    sandbox = await startSandbox({ clientSecret: "canary-SECRET-7d41e0b2" });
+    project = await pbxProject(sandbox, "policy-renewal", {}, { stack: "prod" });
+    // A production PBX that declares no renewal: neither autoRenew nor renewThrough.
+    await declare(project, [{ name: "desk", args: pbxArgs({ subdomain: "support-desk" }), protect: true }]);
+  });
+  after(async function () {
+    project?.cleanup();
+    await sandbox?.close();
+  });
+
+  it("off by default: even with every policy mandatory the preview passes and does not name it", async function () {
+    const r = await project.preview([
+      "--policy-pack",
+      packDir,
+      "--policy-pack-config",
+      configFile({ all: "mandatory" }),
+    ]);
+    assert.equal(r.code, 0, r.output);
+    assert.doesNotMatch(r.output, /yeastar-renewal-required/);
+    assert.equal(sandbox.admin.stats().orders.length, 0);
+  });
+
+  it("enabled: a production PBX without a renewal fails the preview, naming it and the fix; 0 orders", async function () {
+    const r = await project.preview(["--policy-pack", packDir, "--policy-pack-config", configFile(enabled)]);
+    assert.notEqual(r.code, 0, r.output);
+    assert.match(r.output, /yeastar-renewal-required/);
+    assert.match(r.output, /mandatory/);
+    assert.match(r.output, /PBX "desk" \(subdomain "support-desk"\) in production stack "prod" declares no renewal/);
+    assert.match(r.output, /set autoRenew: true .*or renewThrough: "YYYY-MM-DD"/s);
+    assert.equal(sandbox.admin.stats().orders.length, 0);
+  });
+
+  it("refuses an organization-qualified name in productionStacks before the preview runs", async function () {
+    const qualified = { "yeastar-renewal-required": { required: true, productionStacks: ["acme/prod"] } };
+    const r = await project.preview(["--policy-pack", packDir, "--policy-pack-config", configFile(qualified)]);
+    assert.notEqual(r.code, 0, r.output);
+    assert.match(r.output, /validating policy config/);
+    assert.match(r.output, /productionStacks/);
+    assert.equal(sandbox.admin.stats().orders.length, 0);
+  });
+
+  it("enabled: the same PBX with autoRenew: true passes", async function () {
+    await declare(project, [
+      { name: "desk", args: pbxArgs({ subdomain: "support-desk", autoRenew: true }), protect: true },
+    ]);
+    const r = await project.preview(["--policy-pack", packDir, "--policy-pack-config", configFile(enabled)]);
+    assert.equal(r.code, 0, r.output);
+    assert.doesNotMatch(r.output, /yeastar-renewal-required/);
     assert.equal(sandbox.admin.stats().orders.length, 0);
   });
 });

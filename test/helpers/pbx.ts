@@ -15,9 +15,15 @@ export function pbxArgs(overrides: Record<string, unknown> = {}) {
   };
 }
 
-export async function pbxProject(sandbox: Sandbox, name: string, env: Record<string, string> = {}) {
+export async function pbxProject(
+  sandbox: Sandbox,
+  name: string,
+  env: Record<string, string> = {},
+  opts: { stack?: string } = {},
+) {
   return PulumiProject.create({
     name,
+    stack: opts.stack,
     program: path.join(__dirname, "..", "e2e", "programs", "pbx.js"),
     config: { "yeastar:clientId": "sandbox-client", "yeastar:baseUrl": sandbox.url },
     secrets: { "yeastar:clientSecret": CANARY_SECRET },

@@ -21,6 +21,7 @@ describe("policy: pack layout", () => {
         "yeastar-protect-required",
         "yeastar-no-repurchase",
         "yeastar-owner-required",
+        "yeastar-renewal-required",
         "yeastar-stack-budget",
         "yeastar-money-budget",
       ],

@@ -37,7 +37,7 @@ describe("policy: resource policies (common behaviour)", () => {
           policy,
           pbxProps({ plan: "basic", extensions: 9999, subdomain: "NOT OK", allowRepurchase: true, region: "Mars" }),
           { allowedRegions: ["Europe"], allowedBillingCycles: ["monthly"], required: true },
-          { type: "pulumi-nodejs:yeastar:PSeriesCloudPbx", protect: false },
+          { type: "pulumi-nodejs:yeastar:PSeriesCloudPbx", protect: false, stack: "prod" },
         );
         assert.strictEqual(violations.length, 1, JSON.stringify(violations));
       });

@@ -44,6 +44,8 @@ export interface ResourceOptions {
   name?: string;
   type?: string;
   protect?: boolean;
+  /** The stack in the resource's URN (default "dev"). */
+  stack?: string;
 }
 
 function resourceOptions(protect: boolean): PolicyResourceOptions {
@@ -56,8 +58,8 @@ function resourceOptions(protect: boolean): PolicyResourceOptions {
   };
 }
 
-function urnOf(type: string, name: string): string {
-  return `urn:pulumi:dev::yeastar-demo::${type}::${name}`;
+function urnOf(type: string, name: string, stack = "dev"): string {
+  return `urn:pulumi:${stack}::yeastar-demo::${type}::${name}`;
 }
 
 /**
@@ -94,7 +96,7 @@ export function createResourceValidationArgs(
   return {
     type,
     props,
-    urn: urnOf(type, name),
+    urn: urnOf(type, name, options.stack),
     name,
     opts: resourceOptions(options.protect ?? true),
     stackTags: new Map(),
