@@ -2,6 +2,7 @@ export { PSeriesCloudPbx, type PSeriesCloudPbxArgs } from "./pbx/resource";
 import pbxProvider = require("./pbx/provider");
 export { pbxProvider };
 export { Customer, type CustomerArgs } from "./customer/resource";
+export { PbxExtension, type PbxExtensionArgs } from "./extension/resource";
 export type { OrderRecord, PlannedOrderView } from "./api/contract";
 export * as catalog from "./api/catalog";
 export {

@@ -43,6 +43,9 @@ export const NATIVE_PBX_TYPE = PBX_TOKENS.native;
 /** The Customer resource (a subordinate user of the partner account; provider/customer). */
 export const CUSTOMER_TOKENS = resourceTokens("Customer");
 
+/** One extension on a PBX, through the PBX's own API (provider/extension). */
+export const EXTENSION_TOKENS = resourceTokens("PbxExtension");
+
 export function isPbxType(type: string): boolean {
   return PBX_TOKENS.all.includes(type);
 }

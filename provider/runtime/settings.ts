@@ -6,6 +6,8 @@ import { MAX_REQUESTS_PER_SECOND } from "../api/catalog";
 import type { PartnerApi } from "../api/partner-api";
 
 export const DEFAULT_BASE_URL = "https://openapi.partner.yeastar.com";
+/** Where a PBX's own API is served: the PBX's host itself. */
+export const DEFAULT_PBX_API_BASE_URL = "https://{pbxUrl}";
 
 export interface Settings {
   baseUrl: string;
@@ -24,6 +26,14 @@ export interface Settings {
    * YEASTAR_REQUESTS_PER_SECOND): one process serves every PBX of a stack, so this paces the whole run.
    */
   requestsPerSecond?: number;
+  /**
+   * Each PBX's own API (PbxExtension): its API client id and secret (yeastar:pbxClientId, yeastar:pbxClientSecret
+   * or YEASTAR_PBX_CLIENT_ID, YEASTAR_PBX_CLIENT_SECRET) and where it is served, a template with `{pbxUrl}`
+   * (yeastar:pbxApiBaseUrl or YEASTAR_PBX_API_BASE_URL; default "https://{pbxUrl}").
+   */
+  pbxClientId?: string;
+  pbxClientSecret?: string;
+  pbxApiBaseUrl: string;
 }
 
 /** What `configure` reads the stack config through (a `pulumi.Config` or the provider's config map). */
@@ -52,6 +62,9 @@ export function configure(config?: SettingsConfig): void {
       get("allowInsecureHttpForTesting", "YEASTAR_ALLOW_INSECURE_HTTP_FOR_TESTING"),
     ),
     requestsPerSecond: rate(get("requestsPerSecond", "YEASTAR_REQUESTS_PER_SECOND")),
+    pbxClientId: get("pbxClientId", "YEASTAR_PBX_CLIENT_ID"),
+    pbxClientSecret: get("pbxClientSecret", "YEASTAR_PBX_CLIENT_SECRET"),
+    pbxApiBaseUrl: get("pbxApiBaseUrl", "YEASTAR_PBX_API_BASE_URL") ?? DEFAULT_PBX_API_BASE_URL,
     timeoutMs: positiveInt(process.env.YEASTAR_TIMEOUT_MS),
     orderTimeoutMs: positiveInt(process.env.YEASTAR_ORDER_TIMEOUT_MS),
   };

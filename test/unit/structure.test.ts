@@ -47,6 +47,8 @@ const dir = (...parts: string[]) => `${path.join(...parts)}${path.sep}`;
  */
 const LAYER_RULES: ReadonlyArray<{ from: string; never: string[]; except?: string[] }> = [
   { from: dir("provider", "customer"), never: [dir("provider", "pbx")] },
+  // An extension is configured through the PBX's own API: it needs no part of the PBX's purchase engine.
+  { from: dir("provider", "extension"), never: [dir("provider", "pbx"), dir("provider", "customer")] },
   // The plugin serves the PBX too, through its engine's entry points, and through nothing else of pbx/.
   {
     from: dir("provider", "native"),

@@ -1,0 +1,114 @@
+/**
+ * Validation of PbxExtension inputs (one extension on a PBX, through the PBX's own API). Pure. Every failure names
+ * the field, the bad value and what is valid.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { MAX_EXTENSIONS, MIN_EXTENSIONS } from "../api/catalog";
+import { UNKNOWN } from "../api/inputs";
+import type { ExtensionFields } from "../api/pbx-api";
+import { fieldFailures } from "../runtime/field-failures";
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+// eslint-disable-next-line no-control-regex -- rejecting control characters is the point
+const SAFE_TEXT = /^[^\u0000-\u001f\u007f<>`$\\{}]*$/u;
+const HOST = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/;
+
+const missing = (v: unknown) => (v === null || v === "" ? undefined : v);
+const orUnknown = <T extends z.ZodType>(schema: T) => z.union([z.literal(UNKNOWN), schema]);
+
+function text(max: number, pattern: RegExp, what: string) {
+  return orUnknown(
+    z
+      .string({ error: `expected ${what}` })
+      .refine((v) => [...v].length <= max, { error: `expected at most ${max} characters`, abort: true })
+      .refine((v) => pattern.test(v), { error: `expected ${what}`, abort: true }),
+  );
+}
+
+export const ExtensionInputsSchema = z.object({
+  /** The PBX's host name (its `pbxUrl`), e.g. "acme-hq.eu.yeastarcloud.com". */
+  pbxUrl: text(253, HOST, 'the PBX\'s host name (its pbxUrl), e.g. "acme-hq.eu.yeastarcloud.com"'),
+  /** The extensions the PBX was bought with (its `extensions`); left out, the PBX's system/capacity tells. */
+  capacity: z.preprocess(
+    missing,
+    orUnknown(
+      z
+        .number({ error: `expected a whole number of extensions, ${MIN_EXTENSIONS} to ${MAX_EXTENSIONS}` })
+        .int({ error: `expected a whole number of extensions, ${MIN_EXTENSIONS} to ${MAX_EXTENSIONS}` })
+        .min(MIN_EXTENSIONS, { error: `expected ${MIN_EXTENSIONS} to ${MAX_EXTENSIONS} extensions` })
+        .max(MAX_EXTENSIONS, { error: `expected ${MIN_EXTENSIONS} to ${MAX_EXTENSIONS} extensions` }),
+    ).optional(),
+  ),
+  /** How this run tells the PBXs of one program apart while their URLs are not known yet (set by the class). */
+  pbxKey: z.preprocess(missing, orUnknown(z.string()).optional()),
+  number: text(7, /^[0-9]{1,7}$/, 'an extension number of 1 to 7 digits, e.g. "1001"'),
+  firstName: text(63, /^(?!\s*$)/u, "a first name of 1 to 63 characters").refine(
+    (v) => v === UNKNOWN || SAFE_TEXT.test(v),
+    { error: "expected printable text without control characters or any of < > ` $ \\ { }" },
+  ),
+  lastName: z.preprocess(missing, text(63, SAFE_TEXT, "printable text of up to 63 characters").optional()),
+  email: z.preprocess(missing, text(254, EMAIL, 'an email address, e.g. "alice@acme.example"').optional()),
+  mobile: z.preprocess(
+    missing,
+    text(20, /^\+?[0-9]{3,19}$/, 'a phone number of 3 to 19 digits, optionally with a leading "+"').optional(),
+  ),
+});
+
+export type MaybeExtensionInputs = z.output<typeof ExtensionInputsSchema>;
+export type ExtensionInputs = { [K in keyof MaybeExtensionInputs]: Exclude<MaybeExtensionInputs[K], typeof UNKNOWN> };
+export const EXTENSION_INPUT_KEYS = ExtensionInputsSchema.keyof().options;
+export const EXTENSION_OUTPUT_KEYS = ["extensionId", "adopted"] as const;
+
+/** The state of an extension: its inputs, and the id the PBX gave it. */
+export type ExtensionState = ExtensionInputs & { extensionId: string; adopted: boolean };
+
+/** The resource id: the PBX's host and the number, so an import names both ("acme-hq.eu.yeastarcloud.com/1001"). */
+export function extensionResourceId(pbxUrl: string, number: string): string {
+  return `${pbxUrl}/${number}`;
+}
+
+export function parseResourceId(id: string): { pbxUrl: string; number: string } | undefined {
+  const at = id.lastIndexOf("/");
+  if (at <= 0) return undefined;
+  const pbxUrl = id.slice(0, at);
+  const number = id.slice(at + 1);
+  return HOST.test(pbxUrl) && /^[0-9]{1,7}$/.test(number) ? { pbxUrl, number } : undefined;
+}
+
+/** The fields the PBX keeps, as the API client sends them. */
+export function fieldsOf(inputs: ExtensionInputs): ExtensionFields {
+  return {
+    number: inputs.number,
+    firstName: inputs.firstName,
+    lastName: inputs.lastName ?? "",
+    email: inputs.email ?? "",
+    mobile: inputs.mobile ?? "",
+  };
+}
+
+/** The one place the host's untyped bags become an `ExtensionState` (undefined when empty: an import). */
+export function extensionStateOf(raw: object | undefined): ExtensionState | undefined {
+  return raw && Object.keys(raw).length > 0 ? (raw as ExtensionState) : undefined;
+}
+
+const ALLOWED = new Set<string>([...EXTENSION_INPUT_KEYS, ...EXTENSION_OUTPUT_KEYS, "__provider"]);
+
+export function validateExtension(raw: Record<string, unknown>): {
+  inputs?: MaybeExtensionInputs;
+  failures: pulumi.dynamic.CheckFailure[];
+} {
+  const failures: pulumi.dynamic.CheckFailure[] = [];
+  for (const key of Object.keys(raw)) {
+    if (!ALLOWED.has(key)) {
+      failures.push({
+        property: key,
+        reason: `${key} is not an input of PbxExtension; valid inputs are ${EXTENSION_INPUT_KEYS.join(", ")}`,
+      });
+    }
+  }
+  const parsed = ExtensionInputsSchema.safeParse(Object.fromEntries(EXTENSION_INPUT_KEYS.map((k) => [k, raw[k]])));
+  if (!parsed.success) failures.push(...fieldFailures(parsed.error.issues, raw));
+  if (failures.length > 0 || !parsed.success) return { failures };
+  return { failures: [], inputs: parsed.data };
+}
