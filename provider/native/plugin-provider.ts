@@ -20,6 +20,7 @@ import { DRY_RUN_KEY } from "../api/inputs";
 import { FleetCounter } from "../runtime/large-fleet";
 import type { Reporter } from "../runtime/settings";
 import { CUSTOMER_TYPE, customerHandler } from "./customer";
+import { EXTENSION_TYPE, extensionHandler } from "./extension";
 import { packageSchema } from "./schema";
 import type { NativeProvider, TypeHandler, WithDeps } from "./types";
 
@@ -108,6 +109,7 @@ export function nativeProvider(options: NativeOptions): NativeProvider {
   const handlers = new Map<string, TypeHandler>([
     [NATIVE_PBX_TYPE, pbxHandler(withDeps, adviseOnFleet)],
     [CUSTOMER_TYPE, customerHandler(withDeps)],
+    [EXTENSION_TYPE, extensionHandler(withDeps)],
   ]);
   const route = (urn: string): TypeHandler => {
     const type = urnType(urn);

@@ -10,6 +10,7 @@ import { INPUT_KEYS, OUTPUT_KEYS, PbxInputsSchema, UNKNOWN, type InputKey, type 
 import { NATIVE_PBX_TYPE, PACKAGE, resourceTokens } from "../api/contract";
 import { DEFAULT_BASE_URL } from "../runtime/settings";
 import { CUSTOMER_TYPE, customerResourceSchema } from "./customer";
+import { EXTENSION_TYPE, extensionResourceSchema } from "./extension";
 import type { PropertySpec } from "./types";
 
 export const PBX_TYPE = NATIVE_PBX_TYPE;
@@ -208,6 +209,7 @@ export function packageSchema(version: string): Record<string, unknown> {
         ],
       },
       [CUSTOMER_TYPE]: customerResourceSchema(),
+      [EXTENSION_TYPE]: extensionResourceSchema(),
     },
   };
 }

@@ -25,6 +25,8 @@ func (m *module) Construct(ctx *pulumi.Context, name, typ, urn string) (r pulumi
 		r = &Customer{}
 	case "yeastar:index:PSeriesCloudPbx":
 		r = &PSeriesCloudPbx{}
+	case "yeastar:index:PbxExtension":
+		r = &PbxExtension{}
 	default:
 		return nil, fmt.Errorf("unknown resource type: %s", typ)
 	}

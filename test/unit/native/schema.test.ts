@@ -57,7 +57,11 @@ describe("native plugin: the schema is the engine's definitions", function () {
   it("names the package, the resource type and the version", function () {
     assert.equal(schema.name, "yeastar");
     assert.equal(schema.version, "1.2.3");
-    assert.deepEqual(Object.keys(schema.resources), ["yeastar:index:PSeriesCloudPbx", "yeastar:index:Customer"]);
+    assert.deepEqual(Object.keys(schema.resources), [
+      "yeastar:index:PSeriesCloudPbx",
+      "yeastar:index:Customer",
+      "yeastar:index:PbxExtension",
+    ]);
   });
 
   it("declares exactly the engine's inputs, in its order", function () {
