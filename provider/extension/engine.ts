@@ -216,8 +216,10 @@ export function diff(_id: string, rawOlds: object, rawNews: Record<string, unkno
   const olds: Partial<ExtensionState> = extensionStateOf(rawOlds) ?? {};
   const news = inputsOf(rawNews);
   const changed = (k: keyof ExtensionInputs) => isUnknown(news[k]) || (olds[k] ?? "") !== (news[k] ?? "");
-  // A number or a PBX is another extension: the old one is deleted first (a PBX's numbers are unique).
-  const replaces = (["pbxUrl", "number"] as const).filter(changed);
+  // A number or a PBX is another extension: the old one is deleted first (a PBX's numbers are unique). The PBX's
+  // URL is unknown in the preview of any change of the PBX (it is an output), and a PBX keeps its URL unless it is
+  // replaced, which is a second purchase the PBX resource guards: an unknown URL is not another PBX.
+  const replaces = (["pbxUrl", "number"] as const).filter((k) => changed(k) && !(k === "pbxUrl" && isUnknown(news[k])));
   if (replaces.length > 0) return { changes: true, replaces: [...replaces], deleteBeforeReplace: true };
   const fields = (["firstName", "lastName", "email", "mobile"] as const).filter(changed);
   return { changes: fields.length > 0 };

@@ -1,9 +1,17 @@
 /**
  * End-to-end test program: declares the PBXs described by the JSON in config `e2e:pbxs`
- * (`[{ "name": ..., "args": {...}, "protect"?: bool }]`) and exports each one's outputs.
+ * (`[{ "name": ..., "args": {...}, "protect"?: bool }]`) and exports each one's outputs; the customers of
+ * `e2e:customers`, and the extensions of `e2e:extensions` (`[{ "name", "pbx": <a PBX's name>, "args" }]`).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { Customer, PSeriesCloudPbx, type CustomerArgs, type PSeriesCloudPbxArgs } from "../../../provider";
+import {
+  Customer,
+  PbxExtension,
+  PSeriesCloudPbx,
+  type CustomerArgs,
+  type PbxExtensionArgs,
+  type PSeriesCloudPbxArgs,
+} from "../../../provider";
 
 interface Spec {
   name: string;
@@ -20,10 +28,12 @@ export const customerIds = Object.fromEntries([...customers].map(([name, c]) => 
 
 const specs = config.requireObject<Spec[]>("pbxs");
 const out: Record<string, pulumi.Output<unknown>> = {};
+const pbxResources: PSeriesCloudPbx[] = [];
 for (const spec of specs) {
   const owner = spec.ownerOf ? customers.get(spec.ownerOf)?.partnerId : undefined;
   const args = owner ? { ...spec.args, owner } : spec.args;
   const pbx = new PSeriesCloudPbx(spec.name, args, { protect: spec.protect ?? false });
+  pbxResources.push(pbx);
   out[spec.name] = pulumi
     .all([
       pbx.instanceId,
@@ -47,3 +57,17 @@ for (const spec of specs) {
     }));
 }
 export const pbxs = out;
+
+const extensionSpecs =
+  config.getObject<Array<{ name: string; pbx: string; args: Omit<PbxExtensionArgs, "pbx"> }>>("extensions") ?? [];
+const byName = new Map(specs.map((spec, i) => [spec.name, i]));
+const extensionOut: Record<string, pulumi.Output<unknown>> = {};
+for (const e of extensionSpecs) {
+  const pbx = pbxResources[byName.get(e.pbx) ?? -1];
+  if (!pbx) throw new Error(`extension ${e.name}: no PBX named ${e.pbx} in e2e:pbxs`);
+  const ext = new PbxExtension(e.name, { ...e.args, pbx });
+  extensionOut[e.name] = pulumi
+    .all([ext.extensionId, ext.number, ext.email])
+    .apply(([extensionId, number, email]) => ({ extensionId, number, email }));
+}
+export const extensions = extensionOut;

@@ -170,6 +170,11 @@ describe("PbxExtension: create, diff, update, read, delete", function () {
     });
     assert.deepEqual(diff("x", olds, args({ email: "ann@acme.example" })), { changes: true });
     assert.deepEqual(diff("x", { ...olds, capacity: 10 }, args({ capacity: 20 })), { changes: false });
+    assert.deepEqual(
+      diff("x", olds, args({ pbxUrl: UNKNOWN, capacity: UNKNOWN })),
+      { changes: false },
+      "the preview of a change of the PBX (its URL unknown) is not another PBX",
+    );
   });
 
   it("update sends the new fields to the extension's id", async function () {
