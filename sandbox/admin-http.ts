@@ -6,7 +6,7 @@
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { AdminError, type Simulator } from "./simulator";
 import type { SeedRegion } from "./seeds";
-import type { ConfigPatch, FaultSpec, Price, StoredProduct } from "./types";
+import type { ConfigPatch, ExtensionSeed, FaultSpec, Price, StoredExtension, StoredProduct } from "./types";
 
 function send(reply: FastifyReply, status: number, value: unknown): FastifyReply {
   return reply.code(status).type("application/json; charset=utf-8").send(JSON.stringify(value));
@@ -43,5 +43,18 @@ export function registerAdminRoutes(app: FastifyInstance, sim: Simulator): void 
   app.post("/__admin/expire-tokens", (_req, reply) => run(reply, () => sim.expireTokens()));
   app.get("/__admin/tokens", (_req, reply) => run(reply, () => sim.issuedTokens()));
   app.put("/__admin/regions", (req, reply) => run(reply, () => sim.setRegions(req.body as SeedRegion[])));
+  // A PBX's extensions (its own API, sandbox/pbx-routes.ts): list, seed one (PUT, by its number), change one.
+  app.get("/__admin/pbx/:pbxUrl/extensions", (req, reply) =>
+    run(reply, () => sim.extensions((req.params as { pbxUrl: string }).pbxUrl)),
+  );
+  app.put("/__admin/pbx/:pbxUrl/extensions", (req, reply) =>
+    run(reply, () => sim.putExtension((req.params as { pbxUrl: string }).pbxUrl, req.body as ExtensionSeed)),
+  );
+  app.patch("/__admin/pbx/:pbxUrl/extensions/:number", (req, reply) =>
+    run(reply, () => {
+      const { pbxUrl, number } = req.params as { pbxUrl: string; number: string };
+      return sim.updateExtension(pbxUrl, number, req.body as Partial<StoredExtension>);
+    }),
+  );
   app.put("/__admin/prices", (req, reply) => run(reply, () => sim.setPrices(req.body as Record<string, Price>)));
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
- * yeastar-sandbox: runs the Partner Portal simulator until SIGINT or SIGTERM. The client secret comes from the
- * environment only, so it never shows in the process list.
+ * yeastar-sandbox: runs the Partner Portal simulator (and each PBX's own API) until SIGINT or SIGTERM. The client
+ * secrets come from the environment only, so they never show in the process list.
  */
 import { rmSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
@@ -25,12 +25,14 @@ function loadSandbox(): typeof import("./index") {
 
 const USAGE = `usage: yeastar-sandbox [--port 8787] [--host 127.0.0.1] [--state file.json] [--client-id ID]
                        [--latency-ms N] [--order-pending-ms N] [--token-lifetime SECONDS] [--log]
-                       [--rate-limit REQUESTS_PER_SECOND] [--pid-file FILE]
+                       [--rate-limit REQUESTS_PER_SECOND] [--pid-file FILE] [--pbx-client-id ID]
 --rate-limit answers 429 too_many_requests with a Retry-After header (seconds) to API requests beyond that many per
 second (all endpoints together; a token bucket of that size), like a real portal's rate limit. Default: no limit.
 --pid-file writes the process id there once listening (and removes it on exit), so a script that started the
 sandbox in the background through npx can stop the sandbox itself rather than the npx wrapper.
-The client secret is read from YEASTAR_SANDBOX_CLIENT_SECRET (default "sandbox-secret").`;
+The client secret is read from YEASTAR_SANDBOX_CLIENT_SECRET (default "sandbox-secret").
+Each PBX's own API is served under /pbx/<pbxUrl>/openapi/v1.0/; its client id is --pbx-client-id (default
+"pbx-client"), its secret YEASTAR_SANDBOX_PBX_CLIENT_SECRET (default "pbx-secret").`;
 
 function integer(name: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
@@ -60,6 +62,7 @@ async function main(): Promise<void> {
       log: { type: "boolean", default: false },
       "pid-file": { type: "string" },
       "rate-limit": { type: "string" },
+      "pbx-client-id": { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
     strict: true,
@@ -80,6 +83,8 @@ async function main(): Promise<void> {
     tokenLifetimeSeconds: integer("token-lifetime", values["token-lifetime"]),
     logger: values.log,
     rateLimitPerSecond: positiveNumber("rate-limit", values["rate-limit"]),
+    pbxClientId: values["pbx-client-id"],
+    pbxClientSecret: process.env.YEASTAR_SANDBOX_PBX_CLIENT_SECRET || undefined,
   });
   const pidFile = values["pid-file"];
   const stop = () => {

@@ -1,8 +1,13 @@
 /**
  * Injected faults, matched per endpoint in the order they were added.
  */
-import { PATHS, type EndpointName } from "../provider/api/catalog";
-import type { FaultSpec } from "./types";
+import { PATHS } from "../provider/api/catalog";
+import { PBX_COUNTERS, type FaultSpec, type SandboxEndpoint } from "./types";
+
+const PBX_ENDPOINTS: readonly string[] = Object.values(PBX_COUNTERS);
+const ENDPOINTS: readonly string[] = [...Object.keys(PATHS), ...PBX_ENDPOINTS];
+/** The endpoints that commit something a fault may follow: the order, and the PBX's writes. */
+const COMMITTING: readonly string[] = ["orderSave", "pbxExtensionCreate", "pbxExtensionUpdate", "pbxExtensionDelete"];
 
 interface ActiveFault {
   spec: FaultSpec;
@@ -25,6 +30,7 @@ export function checkFault(input: unknown): FaultSpec {
     "endpoint",
     "status",
     "code",
+    "errcode",
     "retryAfterSeconds",
     "latencyMs",
     "hang",
@@ -34,8 +40,8 @@ export function checkFault(input: unknown): FaultSpec {
     "times",
   ]);
   for (const key of Object.keys(f)) if (!known.has(key)) throw new TypeError(`unknown fault field: ${key}`);
-  if (typeof f.endpoint !== "string" || !Object.hasOwn(PATHS, f.endpoint)) {
-    throw new TypeError(`endpoint must be one of ${Object.keys(PATHS).join(", ")}`);
+  if (typeof f.endpoint !== "string" || !ENDPOINTS.includes(f.endpoint)) {
+    throw new TypeError(`endpoint must be one of ${ENDPOINTS.join(", ")}`);
   }
   if (
     f.status !== undefined &&
@@ -44,6 +50,9 @@ export function checkFault(input: unknown): FaultSpec {
     throw new TypeError("status must be an HTTP status code");
   }
   if (f.code !== undefined && typeof f.code !== "string") throw new TypeError("code must be a string");
+  if (f.errcode !== undefined && (!Number.isInteger(f.errcode) || !PBX_ENDPOINTS.includes(f.endpoint))) {
+    throw new TypeError("errcode must be an integer, for a PBX endpoint (pbx...)");
+  }
   for (const key of ["retryAfterSeconds", "latencyMs"] as const) {
     if (f[key] !== undefined && !isNonNegativeInteger(f[key])) {
       throw new TypeError(`${key} must be a non-negative integer`);
@@ -57,8 +66,8 @@ export function checkFault(input: unknown): FaultSpec {
   }
   const kinds = [f.status !== undefined, f.hang === true, f.malformed === true, f.drop === true].filter(Boolean);
   if (kinds.length > 1) throw new TypeError("choose at most one of status, hang, malformed, drop");
-  if (f.afterCommit === true && f.endpoint !== "orderSave") {
-    throw new TypeError("afterCommit applies to orderSave only");
+  if (f.afterCommit === true && !COMMITTING.includes(f.endpoint)) {
+    throw new TypeError(`afterCommit applies to ${COMMITTING.join(", ")} only`);
   }
   return { ...(f as unknown as FaultSpec) };
 }
@@ -76,7 +85,7 @@ export class FaultBook {
   }
 
   /** The next fault for this request, consuming one of its `times`. */
-  take(endpoint: EndpointName, phase: FaultPhase): FaultSpec | undefined {
+  take(endpoint: SandboxEndpoint, phase: FaultPhase): FaultSpec | undefined {
     const wantAfter = phase === "afterCommit";
     const index = this.faults.findIndex(
       (f) => f.spec.endpoint === endpoint && (f.spec.afterCommit === true) === wantAfter,

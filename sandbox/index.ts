@@ -1,10 +1,12 @@
 /**
- * A local, stateful simulator of the Yeastar Partner Portal API, for tests, demos and users' own CI.
+ * A local, stateful simulator of the Yeastar Partner Portal API, and of each bought PBX's own API (under
+ * `sandbox.pbxBaseUrl(pbxUrl)`), for tests, demos and users' own CI.
  */
 import type { AddressInfo } from "node:net";
 import { buildServer } from "./server";
 import { Simulator } from "./simulator";
 import type { Sandbox, SandboxOptions } from "./types";
+export { PBX_COUNTERS } from "./types";
 
 export type {
   ConfigPatch,
@@ -12,7 +14,11 @@ export type {
   Price,
   Sandbox,
   SandboxAdmin,
+  ExtensionSeed,
+  PbxCounter,
   Quirk,
+  SandboxEndpoint,
+  StoredExtension,
   SandboxConfig,
   SandboxOptions,
   SandboxStats,
@@ -40,7 +46,12 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const tokenLifetimeSeconds = nonNegativeInteger("tokenLifetimeSeconds", opts.tokenLifetimeSeconds, 1800);
   if (tokenLifetimeSeconds === 0) throw new TypeError("tokenLifetimeSeconds must be positive");
   const sim = new Simulator(
-    { clientId: opts.clientId ?? "sandbox-client", clientSecret: opts.clientSecret ?? "sandbox-secret" },
+    {
+      clientId: opts.clientId ?? "sandbox-client",
+      clientSecret: opts.clientSecret ?? "sandbox-secret",
+      pbxClientId: opts.pbxClientId ?? "pbx-client",
+      pbxClientSecret: opts.pbxClientSecret ?? "pbx-secret",
+    },
     {
       orderPendingMs: nonNegativeInteger("orderPendingMs", opts.orderPendingMs, 0),
       latencyMs: nonNegativeInteger("latencyMs", opts.latencyMs, 0),
@@ -57,9 +68,11 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   await app.listen({ port: nonNegativeInteger("port", opts.port, 0), host });
   const { port } = app.server.address() as AddressInfo;
   let closing: Promise<void> | undefined;
+  const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
   return {
-    url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`,
+    url,
     port,
+    pbxBaseUrl: (pbxUrl) => `${url}/pbx/${pbxUrl}`,
     admin: sim,
     close() {
       closing ??= (async () => {

@@ -3,7 +3,6 @@
  * bearer-token checks, per-endpoint request counting and fault injection. The endpoints themselves live in
  * `partner-routes.ts` (the Partner Portal API) and `admin-http.ts` (the admin surface).
  */
-import type { Socket } from "node:net";
 import fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import type { EndpointName } from "../provider/api/catalog";
 import { parseJson } from "../provider/api/json";
@@ -17,55 +16,16 @@ import {
   successText,
   validationError,
 } from "./envelope";
+import { Connections, applyFault, sendText, type FaultWording } from "./http-replies";
 import { registerPartnerRoutes } from "./partner-routes";
+import { registerPbxRoutes } from "./pbx-routes";
 import type { Simulator } from "./simulator";
-import type { FaultSpec, Quirk } from "./types";
+import type { Quirk } from "./types";
 
 declare module "fastify" {
   interface FastifyContextConfig {
     endpoint?: EndpointName;
   }
-}
-
-/** Sockets held open by `hang` faults, and timers of injected latency, so close() can end them all. */
-export class Connections {
-  private readonly held = new Set<Socket>();
-  private readonly timers = new Set<NodeJS.Timeout>();
-  private closed = false;
-
-  hold(socket: Socket): void {
-    this.held.add(socket);
-    socket.once("close", () => this.held.delete(socket));
-  }
-
-  releaseHeld(): void {
-    for (const socket of this.held) socket.destroy();
-    this.held.clear();
-  }
-
-  /** After close() the promise never settles: the request it delays is already gone with its socket. */
-  sleep(ms: number): Promise<void> {
-    if (ms <= 0) return Promise.resolve();
-    return new Promise((resolve) => {
-      if (this.closed) return;
-      const timer = setTimeout(() => {
-        this.timers.delete(timer);
-        resolve();
-      }, ms);
-      this.timers.add(timer);
-    });
-  }
-
-  close(): void {
-    this.closed = true;
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.clear();
-    this.releaseHeld();
-  }
-}
-
-function sendText(reply: FastifyReply, status: number, text: string): FastifyReply {
-  return reply.code(status).type("application/json; charset=utf-8").send(text);
 }
 
 function sendError(reply: FastifyReply, error: unknown): FastifyReply {
@@ -94,7 +54,17 @@ export function buildServer(
   sim: Simulator,
   options: ServerOptions,
 ): { app: FastifyInstance; connections: Connections } {
-  const app = fastify({ logger: options.logger, forceCloseConnections: true });
+  // A PBX's API takes its access token in the query: the request log shows it redacted.
+  const logger = options.logger && {
+    serializers: {
+      req: (req: { method: string; url: string; hostname?: string }) => ({
+        method: req.method,
+        url: req.url.replace(/([?&]access_token=)[^&]*/g, "$1[REDACTED]"),
+        host: req.hostname,
+      }),
+    },
+  };
+  const app = fastify({ logger, forceCloseConnections: true });
   const connections = new Connections();
   const rawBodies = new WeakMap<FastifyRequest, string>();
   sim.onReset(() => connections.releaseHeld());
@@ -164,32 +134,11 @@ export function buildServer(
     sendText(reply, 404, envelopeText(404, "not_found", `no route ${req.method} ${req.url.split("?")[0]}`, null)),
   );
 
-  /** Applies a fault; true when it produced the reply (or deliberately none). */
-  async function applyFault(fault: FaultSpec, req: FastifyRequest, reply: FastifyReply, committed?: string) {
-    await connections.sleep(fault.latencyMs ?? 0);
-    if (fault.hang) {
-      reply.hijack();
-      connections.hold(req.raw.socket);
-      return true;
-    }
-    if (fault.drop) {
-      reply.hijack();
-      req.raw.socket.destroy();
-      return true;
-    }
-    if (fault.malformed) {
-      const full = committed ?? successText({});
-      sendText(reply, 200, full.slice(0, Math.floor(full.length / 2)));
-      return true;
-    }
-    if (fault.status !== undefined) {
-      if (fault.retryAfterSeconds !== undefined) reply.header("retry-after", String(fault.retryAfterSeconds));
-      const code = fault.code ?? defaultCodeFor(fault.status);
-      sendText(reply, fault.status, envelopeText(fault.status, code, "injected fault", null));
-      return true;
-    }
-    return false;
-  }
+  const partnerFaults: FaultWording = {
+    errorText: (fault) =>
+      envelopeText(fault.status, fault.code ?? defaultCodeFor(fault.status), "injected fault", null),
+    emptySuccessText: successText({}),
+  };
 
   function checkUserAgent(req: FastifyRequest): void {
     if (String(req.headers["user-agent"] ?? "").trim() === "") {
@@ -219,7 +168,7 @@ export function buildServer(
       handler: async (req, reply) => {
         await connections.sleep(sim.config.latencyMs);
         const fault = sim.faults.take(endpoint, "before");
-        if (fault && (await applyFault(fault, req, reply))) return reply;
+        if (fault && (await applyFault(connections, partnerFaults, fault, req, reply))) return reply;
         let text: string;
         try {
           checkUserAgent(req);
@@ -231,13 +180,14 @@ export function buildServer(
         }
         // Only a committed order reaches this point, which is what "commit, then fail" needs.
         const after = endpoint === "orderSave" ? sim.faults.take(endpoint, "afterCommit") : undefined;
-        if (after && (await applyFault(after, req, reply, text))) return reply;
+        if (after && (await applyFault(connections, partnerFaults, after, req, reply, text))) return reply;
         return sendText(reply, 200, text);
       },
     });
   }
 
   registerPartnerRoutes(api, sim, (req) => rawBodies.get(req) ?? "");
+  registerPbxRoutes(app, sim, connections);
   registerAdminRoutes(app, sim);
   return { app, connections };
 }

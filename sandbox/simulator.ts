@@ -2,6 +2,7 @@
  * The sandbox without its HTTP layer: state, faults and counters, and the admin operations on them.
  */
 import { PATHS, type EndpointName } from "../provider/api/catalog";
+import { checkSeed, seeded } from "./pbx-extensions";
 import type { StoredUser } from "./customers";
 import { FaultBook } from "./faults";
 import { isMoney } from "./pricing";
@@ -9,7 +10,12 @@ import { RateLimiter } from "./rate-limit";
 import type { SeedRegion } from "./seeds";
 import { Store } from "./store";
 import {
+  PBX_COUNTERS,
   QUIRKS,
+  type ExtensionSeed,
+  type PbxCounter,
+  type SandboxEndpoint,
+  type StoredExtension,
   type ConfigPatch,
   type FaultSpec,
   type Price,
@@ -30,8 +36,9 @@ export class AdminError extends Error {
   }
 }
 
-function zeroCounters(): Record<EndpointName, number> {
-  return Object.fromEntries(Object.keys(PATHS).map((name) => [name, 0])) as Record<EndpointName, number>;
+function zeroCounters(): Record<SandboxEndpoint, number> {
+  const names = [...Object.keys(PATHS), ...Object.values(PBX_COUNTERS)];
+  return Object.fromEntries(names.map((name) => [name, 0])) as Record<SandboxEndpoint, number>;
 }
 
 function isNonNegativeInteger(v: unknown): v is number {
@@ -106,10 +113,12 @@ export class Simulator implements SandboxAdmin {
   requests = zeroCounters();
   rateLimited = zeroCounters();
   private readonly limiter = new RateLimiter();
+  /** One rate limit per PBX: each PBX's API is its own server. */
+  private readonly pbxLimiters = new Map<string, RateLimiter>();
   private readonly resetListeners: Array<() => void> = [];
 
   constructor(
-    readonly credentials: { clientId: string; clientSecret: string },
+    readonly credentials: { clientId: string; clientSecret: string; pbxClientId: string; pbxClientSecret: string },
     config: SandboxConfig,
     stateFile?: string,
   ) {
@@ -121,7 +130,7 @@ export class Simulator implements SandboxAdmin {
     return this.store.config;
   }
 
-  count(endpoint: EndpointName): void {
+  count(endpoint: SandboxEndpoint): void {
     this.requests[endpoint] += 1;
   }
 
@@ -132,6 +141,20 @@ export class Simulator implements SandboxAdmin {
   rateLimit(endpoint: EndpointName, nowMs: number): number | undefined {
     this.limiter.configure(this.config.rateLimitPerSecond, nowMs);
     const wait = this.limiter.take(nowMs);
+    if (wait !== undefined) this.rateLimited[endpoint] += 1;
+    return wait;
+  }
+
+  /** The rate limit of one PBX's API (the same `rateLimitPerSecond`, a bucket per PBX). */
+  rateLimitPbx(endpoint: PbxCounter, pbxUrl: string, nowMs: number): number | undefined {
+    const key = pbxUrl.toLowerCase();
+    let limiter = this.pbxLimiters.get(key);
+    if (!limiter) {
+      limiter = new RateLimiter();
+      this.pbxLimiters.set(key, limiter);
+    }
+    limiter.configure(this.config.rateLimitPerSecond, nowMs);
+    const wait = limiter.take(nowMs);
     if (wait !== undefined) this.rateLimited[endpoint] += 1;
     return wait;
   }
@@ -147,6 +170,7 @@ export class Simulator implements SandboxAdmin {
       rateLimited: { ...this.rateLimited },
       orders: structuredClone(this.store.orders),
       tokensIssued: this.store.tokens.issued,
+      pbxTokensIssued: this.store.pbx.issued,
     };
   }
 
@@ -161,6 +185,7 @@ export class Simulator implements SandboxAdmin {
     this.requests = zeroCounters();
     this.rateLimited = zeroCounters();
     this.store.tokens.issued = 0;
+    this.store.pbx.issued = 0;
   }
 
   addFault(f: FaultSpec): void {
@@ -211,11 +236,59 @@ export class Simulator implements SandboxAdmin {
 
   expireTokens(): void {
     this.store.tokens.expireAll();
+    this.store.pbx.expireAll();
     this.store.save();
   }
 
   issuedTokens(): string[] {
-    return this.store.tokens.all();
+    return [...this.store.tokens.all(), ...this.store.pbx.allTokens()];
+  }
+
+  extensions(pbxUrl: string): StoredExtension[] {
+    return structuredClone(this.store.pbx.list(this.activePbx(pbxUrl).productNo));
+  }
+
+  putExtension(pbxUrl: string, fields: ExtensionSeed): StoredExtension {
+    const { productNo } = this.activePbx(pbxUrl);
+    const seed = this.checkedSeed(fields, true) as ExtensionSeed;
+    const existing = this.store.pbx.findByNumber(productNo, seed.number);
+    const stored = existing
+      ? Object.assign(existing, seeded({ ...seed, presence_status: seed.presence_status ?? existing.presence_status }))
+      : this.store.pbx.add(productNo, seeded(seed));
+    this.store.save();
+    return structuredClone(stored);
+  }
+
+  updateExtension(pbxUrl: string, number: string, patch: Partial<Omit<StoredExtension, "id">>): StoredExtension {
+    const { productNo } = this.activePbx(pbxUrl);
+    const extension = this.store.pbx.findByNumber(productNo, number);
+    if (!extension) throw new AdminError(404, `no extension ${number} on ${pbxUrl}`);
+    const checked = this.checkedSeed(patch, false);
+    if (
+      checked.number !== undefined &&
+      checked.number !== number &&
+      this.store.pbx.findByNumber(productNo, checked.number)
+    ) {
+      throw new AdminError(409, `extension ${checked.number} already exists on ${pbxUrl}`);
+    }
+    Object.assign(extension, checked);
+    this.store.save();
+    return structuredClone(extension);
+  }
+
+  private activePbx(pbxUrl: string): StoredProduct {
+    this.store.settle(Date.now());
+    const pbx = this.store.activePbx(String(pbxUrl));
+    if (!pbx) throw new AdminError(404, `no active PBX ${pbxUrl}`);
+    return pbx;
+  }
+
+  private checkedSeed(input: unknown, requireNumber: boolean): Partial<Omit<StoredExtension, "id">> {
+    try {
+      return checkSeed(input, requireNumber);
+    } catch (error) {
+      throw new AdminError(400, (error as Error).message);
+    }
   }
 
   setRegions(regions: SeedRegion[]): void {

@@ -23,6 +23,7 @@ import {
 import { storedUser, type StoredUser } from "./customers";
 import type { OrderContext } from "./request-fields";
 import type { ValidOrder } from "./orders";
+import { PbxStore, type PbxSnapshot } from "./pbx-store";
 import { lineAmount, sumAmounts } from "./pricing";
 import { BILLING_CONTACTS, DEFAULT_PRICES, FOREIGN_URLS, REGIONS, SUBORDINATE_USERS, type SeedRegion } from "./seeds";
 import type { Price, SandboxConfig, StoredOrder, StoredOrderItem, StoredProduct } from "./types";
@@ -34,6 +35,8 @@ interface PersistedState {
   prices: Record<string, Price>;
   tokens: TokenSnapshot;
   users?: StoredUser[];
+  /** The PBXs' own APIs: extensions and tokens (absent in state files of earlier versions). */
+  pbx?: PbxSnapshot;
 }
 
 function seededUsers(): StoredUser[] {
@@ -96,6 +99,8 @@ export class Store {
   regions: SeedRegion[] = structuredClone([...REGIONS]);
   config: SandboxConfig;
   readonly tokens = new TokenStore();
+  /** The PBXs' own APIs (sandbox/pbx-routes.ts). */
+  readonly pbx = new PbxStore();
 
   constructor(
     private readonly initialConfig: SandboxConfig,
@@ -120,6 +125,7 @@ export class Store {
     this.prices = { ...structuredClone(DEFAULT_PRICES), ...(state.prices ?? {}) };
     if (state.tokens) this.tokens.restore(state.tokens);
     this.users = state.users ?? seededUsers();
+    if (state.pbx) this.pbx.restore(state.pbx);
   }
 
   /** Writes a temporary file and renames it, so a crash never leaves half a state file. */
@@ -132,6 +138,7 @@ export class Store {
       prices: this.prices,
       tokens: this.tokens.snapshot(),
       users: this.users,
+      pbx: this.pbx.snapshot(),
     };
     const temporary = `${this.stateFile}.${process.pid}.tmp`;
     writeFileSync(temporary, `${JSON.stringify(state, null, 2)}\n`);
@@ -145,11 +152,18 @@ export class Store {
     this.prices = structuredClone(DEFAULT_PRICES);
     this.regions = structuredClone([...REGIONS]);
     this.config = structuredClone(this.initialConfig);
+    this.pbx.clearExtensions();
     this.save();
   }
 
   findProduct(productNo: string): StoredProduct | undefined {
     return this.products.find((p) => p.productNo === productNo);
+  }
+
+  /** The live PBX with this URL (a pending or failed purchase has no PBX to talk to). */
+  activePbx(pbxUrl: string): StoredProduct | undefined {
+    const url = pbxUrl.toLowerCase();
+    return this.products.find((p) => p.status === "active" && p.pbxUrl.toLowerCase() === url);
   }
 
   findOrder(idOrOrderNo: string): StoredOrder | undefined {
@@ -316,6 +330,7 @@ export class Store {
     const before = this.products.length;
     this.products = this.products.filter((p) => p.productNo !== productNo);
     if (this.products.length === before) return false;
+    this.pbx.dropProduct(productNo);
     this.save();
     return true;
   }

@@ -3,9 +3,42 @@
  * our code; the HTTP layer writes them as bare JSON integers.
  */
 import type { BillingCycle, EndpointName } from "../provider/api/catalog";
+import type { PbxEndpoint } from "../provider/api/pbx-api";
 import type { StoredUser } from "./customers";
 import type { SeedRegion } from "./seeds";
 import type { OperationType, PceSpecialRequest, ServiceItem } from "../provider/api/schemas";
+
+/** The endpoints of a PBX's own API as the sandbox counts them (`stats().requests`) and faults them (`addFault`). */
+export const PBX_COUNTERS = {
+  getToken: "pbxToken",
+  refreshToken: "pbxRefreshToken",
+  capacity: "pbxCapacity",
+  extensionList: "pbxExtensionList",
+  extensionSearch: "pbxExtensionSearch",
+  extensionGet: "pbxExtensionGet",
+  extensionCreate: "pbxExtensionCreate",
+  extensionUpdate: "pbxExtensionUpdate",
+  extensionDelete: "pbxExtensionDelete",
+} as const satisfies Record<PbxEndpoint, string>;
+export type PbxCounter = (typeof PBX_COUNTERS)[PbxEndpoint];
+/** Every endpoint the sandbox counts: the Partner Portal's and a PBX's. */
+export type SandboxEndpoint = EndpointName | PbxCounter;
+
+/** An extension of a PBX, in the API's field names (no passwords: the sandbox keeps none). */
+export interface StoredExtension {
+  /** A small integer, unique on its PBX (the API's `id`). */
+  id: string;
+  number: string;
+  first_name: string;
+  last_name: string;
+  caller_id_name: string;
+  email_addr: string;
+  mobile_number: string;
+  presence_status: string;
+}
+
+/** An extension to seed through the admin surface: a number, and any other fields (default ""). */
+export type ExtensionSeed = Partial<Omit<StoredExtension, "id">> & { number: string };
 
 export type ProductStatus = "pending" | "active" | "failed";
 export type SandboxOrderStatus = "pending" | "succeed" | "failed";
@@ -131,13 +164,19 @@ export interface SandboxOptions {
   rateLimitPerSecond?: number;
   /** Default false. */
   logger?: boolean;
+  /** The client id every PBX's own API accepts (`get_token`'s `username`); default "pbx-client". */
+  pbxClientId?: string;
+  /** The client secret every PBX's own API accepts (`get_token`'s `password`); default "pbx-secret". */
+  pbxClientSecret?: string;
 }
 
 export interface FaultSpec {
-  endpoint: EndpointName;
+  endpoint: SandboxEndpoint;
   /** Reply with this HTTP status and an error envelope. */
   status?: number;
   code?: string;
+  /** PBX endpoints: the reply's `errcode` (default 40029 with status 429, 10004 with 401, else 50000). */
+  errcode?: number;
   /** Adds a Retry-After header (use with status 429). */
   retryAfterSeconds?: number;
   latencyMs?: number;
@@ -147,7 +186,7 @@ export interface FaultSpec {
   malformed?: boolean;
   /** Destroy the socket without replying. */
   drop?: boolean;
-  /** orderSave only: store the order (and product) first, then apply the fault. */
+  /** orderSave and the PBX writes only: store the order (and product) or the change first, then apply the fault. */
   afterCommit?: boolean;
   /** Apply to the next N matching requests only (default: until cleared). */
   times?: number;
@@ -155,11 +194,13 @@ export interface FaultSpec {
 
 export interface SandboxStats {
   /** Every API request received, those refused by the rate limit included. */
-  requests: Record<EndpointName, number>;
+  requests: Record<SandboxEndpoint, number>;
   /** Requests refused with 429 by the rate limit (`rateLimitPerSecond`), per endpoint; injected faults not included. */
-  rateLimited: Record<EndpointName, number>;
+  rateLimited: Record<SandboxEndpoint, number>;
   orders: StoredOrder[];
   tokensIssued: number;
+  /** Access tokens the PBXs' own APIs issued (`get_token` and `refresh_token`). */
+  pbxTokensIssued: number;
 }
 
 export type ConfigPatch = Partial<SandboxConfig>;
@@ -186,13 +227,24 @@ export interface SandboxAdmin {
    * change it; later orders are checked against it. Not persisted; reset restores the seeds.
    */
   setRegions(regions: SeedRegion[]): void;
-  /** Every access and refresh token issued and still known, so tests can prove none leaked anywhere. */
+  /** Every access and refresh token issued and still known (the PBXs' too), so tests can prove none leaked. */
   issuedTokens(): string[];
+  /** The extensions of the active PBX with this URL (the PBX's own API, sandbox/pbx-routes.ts), by id. */
+  extensions(pbxUrl: string): StoredExtension[];
+  /**
+   * Puts an extension on the PBX as if someone made it there (to seed existing ones): a new one, or the one with
+   * this number replaced (its id kept). Not limited by capacity. Returns it.
+   */
+  putExtension(pbxUrl: string, fields: ExtensionSeed): StoredExtension;
+  /** Changes fields of the extension with this number, as someone on the PBX would (drift). Returns it. */
+  updateExtension(pbxUrl: string, number: string, patch: Partial<Omit<StoredExtension, "id">>): StoredExtension;
 }
 
 export interface Sandbox {
   url: string;
   port: number;
+  /** The base URL of a PBX's own API in this sandbox: `${url}/pbx/${pbxUrl}` (the PBX client's `baseUrl`). */
+  pbxBaseUrl(pbxUrl: string): string;
   admin: SandboxAdmin;
   close(): Promise<void>;
 }

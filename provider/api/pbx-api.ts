@@ -13,6 +13,9 @@
  */
 import { z } from "zod";
 
+/** Where the API lives under a PBX's base URL (`https://<pbxUrl>`, or the sandbox's `<sandbox>/pbx/<pbxUrl>`). */
+export const PBX_API_ROOT = "/openapi/v1.0/";
+
 /** The endpoints, relative to `{base}/openapi/v1.0/`. */
 export const PBX_PATHS = {
   getToken: "get_token",
@@ -90,6 +93,36 @@ export interface ExtensionFields {
   mobile: string;
 }
 
+/** An extension number the API accepts (inferred: 1 to 7 digits). */
+export const EXTENSION_NUMBER = /^\d{1,7}$/;
+/** An email address as the API checks it (inferred: something@domain.tld, no spaces). */
+export const EMAIL_ADDRESS = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/**
+ * The sign-in secrets the API requires of a new extension (`user_password` for the user portal, `reg_password`
+ * for the SIP registration). The client makes strong random ones at create time and never returns, logs or stores
+ * them; users set their own through the PBX (the provider manages who has an extension, not how they sign in).
+ */
+export interface ExtensionSecrets {
+  userPassword: string;
+  regPassword: string;
+}
+
+/** A password the API accepts (inferred): 8 to 63 characters with a lower-case letter, an upper-case one and a digit. */
+export function isStrongPassword(value: unknown): boolean {
+  return (
+    typeof value === "string" &&
+    value.length >= 8 &&
+    value.length <= 63 &&
+    /[a-z]/.test(value) &&
+    /[A-Z]/.test(value) &&
+    /\d/.test(value)
+  );
+}
+
+/** Presence values `presence_status` takes (inferred); a new extension starts "available". */
+export const PRESENCE_STATUSES = ["available", "away", "business_trip", "do_not_disturb", "lunch_break", "off_work"];
+
 export interface PbxExtension extends ExtensionFields {
   id: string;
 }
@@ -127,6 +160,21 @@ export function extensionBody(fields: ExtensionFields, id?: string): Record<stri
     caller_id_name: name,
     email_addr: fields.email,
     mobile_number: fields.mobile,
+  };
+}
+
+/**
+ * The wire body of create: `extensionBody` and what the API requires of a new extension besides (its registration
+ * name is its number, one registration at a time, presence "available").
+ */
+export function extensionCreateBody(fields: ExtensionFields, secrets: ExtensionSecrets): Record<string, unknown> {
+  return {
+    ...extensionBody(fields),
+    user_password: secrets.userPassword,
+    reg_name: fields.number,
+    reg_password: secrets.regPassword,
+    concurrent_registrations: 1,
+    presence_status: "available",
   };
 }
 

@@ -13,6 +13,8 @@ const ALLOWED_FOR_TESTING = "an http:// or https:// URL (plain http allowed by a
 export interface BaseUrlRule {
   /** Accept plain http:// on any host: for a sandbox in a test network only, never for the real portal. */
   allowInsecureHttpForTesting?: boolean;
+  /** The setting named in errors; default "baseUrl". */
+  field?: string;
 }
 
 export function isLoopback(hostname: string): boolean {
@@ -24,19 +26,20 @@ export function isLoopback(hostname: string): boolean {
 /** Parses and checks `yeastar:baseUrl`; throws ConfigError naming the field, the value and what is allowed. */
 export function assertSafeBaseUrl(url: string, rule: BaseUrlRule = {}): URL {
   const allowed = rule.allowInsecureHttpForTesting ? ALLOWED_FOR_TESTING : ALLOWED;
+  const field = rule.field ?? "baseUrl";
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    throw new ConfigError("baseUrl", `not a URL; expected ${allowed}`, String(url));
+    throw new ConfigError(field, `not a URL; expected ${allowed}`, String(url));
   }
   // Never echo embedded credentials back to the user.
   const shown = parsed.username || parsed.password ? `${parsed.protocol}//***@${parsed.host}${parsed.pathname}` : url;
   if (parsed.username || parsed.password) {
-    throw new ConfigError("baseUrl", `must not contain a user name or password; expected ${allowed}`, shown);
+    throw new ConfigError(field, `must not contain a user name or password; expected ${allowed}`, shown);
   }
   if (parsed.search || parsed.hash) {
-    throw new ConfigError("baseUrl", `must not contain a query or fragment; expected ${allowed}`, shown);
+    throw new ConfigError(field, `must not contain a query or fragment; expected ${allowed}`, shown);
   }
   if (parsed.protocol === "https:") return parsed;
   if (parsed.protocol === "http:" && (isLoopback(parsed.hostname) || rule.allowInsecureHttpForTesting)) return parsed;
@@ -44,7 +47,7 @@ export function assertSafeBaseUrl(url: string, rule: BaseUrlRule = {}): URL {
     parsed.protocol === "http:"
       ? "; for a sandbox on another host in a test network only, set yeastar:allowInsecureHttpForTesting to true"
       : "";
-  throw new ConfigError("baseUrl", `expected ${allowed}${hint}`, shown);
+  throw new ConfigError(field, `expected ${allowed}${hint}`, shown);
 }
 
 /** True when `url` is plain http:// to a host that is not loopback (allowed only with the testing opt-in). */

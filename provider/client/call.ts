@@ -175,14 +175,16 @@ function fieldErrorsOf(result: unknown): Record<string, string> | undefined {
   return Object.fromEntries(entries) as Record<string, string>;
 }
 
-function formatIssues(error: z.ZodError, root: string): string[] {
+/** Zod issues as "root.path: message" lines (no values: they may hold credentials). */
+export function formatIssues(error: z.ZodError, root: string): string[] {
   return error.issues.map((issue) => {
     const where = [root, ...issue.path.map(String)].join(".");
     return `${where}: ${issue.message}`;
   });
 }
 
-function excerpt(text: string): string {
+/** The start of a body that is not an envelope (a proxy page), for a message; redacted where it is stored. */
+export function excerpt(text: string): string {
   const flat = text.replace(/\s+/g, " ").trim();
   if (flat === "") return "empty body";
   return flat.length > 120 ? `body starts ${JSON.stringify(flat.slice(0, 120))}...` : `body ${JSON.stringify(flat)}`;

@@ -33,7 +33,7 @@ import {
   type ProductInfo,
   type RegionInfo,
 } from "../api/schemas";
-import { TokenManager } from "./auth";
+import { TokenManager, partnerGrants } from "./auth";
 import { assertSafeBaseUrl, normalizeHost } from "./base-url";
 import {
   OPERATIONS,
@@ -108,12 +108,12 @@ export class PartnerClient implements PartnerApi, CustomerApi {
     const calls = Object.fromEntries(Object.keys(PATHS).map((k) => [k, 0])) as Record<EndpointName, number>;
     this.stats = { calls, tokenRequests: 0, rateLimited: 0 };
     this.#tokens = new TokenManager({
-      clientId: opts.clientId,
-      clientSecret: opts.clientSecret,
+      ...partnerGrants(opts.clientId, opts.clientSecret, (form) =>
+        this.read({ endpoint: "token", method: "POST", form, schema: TokenResult }),
+      ),
       now: opts.now ?? Date.now,
       refreshMarginSeconds: nonNegative(opts.refreshMarginSeconds, 120, "refreshMarginSeconds"),
       log: (line) => this.log(line),
-      requestToken: (form) => this.read({ endpoint: "token", method: "POST", form, schema: TokenResult }),
     });
   }
 

@@ -1,5 +1,6 @@
 /**
- * Errors thrown by the Partner Portal client.
+ * Errors thrown by the Partner Portal client, and by the PBX client (pbx-client.ts), which words them for a PBX
+ * through a `ServiceWording`.
  *
  * Only `message` reaches a Pulumi user, so each message names the operation, the HTTP status, the API code, the
  * request id and what to do next. Every string stored on an error passes through `redact` before it is stored:
@@ -21,6 +22,28 @@ const CREDENTIALS_HINT =
 const ORDER_AMBIGUOUS_HINT =
   "The order may or may not have been placed. Do not order again blindly: first look for the PBX by its URL in " +
   "the Partner Portal product list (the provider does this itself before it orders again)";
+
+/**
+ * Who answered and what the user should do next. The messages are the Partner Portal's unless an error's init
+ * names another service (the PBX client words its own; provider/client/pbx-call.ts).
+ */
+export interface ServiceWording {
+  /** Starts every message, e.g. "Yeastar PBX API (acme-hq.eu.yeastarcloud.com)". */
+  name: string;
+  /** Whether the service's replies carry a request id worth naming in a message. */
+  requestIds: boolean;
+  /** The advice that ends a message. */
+  advice(failure: WordedFailure): string;
+}
+
+/** What the advice is chosen from. */
+export interface WordedFailure {
+  kind: "api" | "network" | "schema";
+  operation: string;
+  ambiguous: boolean;
+  httpStatus?: number;
+  code?: string;
+}
 
 function clean(text: string, ctx: RedactionContext): string {
   return redact(text, ctx.secrets ?? []);
@@ -56,6 +79,8 @@ export interface ApiErrorInit extends RedactionContext {
   retryAfterMs?: number;
   /** True when the API itself sent an error envelope (not a proxy page or a bare HTTP error). */
   fromEnvelope?: boolean;
+  /** Default: the Partner Portal's. */
+  wording?: ServiceWording;
 }
 
 /** The API answered with an error envelope (or an HTTP error without one). */
@@ -91,14 +116,22 @@ export class ApiError extends YeastarError {
 Object.defineProperty(ApiError.prototype, "name", { value: "ApiError", writable: true });
 
 function apiErrorMessage(init: ApiErrorInit): string {
-  const parts = [`Yeastar API: ${init.operation} failed: HTTP ${init.httpStatus}, code "${init.code}"`];
-  parts.push(`, ${describeRequestId(init.requestId ?? "")}`);
+  const name = init.wording?.name ?? "Yeastar API";
+  const parts = [`${name}: ${init.operation} failed: HTTP ${init.httpStatus}, code "${init.code}"`];
+  if (init.wording?.requestIds !== false) parts.push(`, ${describeRequestId(init.requestId ?? "")}`);
   if (init.detailMessage) parts.push(`: ${init.detailMessage}`);
   const fields = Object.entries(init.fieldErrors ?? {});
   if (fields.length > 0) parts.push(` (${fields.map(([k, v]) => `${k}: ${v}`).join("; ")})`);
   if (init.attempts && init.attempts > 1) parts.push(` after ${init.attempts} attempts`);
-  parts.push(`. ${apiAdvice(init)}.`);
+  const advice = init.wording
+    ? init.wording.advice({ kind: "api", ambiguous: init.ambiguous ?? false, ...pick(init) })
+    : apiAdvice(init);
+  parts.push(`. ${advice}.`);
   return parts.join("");
+}
+
+function pick(init: ApiErrorInit): Omit<WordedFailure, "kind" | "ambiguous"> {
+  return { operation: init.operation, httpStatus: init.httpStatus, code: init.code };
 }
 
 function apiAdvice(init: ApiErrorInit): string {
@@ -125,6 +158,8 @@ export interface NetworkErrorInit extends RedactionContext {
   ambiguous: boolean;
   retryable: boolean;
   attempts?: number;
+  /** Default: the Partner Portal's. */
+  wording?: ServiceWording;
 }
 
 /** No usable HTTP response: DNS, connect, reset, timeout. */
@@ -135,10 +170,13 @@ export class NetworkError extends YeastarError {
 
   constructor(init: NetworkErrorInit) {
     const tries = init.attempts && init.attempts > 1 ? ` after ${init.attempts} attempts` : "";
-    const advice = init.ambiguous
-      ? ORDER_AMBIGUOUS_HINT
-      : `Check network access to ${init.baseUrl} (proxy, firewall, DNS) and run again`;
-    super(`Yeastar API: ${init.operation} failed: network error (${init.reason})${tries}. ${advice}.`, init);
+    const advice = init.wording
+      ? init.wording.advice({ kind: "network", operation: init.operation, ambiguous: init.ambiguous })
+      : init.ambiguous
+        ? ORDER_AMBIGUOUS_HINT
+        : `Check network access to ${init.baseUrl} (proxy, firewall, DNS) and run again`;
+    const name = init.wording?.name ?? "Yeastar API";
+    super(`${name}: ${init.operation} failed: network error (${init.reason})${tries}. ${advice}.`, init);
     this.operation = init.operation;
     this.reason = clean(init.reason, init);
     this.retryable = init.retryable;
@@ -155,6 +193,8 @@ export interface SchemaErrorInit extends RedactionContext {
   retryable: boolean;
   ambiguous?: boolean;
   attempts?: number;
+  /** Default: the Partner Portal's. */
+  wording?: ServiceWording;
 }
 
 /** The API answered, but not in the shape we rely on. */
@@ -169,12 +209,21 @@ export class SchemaError extends YeastarError {
     const shown =
       init.issues.slice(0, 5).join("; ") + (init.issues.length > 5 ? `; and ${init.issues.length - 5} more` : "");
     const tries = init.attempts && init.attempts > 1 ? ` after ${init.attempts} attempts` : "";
-    const advice = init.ambiguous
-      ? ORDER_AMBIGUOUS_HINT
-      : "The Partner Portal API may have changed; report the requestId and the issues to the provider maintainers";
+    const wording = init.wording;
+    const advice = wording
+      ? wording.advice({
+          kind: "schema",
+          operation: init.operation,
+          ambiguous: init.ambiguous ?? false,
+          httpStatus: init.httpStatus,
+        })
+      : init.ambiguous
+        ? ORDER_AMBIGUOUS_HINT
+        : "The Partner Portal API may have changed; report the requestId and the issues to the provider maintainers";
+    const requestId = wording?.requestIds === false ? "" : `, ${describeRequestId(init.requestId ?? "")}`;
     super(
-      `Yeastar API: ${init.operation} returned an unexpected response: HTTP ${init.httpStatus}, ` +
-        `${describeRequestId(init.requestId ?? "")}: ${shown}${tries}. ${advice}.`,
+      `${wording?.name ?? "Yeastar API"}: ${init.operation} returned an unexpected response: HTTP ` +
+        `${init.httpStatus}${requestId}: ${shown}${tries}. ${advice}.`,
       init,
     );
     this.operation = init.operation;

@@ -39,10 +39,14 @@ const MAX_REMEMBERED_TOKENS = 50;
 
 /** Adds the tokens a token reply carries (`result.token`, `result.refreshToken`) to `known`, newest last. */
 export function rememberTokens(parsed: unknown, known: string[]): void {
-  const result = (parsed as { result?: unknown } | undefined)?.result as Record<string, unknown> | undefined;
-  if (!result || typeof result !== "object") return;
-  for (const key of ["token", "refreshToken"]) {
-    const value = result[key];
+  rememberFields((parsed as { result?: unknown } | undefined)?.result, ["token", "refreshToken"], known);
+}
+
+/** Adds the string values of `keys` in `object` (a token reply) to `known`, newest last. */
+export function rememberFields(object: unknown, keys: readonly string[], known: string[]): void {
+  if (!object || typeof object !== "object") return;
+  for (const key of keys) {
+    const value = (object as Record<string, unknown>)[key];
     if (typeof value === "string" && value.length > 0 && !known.includes(value)) known.push(value);
   }
   while (known.length > MAX_REMEMBERED_TOKENS) known.shift();

@@ -40,6 +40,15 @@ describe("sandbox: admin surface", () => {
       priceCalculate: 0,
       autoRenewEnable: 0,
       autoRenewStatus: 0,
+      pbxToken: 0,
+      pbxRefreshToken: 0,
+      pbxCapacity: 0,
+      pbxExtensionList: 0,
+      pbxExtensionSearch: 0,
+      pbxExtensionGet: 0,
+      pbxExtensionCreate: 0,
+      pbxExtensionUpdate: 0,
+      pbxExtensionDelete: 0,
     });
   });
 
