@@ -151,7 +151,9 @@ function sameFields(a: PbxExtension, inputs: ExtensionInputs): boolean {
 async function assertRoom(api: PbxApi, inputs: ExtensionInputs): Promise<{ capacity: number; used: number }> {
   const run = runOf(`room:${inputs.pbxUrl}`);
   if (!run.room) {
-    const read = await api.capacity();
+    // One read for the run, shared by the creates that run at once.
+    run.capacity ??= api.capacity();
+    const read = await run.capacity;
     run.room ??= { capacity: read.extensionCapacity, used: read.extensionUsed };
   }
   if (run.room.used >= run.room.capacity) {
