@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import type { PbxInputs } from "./inputs";
+import { OperationType } from "./schemas";
 
 // ---------------------------------------------------------------------------------------------- type tokens
 
@@ -58,15 +59,8 @@ export function urnType(urn: string): string {
 
 // ------------------------------------------------------------------------------------------ planned orders
 
-export const PLANNED_OPERATIONS = [
-  "purchase_plan",
-  "purchase_service",
-  "switch_plan",
-  "renew_plan",
-  "trial_plan",
-  "switchTrial_plan",
-  "adopt",
-] as const;
+/** Every order a preview may list (the order API's operation types), and an adoption, which orders nothing. */
+export const PLANNED_OPERATIONS = [...OperationType.options, "adopt"] as const;
 export type PlannedOperation = (typeof PLANNED_OPERATIONS)[number];
 export const BILLING_PERIODS = ["month", "year"] as const;
 export type BillingPeriod = (typeof BILLING_PERIODS)[number];

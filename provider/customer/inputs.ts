@@ -5,7 +5,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { UNKNOWN } from "../api/inputs";
-import { fieldFailures } from "../runtime/field-failures";
+import { parseKnownInputs } from "../runtime/field-failures";
 
 export const TAX_TYPES = ["VAT_number", "Tax_ID", "TIN_number", "RUC", "CUIT"] as const;
 
@@ -81,30 +81,26 @@ export function customerStateOf(raw: object | undefined): CustomerState | undefi
   return raw && Object.keys(raw).length > 0 ? (raw as CustomerState) : undefined;
 }
 
-const ALLOWED = new Set<string>([...CUSTOMER_INPUT_KEYS, ...CUSTOMER_OUTPUT_KEYS, "__provider"]);
-
 export function validateCustomer(raw: Record<string, unknown>): {
   inputs?: MaybeCustomerInputs;
   failures: pulumi.dynamic.CheckFailure[];
 } {
-  const failures: pulumi.dynamic.CheckFailure[] = [];
-  for (const key of Object.keys(raw)) {
-    if (!ALLOWED.has(key)) {
-      failures.push({
-        property: key,
-        reason: `${key} is not an input of Customer; valid inputs are ${CUSTOMER_INPUT_KEYS.join(", ")}`,
-      });
-    }
+  const { data, failures } = parseKnownInputs(
+    "Customer",
+    CustomerInputsSchema,
+    CUSTOMER_INPUT_KEYS,
+    CUSTOMER_OUTPUT_KEYS,
+    raw,
+  );
+  if (data && data.firstName === undefined && data.lastName === undefined) {
+    return {
+      failures: [
+        {
+          property: "firstName",
+          reason: "firstName and lastName are both missing; the Partner Portal needs at least one of them",
+        },
+      ],
+    };
   }
-  const parsed = CustomerInputsSchema.safeParse(Object.fromEntries(CUSTOMER_INPUT_KEYS.map((k) => [k, raw[k]])));
-  if (!parsed.success) {
-    failures.push(...fieldFailures(parsed.error.issues, raw));
-  } else if (parsed.data.firstName === undefined && parsed.data.lastName === undefined) {
-    failures.push({
-      property: "firstName",
-      reason: "firstName and lastName are both missing; the Partner Portal needs at least one of them",
-    });
-  }
-  if (failures.length > 0 || !parsed.success) return { failures };
-  return { failures: [], inputs: parsed.data };
+  return { failures, ...(data ? { inputs: data } : {}) };
 }

@@ -7,7 +7,7 @@ import { z } from "zod";
 import { MAX_EXTENSIONS, MIN_EXTENSIONS } from "../api/catalog";
 import { UNKNOWN } from "../api/inputs";
 import type { ExtensionFields } from "../api/pbx-api";
-import { fieldFailures } from "../runtime/field-failures";
+import { parseKnownInputs } from "../runtime/field-failures";
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 // eslint-disable-next-line no-control-regex -- rejecting control characters is the point
@@ -92,23 +92,16 @@ export function extensionStateOf(raw: object | undefined): ExtensionState | unde
   return raw && Object.keys(raw).length > 0 ? (raw as ExtensionState) : undefined;
 }
 
-const ALLOWED = new Set<string>([...EXTENSION_INPUT_KEYS, ...EXTENSION_OUTPUT_KEYS, "__provider"]);
-
 export function validateExtension(raw: Record<string, unknown>): {
   inputs?: MaybeExtensionInputs;
   failures: pulumi.dynamic.CheckFailure[];
 } {
-  const failures: pulumi.dynamic.CheckFailure[] = [];
-  for (const key of Object.keys(raw)) {
-    if (!ALLOWED.has(key)) {
-      failures.push({
-        property: key,
-        reason: `${key} is not an input of PbxExtension; valid inputs are ${EXTENSION_INPUT_KEYS.join(", ")}`,
-      });
-    }
-  }
-  const parsed = ExtensionInputsSchema.safeParse(Object.fromEntries(EXTENSION_INPUT_KEYS.map((k) => [k, raw[k]])));
-  if (!parsed.success) failures.push(...fieldFailures(parsed.error.issues, raw));
-  if (failures.length > 0 || !parsed.success) return { failures };
-  return { failures: [], inputs: parsed.data };
+  const { data, failures } = parseKnownInputs(
+    "PbxExtension",
+    ExtensionInputsSchema,
+    EXTENSION_INPUT_KEYS,
+    EXTENSION_OUTPUT_KEYS,
+    raw,
+  );
+  return { failures, ...(data ? { inputs: data } : {}) };
 }

@@ -10,7 +10,7 @@ import { isUnknown, type MaybeInputs, type PbxInputs } from "../api/inputs";
 import type { CheckFailure } from "../runtime/field-failures";
 import { dateOf, isoDate } from "../api/terms";
 import { firstTermEnd, renewalOrders } from "./renewal";
-import { conversionOrder, trialFailures, trialOrder } from "./trial";
+import { conversionOrder, converted, trialFailures, trialOrder } from "./trial";
 
 // The state's shape is part of the resource contract (provider/api/contract.ts); its names are exported here too.
 
@@ -216,19 +216,8 @@ export function followUpOrders(
     // A trial changes only by its conversion, which buys the PBX as the program declares it; renewals follow
     // from the first paid term's end.
     if (news.trial === true) return [];
-    const converted = {
-      ...state,
-      trial: false,
-      plan: news.plan,
-      planId: PLANS[news.plan],
-      extensions: news.extensions,
-      billingCycle: news.billingCycle,
-      highAvailability: news.highAvailability,
-      recordingMinutes: news.recordingMinutes,
-      expireDate: firstTermEnd(today, news.billingCycle),
-    };
-    const conversion = conversionOrder(state, news);
-    return [{ ...conversion, until: converted.expireDate }, ...renewalOrders(converted, news, today)];
+    const paid = converted(state, news, firstTermEnd(today, news.billingCycle));
+    return [{ ...conversionOrder(state, news), until: paid.expireDate }, ...renewalOrders(paid, news, today)];
   }
   const orders: PlannedOrder[] = [];
   const currentPlanId = state.planId || PLANS[state.plan];

@@ -9,6 +9,7 @@ import type { CheckedInputs, PbxState, Resolved } from "../api/contract";
 import { INPUT_KEYS, isUnknown, type PbxInputs, type UNKNOWN } from "../api/inputs";
 import { portalFacts } from "./reconcile";
 import { dateOf } from "../api/terms";
+import { converted } from "./trial";
 
 export type ResolvedInputs = CheckedInputs & { resolved: Resolved };
 
@@ -202,18 +203,7 @@ export function applyOrder(state: PbxState, field: string, news: CheckedInputs, 
       return until ? { ...state, expireDate: until } : state;
     case "trial":
       // The conversion bought the PBX as the program declares it.
-      return {
-        ...state,
-        trial: false,
-        trialEndsOn: "",
-        plan: news.plan,
-        planId: PLANS[news.plan],
-        extensions: news.extensions,
-        billingCycle: news.billingCycle,
-        highAvailability: news.highAvailability,
-        recordingMinutes: news.recordingMinutes,
-        ...(until ? { expireDate: until } : {}),
-      };
+      return converted(state, news, until);
     default:
       return state;
   }

@@ -99,6 +99,22 @@ export function trialOrder(inputs: Wanted): OrderRequest {
   };
 }
 
+/** A trial once its conversion succeeded: the PBX as the program declares it, paid through `until`. */
+export function converted<S extends PbxState>(state: S, news: CheckedInputs, until?: string): S {
+  return {
+    ...state,
+    trial: false,
+    trialEndsOn: "",
+    plan: news.plan,
+    planId: PLANS[news.plan],
+    extensions: news.extensions,
+    billingCycle: news.billingCycle,
+    highAvailability: news.highAvailability,
+    recordingMinutes: news.recordingMinutes,
+    ...(until ? { expireDate: until } : {}),
+  };
+}
+
 export interface ConversionOrder {
   field: "trial";
   summary: string;

@@ -48,3 +48,26 @@ export function fieldFailures(issues: readonly z.core.$ZodIssue[], raw: Record<s
   }
   return failures;
 }
+
+/**
+ * A resource's inputs through its schema: a key that is neither an input nor an output fails (naming the valid
+ * inputs), then one failure per field the schema rejects. `data` only when nothing failed.
+ */
+export function parseKnownInputs<T>(
+  typeName: string,
+  schema: z.ZodType<T>,
+  inputKeys: readonly string[],
+  outputKeys: readonly string[],
+  raw: Record<string, unknown>,
+): { data?: T; failures: CheckFailure[] } {
+  const allowed = new Set<string>([...inputKeys, ...outputKeys, "__provider"]);
+  const failures: CheckFailure[] = Object.keys(raw)
+    .filter((key) => !allowed.has(key))
+    .map((key) => ({
+      property: key,
+      reason: `${key} is not an input of ${typeName}; valid inputs are ${inputKeys.join(", ")}`,
+    }));
+  const parsed = schema.safeParse(Object.fromEntries(inputKeys.map((k) => [k, raw[k]])));
+  if (!parsed.success) failures.push(...fieldFailures(parsed.error.issues, raw));
+  return failures.length > 0 || !parsed.success ? { failures } : { data: parsed.data, failures };
+}

@@ -8,23 +8,10 @@
 import * as assert from "node:assert/strict";
 import { addCycle } from "../../provider/api/terms";
 import { startSandbox, type Sandbox } from "../../sandbox";
-import { CANARY_SECRET, declare, pbxArgs, pbxProject } from "../helpers/pbx";
+import { CANARY_SECRET, declare, pbxArgs, pbxProject, plannedOrdersOfPreview } from "../helpers/pbx";
 import type { PulumiProject, RunResult } from "../helpers/pulumi";
 
 const TYPE = "pulumi-nodejs:dynamic/yeastar:PSeriesCloudPbx";
-
-interface View {
-  operation: string;
-  quantity: number;
-  price: string;
-  amount?: string;
-}
-
-function plannedOrders(json: unknown): View[] {
-  const steps = (json as { steps?: Array<{ newState?: { type?: string; inputs?: Record<string, unknown> } }> }).steps;
-  const step = (steps ?? []).find((s) => s.newState?.type === TYPE);
-  return (step?.newState?.inputs?.plannedOrders as View[] | undefined) ?? [];
-}
 
 /** The day after `date`: a renewal date just past an expiry needs exactly one more term. */
 function dayAfter(date: string): string {
@@ -70,7 +57,7 @@ describe("renewals through pulumi preview, up and a kill", function () {
     const preview = await project.preview(["--json"]);
     assert.equal(preview.code, 0, preview.output);
     assert.equal(orders().length, 1, "the preview bought nothing");
-    const listed = plannedOrders(preview.json);
+    const listed = plannedOrdersOfPreview(preview.json);
     assert.deepEqual(
       listed.map((v) => [v.operation, v.quantity]),
       [["renew_plan", 20]],

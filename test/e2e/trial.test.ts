@@ -6,23 +6,10 @@
  */
 import * as assert from "node:assert/strict";
 import { startSandbox, type Sandbox } from "../../sandbox";
-import { CANARY_SECRET, declare, pbxArgs, pbxProject } from "../helpers/pbx";
+import { CANARY_SECRET, declare, pbxArgs, pbxProject, plannedOrdersOfPreview } from "../helpers/pbx";
 import type { PulumiProject } from "../helpers/pulumi";
 
 const TYPE = "pulumi-nodejs:dynamic/yeastar:PSeriesCloudPbx";
-
-interface View {
-  operation: string;
-  quantity: number;
-  price: string;
-  amount?: string;
-}
-
-function plannedOrders(json: unknown): View[] {
-  const steps = (json as { steps?: Array<{ newState?: { type?: string; inputs?: Record<string, unknown> } }> }).steps;
-  const step = (steps ?? []).find((s) => s.newState?.type === TYPE);
-  return (step?.newState?.inputs?.plannedOrders as View[] | undefined) ?? [];
-}
 
 describe("trials through pulumi preview and up", function () {
   let sandbox: Sandbox;
@@ -54,7 +41,7 @@ describe("trials through pulumi preview and up", function () {
     const preview = await project.preview(["--json"]);
     assert.equal(preview.code, 0, preview.output);
     assert.equal(orders().length, 0, "the preview bought nothing");
-    const listed = plannedOrders(preview.json);
+    const listed = plannedOrdersOfPreview(preview.json);
     assert.deepEqual(
       listed.map((v) => [v.operation, v.quantity, v.price]),
       [["trial_plan", 10, "no charge"]],
@@ -85,7 +72,7 @@ describe("trials through pulumi preview and up", function () {
     const preview = await project.preview(["--json"]);
     assert.equal(preview.code, 0, preview.output);
     assert.equal(orders().length, 1, "the preview bought nothing");
-    const listed = plannedOrders(preview.json);
+    const listed = plannedOrdersOfPreview(preview.json);
     assert.deepEqual(
       listed.map((v) => [v.operation, v.quantity]),
       [["switchTrial_plan", 20]],

@@ -1,4 +1,5 @@
 /** Helpers for end-to-end tests of PSeriesCloudPbx programs against the sandbox. */
+import { PBX_TOKENS } from "../../provider/api/contract";
 import * as path from "node:path";
 import type { Sandbox } from "../../sandbox";
 import { VALID_PBX_ARGS } from "../fixtures/pbx-args";
@@ -55,4 +56,19 @@ export function assertGlobexFirstPreview(r: RunResult, sandbox: Sandbox): void {
     r.output,
     /PBX globex-branch\.us\.sandbox\.yeastarcloud\.com: `pulumi up` will place 1 order: .*\[USD 130\.00 per month\]/,
   );
+}
+
+/** A planned order as the preview lists it (`plannedOrders`). */
+export interface PlannedView {
+  operation: string;
+  quantity: number;
+  price: string;
+  amount?: string;
+}
+
+/** The planned orders of the one PBX of a `pulumi preview --json` (dynamic resource), [] when it lists none. */
+export function plannedOrdersOfPreview(json: unknown): PlannedView[] {
+  const steps = (json as { steps?: Array<{ newState?: { type?: string; inputs?: Record<string, unknown> } }> }).steps;
+  const step = (steps ?? []).find((s) => s.newState?.type === PBX_TOKENS.dynamic);
+  return (step?.newState?.inputs?.plannedOrders as PlannedView[] | undefined) ?? [];
 }
