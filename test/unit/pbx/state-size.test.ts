@@ -60,7 +60,6 @@ describe("state size: resolved values stored once", function () {
   });
 
   it("the provider module's exports are the provider object (stored as a module reference when installed)", function () {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const exported = require("../../../provider/pbx/provider") as Record<string, unknown>;
     for (const m of ["configure", "check", "diff", "create", "update", "read", "delete"]) {
       assert.equal(typeof exported[m], "function", m);
