@@ -1,6 +1,6 @@
 /**
- * The parts of a starter Pulumi TypeScript program that `yeastar-pseries import` writes (and any other command
- * that writes one): its files, `package.json` (naming this package as `import-package-spec.ts` decides), `tsconfig.json`, and
+ * The parts of a starter Pulumi TypeScript program that `yeastar-pseries import` and `import-extensions` both
+ * write: its files, `package.json` (naming this package as `import-package-spec.ts` decides), `tsconfig.json`, and
  * the checks of the flags that shape them, made before anything is read or written.
  */
 import * as fs from "node:fs";
@@ -107,13 +107,29 @@ export function tsconfigText(): string {
   )}\n`;
 }
 
-/** Writes the four files of a program: Pulumi.yaml (with `description`), package.json, tsconfig.json and index.ts. */
+/**
+ * Pulumi.yaml's lines that make the CLI find this package's native provider plugin in the program's node_modules
+ * (docs/yaml-and-sdks.md): what a program needs that declares a type of the plugin, `yeastar:index:...`.
+ */
+export const NATIVE_PLUGIN_YAML = `plugins:
+  providers:
+    - name: yeastar
+      path: node_modules/${PACKAGE_NAME}/bin
+`;
+
+/**
+ * Writes the four files of a program: Pulumi.yaml (with `description`, and `pulumiYaml`'s lines after the
+ * runtime), package.json, tsconfig.json and index.ts.
+ */
 export function writeProgram(
   dir: string,
-  parts: { projectName: string; description: string; packageSpec: string; index: string },
+  parts: { projectName: string; description: string; packageSpec: string; index: string; pulumiYaml?: string },
 ): void {
   const [pulumiYaml, packageJson, tsconfig, index] = programFiles(dir);
-  writeFile(pulumiYaml, `name: ${parts.projectName}\ndescription: ${parts.description}\nruntime: nodejs\n`);
+  writeFile(
+    pulumiYaml,
+    `name: ${parts.projectName}\ndescription: ${parts.description}\nruntime: nodejs\n${parts.pulumiYaml ?? ""}`,
+  );
   writeFile(packageJson, packageJsonText(parts.projectName, parts.packageSpec));
   writeFile(tsconfig, tsconfigText());
   writeFile(index, parts.index);
