@@ -10,7 +10,6 @@
  * choice: `--billing-contact`, required unless the account has exactly one contact. It is used only for future
  * orders (expansions and the like).
  */
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { minimatch } from "minimatch";
 import type { PartnerApi } from "../api/partner-api";
@@ -24,11 +23,20 @@ import {
   type PbxResult,
 } from "../inventory";
 import { validateInputs } from "../pbx/validate-inputs";
-import { PACKAGE_NAME, dependencySpec, givenSpecProblem, installFacts } from "./import-package-spec";
+import { PACKAGE_NAME } from "./import-package-spec";
 import { CREDENTIAL_OPTIONS, CREDENTIAL_USAGE, clientFor, credentialsFrom } from "./credentials";
 import { UsageError, nonEmpty, parseFlags, type Output } from "./usage";
 import { table } from "./text-table";
 import { MANAGED_OPTIONS, MANAGED_USAGE, managedIndex } from "./import-managed";
+import {
+  assertNoOverwrite,
+  packageSpecOf,
+  programFiles,
+  projectNameOf,
+  relativeToProgram,
+  writeFile,
+  writeProgram,
+} from "./starter-program";
 
 export const IMPORT_USAGE = `usage: yeastar-pseries import [--region NAME|ID] [--owner EMAIL|ID] [--url PATTERN]
                               [--billing-contact EMAIL|ID] [--out FILE] [--program DIR] [--force]
@@ -66,8 +74,6 @@ export interface DataFile {
   pbxs: ImportedPbx[];
 }
 
-const PROJECT_NAME = /^[A-Za-z0-9_.-]{1,100}$/;
-
 export async function runImport(
   argv: string[],
   io: Output,
@@ -98,40 +104,15 @@ export async function runImport(
   const urlPattern = nonEmpty("url", values.url)?.toLowerCase();
   const contactFlag = nonEmpty("billing-contact", values["billing-contact"]);
   const programDir = nonEmpty("program", values.program);
-  const projectName = nonEmpty("project-name", values["project-name"]) ?? "yeastar-fleet";
-  if (!PROJECT_NAME.test(projectName)) {
-    throw new UsageError(
-      `--project-name ${JSON.stringify(projectName)} is not a valid Pulumi project name; use letters, digits, "_", "." and "-"`,
-    );
-  }
-  if (values["project-name"] !== undefined && programDir === undefined) {
-    throw new UsageError("--project-name needs --program DIR");
-  }
-  if (values["package-spec"] !== undefined && programDir === undefined) {
-    throw new UsageError("--package-spec needs --program DIR");
-  }
+  const projectName = projectNameOf(values, programDir, "yeastar-fleet");
   const outFile = path.resolve(
     cwd,
     nonEmpty("out", values.out) ?? (programDir ? path.join(programDir, "pbxs.json") : "yeastar-pbxs.json"),
   );
   const programPath = programDir ? path.resolve(cwd, programDir) : undefined;
   // Decided before anything is read or written: a program nobody can `npm install` is not written at all.
-  let packageSpec: { spec: string; source: string } | undefined;
-  if (programPath) {
-    const given = nonEmpty("package-spec", values["package-spec"]);
-    const problem = given === undefined ? undefined : givenSpecProblem(given);
-    if (problem) throw new UsageError(problem);
-    const decided = given ? { spec: given, source: "--package-spec" } : dependencySpec(installFacts(), programPath);
-    if ("refuse" in decided) throw new UsageError(`--program: ${decided.refuse}`);
-    packageSpec = decided;
-  }
-  const targets = [outFile, ...(programPath ? programFiles(programPath) : [])];
-  if (!values.force) {
-    const existing = targets.filter((f) => fs.existsSync(f));
-    if (existing.length > 0) {
-      throw new UsageError(`would overwrite ${existing.join(", ")}; remove them, choose other paths or add --force`);
-    }
-  }
+  const packageSpec = programPath ? packageSpecOf(values["package-spec"], programPath) : undefined;
+  assertNoOverwrite([outFile, ...(programPath ? programFiles(programPath) : [])], values.force);
   const client = api ?? clientFor(credentialsFrom(values, env));
 
   // The billing contact first: a wrong one should stop the import before the product list is read.
@@ -214,7 +195,14 @@ export async function runImport(
     pbxs: imported,
   };
   writeFile(outFile, `${JSON.stringify(data, null, 2)}\n`);
-  if (programPath && packageSpec) writeProgram(programPath, outFile, projectName, packageSpec.spec);
+  if (programPath && packageSpec) {
+    writeProgram(programPath, {
+      projectName,
+      description: "PBXs imported from the Yeastar Partner Portal by yeastar-pseries import",
+      packageSpec: packageSpec.spec,
+      index: starterProgram(relativeToProgram(programPath, outFile)),
+    });
+  }
 
   if (imported.length > 0) {
     io.out(
@@ -243,66 +231,6 @@ export async function runImport(
     );
   }
   return 0;
-}
-
-function programFiles(dir: string): string[] {
-  return ["Pulumi.yaml", "package.json", "tsconfig.json", "index.ts"].map((f) => path.join(dir, f));
-}
-
-function writeFile(file: string, text: string): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, text);
-}
-
-function sdkRange(): string {
-  try {
-    return `^${(require("@pulumi/pulumi/package.json") as { version: string }).version}`;
-  } catch {
-    return "^3.100.0";
-  }
-}
-
-function writeProgram(dir: string, dataFile: string, projectName: string, packageSpec: string): void {
-  let relative = path.relative(dir, dataFile).split(path.sep).join("/");
-  if (!relative.startsWith(".")) relative = `./${relative}`;
-  const [pulumiYaml, packageJson, tsconfig, index] = programFiles(dir);
-  writeFile(
-    pulumiYaml,
-    `name: ${projectName}\ndescription: PBXs imported from the Yeastar Partner Portal by yeastar-pseries import\nruntime: nodejs\n`,
-  );
-  writeFile(
-    packageJson,
-    `${JSON.stringify(
-      {
-        name: projectName.toLowerCase(),
-        private: true,
-        main: "index.ts",
-        dependencies: { "@pulumi/pulumi": sdkRange(), [PACKAGE_NAME]: packageSpec },
-        devDependencies: { "@types/node": "^22.0.0", typescript: "^5.9.0" },
-      },
-      null,
-      2,
-    )}\n`,
-  );
-  writeFile(
-    tsconfig,
-    `${JSON.stringify(
-      {
-        compilerOptions: {
-          target: "ES2022",
-          module: "commonjs",
-          moduleResolution: "node",
-          strict: true,
-          esModuleInterop: true,
-          skipLibCheck: true,
-        },
-        files: ["index.ts"],
-      },
-      null,
-      2,
-    )}\n`,
-  );
-  writeFile(index, starterProgram(relative));
 }
 
 function starterProgram(dataFile: string): string {

@@ -2,11 +2,12 @@
 /**
  * yeastar-pseries: command line tools for partners who use this package.
  *   import  list the account's PBXs and write a data file (and a starter program) to bring them under Pulumi
+ *   import-extensions  the same for one PBX's extensions, read through the PBX's own API
  *   doctor  check credentials, TLS and every read-only endpoint the provider uses against the real portal
  *   plan    summarize `pulumi preview --json` for a pull request: what `up` would buy, and its price
  *   destroy list what `pulumi destroy` leaves billed (and until when), then run it
  *   fleet   every PBX of the account with the stacks that manage it, its customer, expiry and cost
- * None ever places an order.
+ * None ever places an order (nor changes a PBX).
  */
 import { ConfigError, YeastarError } from "../client/errors";
 import { UsageError, type Output } from "./usage";
@@ -14,11 +15,14 @@ import { realDestroyDeps, runDestroy } from "./destroy-main";
 import { runDoctor } from "./doctor-main";
 import { runFleet } from "./fleet-main";
 import { runImport } from "./import-main";
+import { runImportExtensions } from "./import-extensions-main";
 import { main as runPlan, type PlanIo } from "./plan-main";
 
 const USAGE = `usage: yeastar-pseries <command> [flags]
 Commands:
   import   list the account's PBXs and write a data file (and with --program, a starter Pulumi program)
+  import-extensions
+           list one PBX's extensions (its own API) and write a data file (and with --program, a starter program)
   doctor   check the base URL, TLS, token and every read-only endpoint against our assumptions
   plan     summarize \`pulumi preview --json\` (file or stdin) as Markdown for a pull request, with gates
   destroy  list every PBX \`pulumi destroy\` would remove and the date it stays billed until, then run it
@@ -39,6 +43,8 @@ export async function main(
         return await runPlan(rest, streams);
       case "import":
         return await runImport(rest, io, env, cwd);
+      case "import-extensions":
+        return await runImportExtensions(rest, io, env, cwd);
       case "doctor":
         return await runDoctor(rest, io, env);
       case "destroy":
@@ -53,7 +59,7 @@ export async function main(
         return command === undefined ? 2 : 0;
       default:
         io.err(
-          `yeastar-pseries: unknown command ${JSON.stringify(command)}; valid commands: import, doctor, plan, destroy, fleet`,
+          `yeastar-pseries: unknown command ${JSON.stringify(command)}; valid commands: import, import-extensions, doctor, plan, destroy, fleet`,
         );
         io.err(USAGE);
         return 2;

@@ -68,6 +68,11 @@ export function extensionResourceId(pbxUrl: string, number: string): string {
   return `${pbxUrl}/${number}`;
 }
 
+/** A PBX's host name as PbxExtension takes it (its `pbxUrl`): lower case, two or more labels. */
+export function isPbxHost(value: string): boolean {
+  return HOST.test(value);
+}
+
 export function parseResourceId(id: string): { pbxUrl: string; number: string } | undefined {
   const at = id.lastIndexOf("/");
   if (at <= 0) return undefined;

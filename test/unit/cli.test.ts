@@ -157,7 +157,7 @@ describe("yeastar-pseries CLI", function () {
       assert.match(noFile.err, /--client-secret-file ".*nope" cannot be read \(ENOENT\)/);
       const command = await cli(["fix-everything"]);
       assert.equal(command.code, 2);
-      assert.match(command.err, /unknown command "fix-everything"; valid commands: import, doctor/);
+      assert.match(command.err, /unknown command "fix-everything"; valid commands: import, import-extensions, doctor/);
     });
   });
 
