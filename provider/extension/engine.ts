@@ -196,7 +196,7 @@ export async function create(
       }
       if (found) {
         throw new Error(
-          `${where(inputs.pbxUrl)} already has extension ${inputs.number} (id ${found.id}, ${[found.firstName, found.lastName].filter(Boolean).join(" ") || "no name"}) with other settings; nothing was changed. Choose another number, or bring it into the stack with the resource option { import: "${id}" }`,
+          `${where(inputs.pbxUrl)} already has extension ${inputs.number} (id ${found.id}, ${[found.firstName, found.lastName].filter(Boolean).join(" ") || "no name"}) with other settings; nothing was changed. Choose another number, declare it with the PBX's settings (then \`up\` records it), or bring the PBX's extensions in with \`yeastar-pseries import-extensions --pbx ${inputs.pbxUrl}\` (imports "${id}")`,
         );
       }
       if (code !== PBX_ERRCODES.duplicateNumber) {

@@ -144,7 +144,7 @@ describe("PbxExtension: create, diff, update, read, delete", function () {
     other.api.createExtension.rejects(apiError(PBX_ERRCODES.duplicateNumber));
     await assert.rejects(
       create(args(), other.deps),
-      /already has extension 1001 \(id id-1001, Bob\) with other settings.*import: "acme-hq\.eu\.sandbox\.yeastarcloud\.com\/1001"/,
+      /already has extension 1001 \(id id-1001, Bob\) with other settings.*import-extensions --pbx acme-hq\.eu\.sandbox\.yeastarcloud\.com` \(imports "acme-hq\.eu\.sandbox\.yeastarcloud\.com\/1001"\)/,
     );
   });
 
