@@ -4,18 +4,8 @@
  * does, and this checkout's build otherwise.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type * as yeastar from "../provider";
 import { benchPbxArgs } from "./lib/bench-args";
-
-function providerPackage(): typeof yeastar {
-  let installed: string | undefined;
-  try {
-    installed = require.resolve("pulumi-yeastar-pseries", { paths: [process.cwd()] });
-  } catch {
-    installed = undefined;
-  }
-  return require(installed ?? "../provider");
-}
+import { providerPackage } from "./lib/provider-package";
 
 const { PSeriesCloudPbx } = providerPackage();
 const config = new pulumi.Config("bench");

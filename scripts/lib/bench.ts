@@ -138,6 +138,8 @@ export async function benchProject(
     name?: string;
     env?: Record<string, string>;
     config?: Record<string, string>;
+    /** More secret config, beside the Partner API's client secret. */
+    secrets?: Record<string, string>;
     /** Another compiled program to run (default scripts/bench-program.ts). */
     program?: string;
     nodeargs?: string;
@@ -154,7 +156,7 @@ export async function benchProject(
       "bench:extensions": "20",
       ...extra.config,
     },
-    secrets: { "yeastar:clientSecret": "sandbox-secret" },
+    secrets: { "yeastar:clientSecret": "sandbox-secret", ...extra.secrets },
     env: extra.env,
   });
   const pkg = path.join(project.dir, "node_modules", "pulumi-yeastar-pseries");
