@@ -43,6 +43,8 @@ interface PbxRun {
   declared: Set<string>;
   capacity?: Promise<{ extensionCapacity: number; extensionUsed: number }>;
   existing?: Promise<Set<string>>;
+  /** Every extension on the PBX, listed once for a refresh or an import. */
+  listing?: Promise<PbxExtension[]>;
   /** From system/capacity, read once by the first create: the PBX's capacity, and its extensions as this run's creates and deletes leave them. */
   room?: { capacity: number; used: number };
 }
@@ -279,10 +281,13 @@ export async function read(
       `PbxExtension id ${JSON.stringify(id)} is not "<pbxUrl>/<number>", e.g. "acme-hq.eu.yeastarcloud.com/1001"`,
     );
   }
-  const api = deps.pbxApi(named.pbxUrl);
+  // One list of the PBX's extensions for the whole refresh (shared by its reads), not one read per extension.
+  const run = runOf(`list:${named.pbxUrl}`);
+  run.listing ??= deps.pbxApi(named.pbxUrl).listExtensions();
+  const all = await run.listing;
   const ext =
-    (props?.extensionId ? await api.getExtension(props.extensionId) : undefined) ??
-    (await api.findExtension(named.number));
+    (props?.extensionId ? all.find((e) => e.id === props.extensionId) : undefined) ??
+    all.find((e) => e.number === named.number);
   if (!ext) {
     if (props) {
       deps.report.warn(

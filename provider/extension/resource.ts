@@ -57,6 +57,14 @@ export class PbxExtension extends pulumi.dynamic.Resource {
         }
       : {};
     const props = registrationProps(EXTENSION_OUTPUT_KEYS, { ...rest, ...linked }, pulumi.runtime.isDryRun());
-    super(extensionProvider, name, props, opts, PACKAGE, EXTENSION_TOKENS.name);
+    // As PSeriesCloudPbx does (pbx/resource.ts): no stack frames for each property's promise during the
+    // synchronous registration, which otherwise costs most of a large program's CPU.
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      super(extensionProvider, name, props, opts, PACKAGE, EXTENSION_TOKENS.name);
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
   }
 }

@@ -188,12 +188,15 @@ describe("PbxExtension: create, diff, update, read, delete", function () {
   });
 
   it("read shows drift made on the PBX, drops a deleted one, and imports by <pbxUrl>/<number>", async function () {
-    const { deps } = fakePbx([ext("1001", { id: "5", email: "new@acme.example" })]);
+    const pbx = fakePbx([ext("1001", { id: "5", email: "new@acme.example" })]);
+    const { deps } = pbx;
     const refreshed = await read(`${URL}/1001`, { ...args(), extensionId: "5", adopted: false }, deps);
     assert.equal((refreshed.inputs as unknown as { email?: string }).email, "new@acme.example");
+    resetRuns(); // another run: the PBX is listed again
     const gone = fakePbx([]);
     assert.deepEqual(await read(`${URL}/1001`, { ...args(), extensionId: "5", adopted: false }, gone.deps), {});
     assert.match(gone.warnings[0], /no longer has extension 1001; removing it from the stack/);
+    resetRuns();
     const imported = await read(`${URL}/1001`, undefined, deps);
     assert.equal(imported.id, `${URL}/1001`);
     assert.equal(imported.props?.extensionId, "5");
