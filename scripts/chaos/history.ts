@@ -203,8 +203,12 @@ export interface Asked {
   switches: number;
   /** The most renewal terms any program asked for. */
   renewals: number;
-  /** Bought as a trial, and whether a program converted it. */
+  /**
+   * Whether some program declared it a trial, or a paid PBX (a PBX converted by the step that created it was
+   * never declared a trial), and whether a program converted it.
+   */
   trial: boolean;
+  paid: boolean;
   converted: boolean;
   removed: boolean;
 }
@@ -234,6 +238,12 @@ export class Model {
     for (const step of history.steps) {
       this.applied.push(this.apply(step.change));
       this.programs.push(this.live.map((p) => ({ ...p })));
+      // What each `up` may buy: a trial, a paid PBX, or either when programs said both.
+      for (const p of this.live) {
+        const a = this.asked.get(p.name)!;
+        if (p.trial) a.trial = true;
+        else a.paid = true;
+      }
     }
   }
 
@@ -319,7 +329,8 @@ export class Model {
       highAvailability: false,
       switches: 0,
       renewals: 0,
-      trial,
+      trial: false,
+      paid: false,
       converted: false,
       removed: false,
     });

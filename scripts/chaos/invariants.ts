@@ -116,8 +116,10 @@ export function checkInvariants(e: Evidence): Violation[] {
     if (renewals > asked.renewals) over.push(`${renewals} renewals, most asked ${asked.renewals}`);
     const mayConvert = asked.trial && asked.converted ? 1 : 0;
     if (conversions.length > mayConvert) over.push(`${conversions.length} trial conversions, asked ${mayConvert}`);
-    if (purchase.operationType === "trial_plan" && !asked.trial) over.push("a trial bought, none asked");
-    if (purchase.operationType === "purchase_plan" && asked.trial) over.push("a paid PBX bought, a trial asked");
+    if (purchase.operationType === "trial_plan" && !asked.trial) over.push("a trial bought, no program asked one");
+    if (purchase.operationType === "purchase_plan" && !asked.paid) {
+      over.push("a paid PBX bought, every program asked a trial");
+    }
     if (over.length > 0) {
       violations.push({
         invariant: "bought-more-than-asked",

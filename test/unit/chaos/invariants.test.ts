@@ -255,6 +255,39 @@ describe("fault campaign: invariants", function () {
     assert.ok(kinds(e).includes("url-bought-twice"), "a second trial of one URL is a second PBX");
   });
 
+  it("a trial converted by the step that created it was never declared a trial: a paid purchase is right", function () {
+    const h: History = {
+      fleet: [
+        {
+          extensions: 23,
+          plan: "enterprise",
+          billingCycle: "monthly",
+          highAvailability: false,
+          recordingMinutes: 3,
+          trial: true,
+        },
+      ],
+      initial: 1,
+      steps: [step({ kind: "convert", pbx: 0 }), step({ kind: "ha", pbx: 0 })],
+    };
+    const model = new Model(h);
+    const [a] = [...model.asked.values()];
+    assert.deepEqual([a.trial, a.paid, a.converted], [false, true, true]);
+    const u0 = urlOf(0);
+    const e: Evidence = {
+      ...clean(),
+      orders: [order("S0", u0, "purchase_plan", [[PLANS.enterprise, 23, "plan"]])],
+      products: [product("S0", u0, 23, PLANS.enterprise)],
+      asked: [a],
+      converged: undefined,
+      resources: [],
+      outputs: ["error: chaos-p0.eu.sandbox.yeastarcloud.com"],
+    };
+    assert.deepEqual(checkInvariants(e), []);
+    e.orders = [order("S0", u0, "trial_plan", [[PLANS.enterprise, 23, "plan"]])];
+    assert.match(checkInvariants(e)[0]?.detail ?? "", /a trial bought, no program asked one/);
+  });
+
   it("a bought PBX neither in the state nor named in an error or warning", function () {
     const e = clean();
     e.resources = e.resources.slice(0, 1);
