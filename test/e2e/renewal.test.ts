@@ -67,6 +67,7 @@ describe("renewals through pulumi preview, up and a kill", function () {
     assert.equal(up.code, 0, up.output);
     assert.equal(renewals().length, 1);
     assert.equal(renewals()[0].totalAmount, listed[0].amount, "the renewal cost what the preview quoted");
+    console.log(`      renewal: preview quoted ${listed[0].price}, charged USD ${renewals()[0].totalAmount}`);
     const next = addCycle(expiry, "annually");
     assert.equal(product().expireDate, next);
     assert.equal(await expiresOn(), next);

@@ -85,6 +85,7 @@ describe("trials through pulumi preview and up", function () {
     assert.equal(conversion.operationType, "switchTrial_plan");
     assert.ok(Number(conversion.totalAmount) > 0);
     assert.equal(conversion.totalAmount, listed[0].amount, "the conversion cost what the preview quoted");
+    console.log(`      conversion: preview quoted ${listed[0].price}, charged USD ${conversion.totalAmount}`);
     assert.equal(product().isTrial, false);
     assert.equal(product().extensions, 20);
     const outs = await outputs();
