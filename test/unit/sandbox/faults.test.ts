@@ -81,6 +81,9 @@ describe("sandbox: fault injection", () => {
     ctx.sandbox.admin.addFault({ endpoint: "regionList", hang: true });
     await assert.rejects(rawFetch(PATHS.regionList, { signal: AbortSignal.timeout(300) }), /aborted|timeout/i);
     const pending = rawFetch(PATHS.regionList);
+    // Reset only once the sandbox has the request (a fixed wait lost that race on a loaded machine: the request
+    // then arrived after the reset and was answered), and a moment more for the fault to take hold of it.
+    while (ctx.sandbox.admin.stats().requests.regionList < 2) await new Promise((resolve) => setTimeout(resolve, 10));
     await new Promise((resolve) => setTimeout(resolve, 100));
     ctx.sandbox.admin.reset();
     await assert.rejects(pending, /fetch failed/);
