@@ -3,6 +3,7 @@ import pbxProvider = require("./pbx/provider");
 export { pbxProvider };
 export { Customer, type CustomerArgs } from "./customer/resource";
 export { PbxExtension, type PbxExtensionArgs } from "./extension/resource";
+export { PbxInboundRoute, type PbxInboundRouteArgs } from "./inbound-route/resource";
 export type { OrderRecord, PlannedOrderView } from "./api/contract";
 export * as catalog from "./api/catalog";
 export {

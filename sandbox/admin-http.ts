@@ -6,7 +6,15 @@
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { AdminError, type Simulator } from "./simulator";
 import type { SeedRegion } from "./seeds";
-import type { ConfigPatch, ExtensionSeed, FaultSpec, Price, StoredExtension, StoredProduct } from "./types";
+import type {
+  ConfigPatch,
+  ExtensionSeed,
+  FaultSpec,
+  Price,
+  StoredExtension,
+  StoredInboundRoute,
+  StoredProduct,
+} from "./types";
 
 function send(reply: FastifyReply, status: number, value: unknown): FastifyReply {
   return reply.code(status).type("application/json; charset=utf-8").send(JSON.stringify(value));
@@ -55,6 +63,24 @@ export function registerAdminRoutes(app: FastifyInstance, sim: Simulator): void 
       const { pbxUrl, number } = req.params as { pbxUrl: string; number: string };
       return sim.updateExtension(pbxUrl, number, req.body as Partial<StoredExtension>);
     }),
+  );
+  // A PBX's inbound routes (list, change one by its name) and trunks (list, add one: {"name": ...}).
+  app.get("/__admin/pbx/:pbxUrl/inbound-routes", (req, reply) =>
+    run(reply, () => sim.inboundRoutes((req.params as { pbxUrl: string }).pbxUrl)),
+  );
+  app.patch("/__admin/pbx/:pbxUrl/inbound-routes/:name", (req, reply) =>
+    run(reply, () => {
+      const { pbxUrl, name } = req.params as { pbxUrl: string; name: string };
+      return sim.updateInboundRoute(pbxUrl, name, req.body as Partial<StoredInboundRoute>);
+    }),
+  );
+  app.get("/__admin/pbx/:pbxUrl/trunks", (req, reply) =>
+    run(reply, () => sim.trunks((req.params as { pbxUrl: string }).pbxUrl)),
+  );
+  app.put("/__admin/pbx/:pbxUrl/trunks", (req, reply) =>
+    run(reply, () =>
+      sim.putTrunk((req.params as { pbxUrl: string }).pbxUrl, (req.body as { name?: string })?.name as string),
+    ),
   );
   app.put("/__admin/prices", (req, reply) => run(reply, () => sim.setPrices(req.body as Record<string, Price>)));
 }

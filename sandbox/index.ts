@@ -7,6 +7,7 @@ import { buildServer } from "./server";
 import { Simulator } from "./simulator";
 import type { Sandbox, SandboxOptions } from "./types";
 export { PBX_COUNTERS } from "./types";
+export { DEFAULT_TRUNK } from "./pbx-store";
 
 export type {
   ConfigPatch,
@@ -19,6 +20,7 @@ export type {
   Quirk,
   SandboxEndpoint,
   StoredExtension,
+  StoredInboundRoute,
   SandboxConfig,
   SandboxOptions,
   SandboxStats,

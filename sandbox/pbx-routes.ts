@@ -10,12 +10,20 @@ import { PBX_API_ROOT, PBX_ERRCODES, PBX_PATHS, type PbxEndpoint } from "../prov
 import { ApiError } from "./envelope";
 import { applyFault, sendText, type Connections, type FaultWording } from "./http-replies";
 import { PbxError, checkCreate, checkUpdate, extensionInfo, idOf, invalid } from "./pbx-extensions";
+import { checkRouteCreate, checkRouteUpdate, inboundRouteInfo, type RouteContext } from "./pbx-inbound-routes";
 import type { Simulator } from "./simulator";
 import { PBX_COUNTERS, type StoredProduct } from "./types";
 
 /** The errcode of a request to a PBX the sandbox does not have (or not yet, or no longer, active). */
 export const NO_SUCH_PBX_ERRCODE = 404;
-const WRITES: ReadonlySet<PbxEndpoint> = new Set(["extensionCreate", "extensionUpdate", "extensionDelete"]);
+const WRITES: ReadonlySet<PbxEndpoint> = new Set([
+  "extensionCreate",
+  "extensionUpdate",
+  "extensionDelete",
+  "inboundRouteCreate",
+  "inboundRouteUpdate",
+  "inboundRouteDelete",
+]);
 const MAX_PAGE_SIZE = 100;
 const DEFAULT_PAGE_SIZE = 20;
 
@@ -224,6 +232,55 @@ export function registerPbxRoutes(app: FastifyInstance, sim: Simulator, connecti
     const id = idOf(queryValue(req, "id"));
     extensionOf(pbx, id);
     store.pbx.remove(pbx.productNo, id);
+    store.save();
+    return {};
+  });
+
+  // ---- inbound routes (sandbox/pbx-inbound-routes.ts) ----
+
+  const routeOf = (pbx: StoredProduct, id: string) => {
+    const found = store.pbx.routes(pbx.productNo).find((r) => r.id === id);
+    if (!found) throw new PbxError(PBX_ERRCODES.notFound, `no inbound route with id ${id}`);
+    return found;
+  };
+  const contextOf = (pbx: StoredProduct): RouteContext => ({
+    trunks: store.pbx.trunks(pbx.productNo),
+    extensionNumbers: new Set(store.pbx.list(pbx.productNo).map((e) => e.number)),
+  });
+  const assertNameFree = (pbx: StoredProduct, name: string, id?: string) => {
+    if (store.pbx.routes(pbx.productNo).some((r) => r.name === name && r.id !== id)) {
+      throw new PbxError(PBX_ERRCODES.duplicateNumber, `name: inbound route ${name} already exists`);
+    }
+  };
+
+  route("GET", "inboundRouteList", (pbx, req) => pageOf(req, store.pbx.routes(pbx.productNo).map(inboundRouteInfo)));
+
+  route("GET", "inboundRouteGet", (pbx, req) => ({
+    data: inboundRouteInfo(routeOf(pbx, idOf(queryValue(req, "id")))),
+  }));
+
+  route("POST", "inboundRouteCreate", (pbx, req) => {
+    const fields = checkRouteCreate(req.body, contextOf(pbx));
+    assertNameFree(pbx, fields.name);
+    const created = store.pbx.addRoute(pbx.productNo, fields);
+    store.save();
+    return { id: Number(created.id) };
+  });
+
+  route("POST", "inboundRouteUpdate", (pbx, req) => {
+    const body = bodyOf(req);
+    const current = routeOf(pbx, idOf(body.id));
+    const patch = checkRouteUpdate(body, current, contextOf(pbx));
+    if (patch.name !== undefined) assertNameFree(pbx, patch.name, current.id);
+    Object.assign(current, patch);
+    store.save();
+    return {};
+  });
+
+  route("POST", "inboundRouteDelete", (pbx, req) => {
+    const id = idOf(bodyOf(req).id);
+    routeOf(pbx, id);
+    store.pbx.removeRoute(pbx.productNo, id);
     store.save();
     return {};
   });

@@ -5,7 +5,10 @@
  * it (an earlier version's) loads with no extensions.
  */
 import { randomBytes } from "node:crypto";
-import type { StoredExtension } from "./types";
+import type { StoredExtension, StoredInboundRoute } from "./types";
+
+/** The trunk every sandbox PBX has until trunks are added (docs/sandbox.md, "A PBX's own API"). */
+export const DEFAULT_TRUNK = "sip-trunk-1";
 
 /** The developer guide's refresh-token lifetime (24 hours). */
 export const PBX_REFRESH_LIFETIME_SECONDS = 86_400;
@@ -14,6 +17,10 @@ interface PbxExtensions {
   /** The id the next extension gets: ids are never used twice on one PBX. */
   nextId: number;
   extensions: StoredExtension[];
+  /** Absent in state files of earlier versions: no routes, the default trunk. */
+  nextRouteId?: number;
+  routes?: StoredInboundRoute[];
+  trunks?: string[];
 }
 
 interface TokenEntry {
@@ -109,6 +116,51 @@ export class PbxStore {
     pbx.nextId += 1;
     pbx.extensions.push(extension);
     return extension;
+  }
+
+  private entry(productNo: string): PbxExtensions {
+    let pbx = this.byProduct.get(productNo);
+    if (!pbx) {
+      pbx = { nextId: 1, extensions: [] };
+      this.byProduct.set(productNo, pbx);
+    }
+    return pbx;
+  }
+
+  // ---- inbound routes and trunks ----
+
+  /** The PBX's inbound routes by id (the live array). */
+  routes(productNo: string): StoredInboundRoute[] {
+    return this.byProduct.get(productNo)?.routes ?? [];
+  }
+
+  addRoute(productNo: string, fields: Omit<StoredInboundRoute, "id">): StoredInboundRoute {
+    const pbx = this.entry(productNo);
+    pbx.routes ??= [];
+    pbx.nextRouteId ??= 1;
+    const route: StoredInboundRoute = { id: String(pbx.nextRouteId), ...fields };
+    pbx.nextRouteId += 1;
+    pbx.routes.push(route);
+    return route;
+  }
+
+  removeRoute(productNo: string, id: string): boolean {
+    const routes = this.byProduct.get(productNo)?.routes ?? [];
+    const index = routes.findIndex((r) => r.id === id);
+    if (index < 0) return false;
+    routes.splice(index, 1);
+    return true;
+  }
+
+  trunks(productNo: string): string[] {
+    return this.byProduct.get(productNo)?.trunks ?? [DEFAULT_TRUNK];
+  }
+
+  addTrunk(productNo: string, name: string): string[] {
+    const pbx = this.entry(productNo);
+    pbx.trunks ??= [DEFAULT_TRUNK];
+    if (!pbx.trunks.includes(name)) pbx.trunks.push(name);
+    return [...pbx.trunks];
   }
 
   remove(productNo: string, id: string): boolean {

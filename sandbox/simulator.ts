@@ -3,6 +3,7 @@
  */
 import { PATHS, type EndpointName } from "../provider/api/catalog";
 import { checkSeed, seeded } from "./pbx-extensions";
+import { isRouteName } from "../provider/api/pbx-inbound-routes";
 import type { StoredUser } from "./customers";
 import { FaultBook } from "./faults";
 import { isMoney } from "./pricing";
@@ -16,6 +17,7 @@ import {
   type PbxCounter,
   type SandboxEndpoint,
   type StoredExtension,
+  type StoredInboundRoute,
   type ConfigPatch,
   type FaultSpec,
   type Price,
@@ -274,6 +276,40 @@ export class Simulator implements SandboxAdmin {
     Object.assign(extension, checked);
     this.store.save();
     return structuredClone(extension);
+  }
+
+  inboundRoutes(pbxUrl: string): StoredInboundRoute[] {
+    return structuredClone(this.store.pbx.routes(this.activePbx(pbxUrl).productNo));
+  }
+
+  updateInboundRoute(pbxUrl: string, name: string, patch: Partial<Omit<StoredInboundRoute, "id">>): StoredInboundRoute {
+    const { productNo } = this.activePbx(pbxUrl);
+    const route = this.store.pbx.routes(productNo).find((r) => r.name === name);
+    if (!route) throw new AdminError(404, `no inbound route ${name} on ${pbxUrl}`);
+    if (typeof patch !== "object" || patch === null || Array.isArray(patch)) {
+      throw new AdminError(400, "the patch must be an object");
+    }
+    const keys = Object.keys(route).filter((k) => k !== "id");
+    const unknown = Object.keys(patch).filter((k) => !keys.includes(k));
+    if (unknown.length > 0)
+      throw new AdminError(400, `unknown inbound route field: ${unknown.join(", ")} (use ${keys.join(", ")})`);
+    Object.assign(route, structuredClone(patch));
+    this.store.save();
+    return structuredClone(route);
+  }
+
+  trunks(pbxUrl: string): string[] {
+    return [...this.store.pbx.trunks(this.activePbx(pbxUrl).productNo)];
+  }
+
+  putTrunk(pbxUrl: string, name: string): string[] {
+    const { productNo } = this.activePbx(pbxUrl);
+    if (typeof name !== "string" || !isRouteName(name)) {
+      throw new AdminError(400, "a trunk name is 1 to 63 characters without spaces or special characters");
+    }
+    const trunks = this.store.pbx.addTrunk(productNo, name);
+    this.store.save();
+    return trunks;
   }
 
   private activePbx(pbxUrl: string): StoredProduct {

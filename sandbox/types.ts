@@ -19,6 +19,11 @@ export const PBX_COUNTERS = {
   extensionCreate: "pbxExtensionCreate",
   extensionUpdate: "pbxExtensionUpdate",
   extensionDelete: "pbxExtensionDelete",
+  inboundRouteList: "pbxInboundRouteList",
+  inboundRouteGet: "pbxInboundRouteGet",
+  inboundRouteCreate: "pbxInboundRouteCreate",
+  inboundRouteUpdate: "pbxInboundRouteUpdate",
+  inboundRouteDelete: "pbxInboundRouteDelete",
 } as const satisfies Record<PbxEndpoint, string>;
 export type PbxCounter = (typeof PBX_COUNTERS)[PbxEndpoint];
 /** Every endpoint the sandbox counts: the Partner Portal's and a PBX's. */
@@ -35,6 +40,18 @@ export interface StoredExtension {
   email_addr: string;
   mobile_number: string;
   presence_status: string;
+}
+
+/** An inbound route of a PBX, in the API's field names (sandbox/pbx-inbound-routes.ts). */
+export interface StoredInboundRoute {
+  /** A small integer, unique on its PBX (the API's `id`). */
+  id: string;
+  name: string;
+  did_option: string;
+  did_pattern_list: Array<{ did_pattern: string }>;
+  trunk_list: Array<{ name: string }>;
+  def_dest: string;
+  def_dest_value: string;
 }
 
 /** An extension to seed through the admin surface: a number, and any other fields (default ""). */
@@ -238,6 +255,14 @@ export interface SandboxAdmin {
   putExtension(pbxUrl: string, fields: ExtensionSeed): StoredExtension;
   /** Changes fields of the extension with this number, as someone on the PBX would (drift). Returns it. */
   updateExtension(pbxUrl: string, number: string, patch: Partial<Omit<StoredExtension, "id">>): StoredExtension;
+  /** The inbound routes of the active PBX with this URL, by id. */
+  inboundRoutes(pbxUrl: string): StoredInboundRoute[];
+  /** Changes fields of the inbound route with this name, as someone on the PBX would (drift). Returns it. */
+  updateInboundRoute(pbxUrl: string, name: string, patch: Partial<Omit<StoredInboundRoute, "id">>): StoredInboundRoute;
+  /** The PBX's trunk names: `DEFAULT_TRUNK` unless `putTrunk` added others. */
+  trunks(pbxUrl: string): string[];
+  /** Adds a trunk to the PBX (as if it were set up there). */
+  putTrunk(pbxUrl: string, name: string): string[];
 }
 
 export interface Sandbox {

@@ -47,6 +47,9 @@ export const CUSTOMER_TOKENS = resourceTokens("Customer");
 /** One extension on a PBX, through the PBX's own API (provider/extension). */
 export const EXTENSION_TOKENS = resourceTokens("PbxExtension");
 
+/** One inbound route on a PBX, through the PBX's own API (provider/inbound-route). */
+export const INBOUND_ROUTE_TOKENS = resourceTokens("PbxInboundRoute");
+
 export function isPbxType(type: string): boolean {
   return PBX_TOKENS.all.includes(type);
 }

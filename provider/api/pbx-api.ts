@@ -12,6 +12,7 @@
  * in `PBX_ERRCODES` (docs/api-assumptions.md, "A PBX's own API").
  */
 import { z } from "zod";
+import type { InboundRouteFields, PbxInboundRoute } from "./pbx-inbound-routes";
 
 /** Where the API lives under a PBX's base URL (`https://<pbxUrl>`, or the sandbox's `<sandbox>/pbx/<pbxUrl>`). */
 export const PBX_API_ROOT = "/openapi/v1.0/";
@@ -27,6 +28,11 @@ export const PBX_PATHS = {
   extensionCreate: "extension/create",
   extensionUpdate: "extension/update",
   extensionDelete: "extension/delete",
+  inboundRouteList: "inbound_route/list",
+  inboundRouteGet: "inbound_route/get",
+  inboundRouteCreate: "inbound_route/create",
+  inboundRouteUpdate: "inbound_route/update",
+  inboundRouteDelete: "inbound_route/delete",
 } as const;
 export type PbxEndpoint = keyof typeof PBX_PATHS;
 
@@ -38,11 +44,11 @@ export const PBX_ERRCODES = {
   badCredentials: 20004,
   /** A request field is missing or invalid; `errmsg` names it. */
   invalidParameter: 40002,
-  /** The extension number is taken on this PBX. */
+  /** The extension number (or, of an inbound route, the name) is taken on this PBX. */
   duplicateNumber: 40004,
   /** The PBX has as many extensions as it was bought with. */
   capacityReached: 40005,
-  /** No extension with that id. */
+  /** No extension (or inbound route) with that id. */
   notFound: 40006,
   /** Too many requests: wait `Retry-After` seconds. */
   rateLimited: 40029,
@@ -148,6 +154,16 @@ export interface PbxApi {
   updateExtension(id: string, fields: ExtensionFields): Promise<void>;
   /** Deletes it (an extension is free: this really deletes); sent once. */
   deleteExtension(id: string): Promise<void>;
+  /** Every inbound route, paging through `inbound_route/list` (a read). */
+  listInboundRoutes(): Promise<PbxInboundRoute[]>;
+  /** By id; undefined on a definite not-found (a read). */
+  getInboundRoute(id: string): Promise<PbxInboundRoute | undefined>;
+  /** Creates one; sent once, never retried (after a doubtful failure, look the name up). Returns its id. */
+  createInboundRoute(fields: InboundRouteFields): Promise<string>;
+  /** Sets every field (the name included); sent once. */
+  updateInboundRoute(id: string, fields: InboundRouteFields): Promise<void>;
+  /** Deletes it (free: this really deletes); sent once. */
+  deleteInboundRoute(id: string): Promise<void>;
 }
 
 /** The wire body of create and update (`first_name` is required by the API; `caller_id_name` follows the name). */

@@ -10,7 +10,7 @@
  */
 import * as path from "node:path";
 import type { PbxApi } from "../api/pbx-api";
-import { isPbxHost } from "../extension/inputs";
+import { isPbxHost } from "../runtime/pbx-inputs";
 import { PBX_CREDENTIAL_OPTIONS, PBX_CREDENTIAL_USAGE, pbxClientFor, pbxCredentialsFrom } from "./credentials";
 import { PACKAGE_NAME } from "./import-package-spec";
 import {

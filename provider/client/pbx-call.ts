@@ -26,6 +26,11 @@ export const PBX_OPERATIONS: Record<PbxEndpoint, string> = {
   extensionCreate: "create extension",
   extensionUpdate: "update extension",
   extensionDelete: "delete extension",
+  inboundRouteList: "list inbound routes",
+  inboundRouteGet: "get inbound route",
+  inboundRouteCreate: "create inbound route",
+  inboundRouteUpdate: "update inbound route",
+  inboundRouteDelete: "delete inbound route",
 };
 
 export interface PbxCall<T> {
@@ -185,14 +190,21 @@ export function pbxWording(where: string): ServiceWording {
 }
 
 function pbxAdvice(where: string, f: WordedFailure): string {
+  const route = /inbound route/.test(f.operation);
   if (f.ambiguous) {
     return (
       `The PBX may or may not have carried out "${f.operation}". Do not send it again blindly: first look the ` +
-      "extension up by its number (the provider does this itself before it creates again)"
+      `${route ? "inbound route up by its name" : "extension up by its number"} (the provider does this itself before it creates again)`
     );
   }
   const write = /^(create|update|delete) /.test(f.operation);
   const nothing = write ? "Nothing was changed on the PBX. " : "";
+  if (route && Number(f.code) === PBX_ERRCODES.duplicateNumber) {
+    return `${nothing}That inbound route name is taken on the PBX: import the route or choose another name`;
+  }
+  if (route && Number(f.code) === PBX_ERRCODES.notFound) {
+    return `${nothing}The PBX has no inbound route with that id (was it deleted on the PBX?)`;
+  }
   if (f.kind === "network") return `${nothing}Check network access to ${where} (proxy, firewall, DNS) and run again`;
   if (f.kind === "schema") return "The PBX's API may have changed; report the issues to the provider maintainers";
   switch (Number(f.code)) {

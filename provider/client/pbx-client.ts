@@ -24,6 +24,7 @@ import {
   type PbxEndpoint,
   type PbxExtension,
 } from "../api/pbx-api";
+import type { InboundRouteFields } from "../api/pbx-inbound-routes";
 import { TokenManager, type Grant } from "./auth";
 import { assertSafeBaseUrl } from "./base-url";
 import { classify, classifyNetwork, errorFlags, type CallKind } from "./classify";
@@ -40,6 +41,7 @@ import {
   readPbxReply,
   type PbxCall,
 } from "./pbx-call";
+import * as routes from "./pbx-route-calls";
 import { redact, rememberFields } from "./redact";
 import { withRetries, type RetryDecision, type RetryPolicy } from "./retry";
 import {
@@ -238,6 +240,14 @@ export class PbxClient implements PbxApi {
       operation: `delete extension id ${id}`,
     });
   }
+
+  // Inbound routes (pbx-route-calls.ts), over this client's reads and writes.
+  private readonly channel: routes.PbxChannel = { read: (s) => this.read(s), sendOnce: (s) => this.sendOnce(s) };
+  listInboundRoutes = () => routes.listInboundRoutes(this.channel);
+  getInboundRoute = (id: string) => routes.getInboundRoute(this.channel, id);
+  createInboundRoute = (fields: InboundRouteFields) => routes.createInboundRoute(this.channel, fields);
+  updateInboundRoute = (id: string, fields: InboundRouteFields) => routes.updateInboundRoute(this.channel, id, fields);
+  deleteInboundRoute = (id: string) => routes.deleteInboundRoute(this.channel, id);
 
   // ---- machinery ----
 

@@ -7,10 +7,22 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { PBX_ERRCODES, type PbxApi, type PbxExtension } from "../api/pbx-api";
-import { DRY_RUN_KEY, UNKNOWN, isUnknown } from "../api/inputs";
-import { ApiError, YeastarError } from "../client/errors";
-import { configure as configureSettings, report, type Reporter, type SettingsConfig } from "../runtime/settings";
+import { DRY_RUN_KEY, isUnknown } from "../api/inputs";
+import { YeastarError } from "../client/errors";
+import { configure as configureSettings, report, type SettingsConfig } from "../runtime/settings";
 import { resolvePbxApi } from "../runtime/pbx-api-settings";
+import {
+  clean,
+  declaredExtensions,
+  errcodeOf,
+  existingExtensions,
+  existingRunOf,
+  known,
+  resetPbxRuns,
+  runOf as sharedRunOf,
+  where,
+  type PbxKindDeps,
+} from "../runtime/pbx-runs";
 import {
   EXTENSION_INPUT_KEYS,
   extensionResourceId,
@@ -23,10 +35,7 @@ import {
   type MaybeExtensionInputs,
 } from "./inputs";
 
-export interface ExtensionDeps {
-  pbxApi: (pbxUrl: string) => PbxApi;
-  report: Reporter;
-}
+export type ExtensionDeps = PbxKindDeps;
 
 export function defaultExtensionDeps(): ExtensionDeps {
   return { pbxApi: resolvePbxApi, report: report() };
@@ -35,43 +44,24 @@ export function defaultExtensionDeps(): ExtensionDeps {
 type CheckResult = pulumi.dynamic.CheckResult<Record<string, unknown>>;
 
 /**
- * What this provider process knows about each PBX during one run: the numbers the program declares on it (every
- * check adds one), and, read once, its capacity and its extensions. A run's checks and creates share it, so a PBX
- * is read once per run however many extensions it has.
+ * What this provider process knows about each PBX during one run besides the numbers the program declares on it
+ * and the extensions on it (runtime/pbx-runs.ts, which other kinds read too): read once, its capacity. A run's
+ * checks and creates share it, so a PBX is read once per run however many extensions it has.
  */
 interface PbxRun {
-  declared: Set<string>;
   capacity?: Promise<{ extensionCapacity: number; extensionUsed: number }>;
-  existing?: Promise<Set<string>>;
   /** Every extension on the PBX, listed once for a refresh or an import. */
   listing?: Promise<PbxExtension[]>;
   /** From system/capacity, read once by the first create: the PBX's capacity, and its extensions as this run's creates and deletes leave them. */
   room?: { capacity: number; used: number };
 }
-const runs = new Map<string, PbxRun>();
-
-function runOf(key: string): PbxRun {
-  let run = runs.get(key);
-  if (!run) runs.set(key, (run = { declared: new Set() }));
-  return run;
-}
+const KIND = "extension";
+const runOf = (key: string): PbxRun => sharedRunOf<PbxRun>(KIND, key, () => ({}));
 
 /** For tests: forget what this process learned about PBXs. */
 export function resetRuns(): void {
-  runs.clear();
+  resetPbxRuns();
 }
-
-function known<T>(v: T | typeof UNKNOWN | undefined): v is T {
-  return v !== undefined && !isUnknown(v);
-}
-
-function errcodeOf(err: unknown): number | undefined {
-  if (!(err instanceof ApiError)) return undefined;
-  const n = Number(err.code);
-  return Number.isInteger(n) ? n : undefined;
-}
-
-const where = (pbxUrl: string) => `PBX ${pbxUrl}`;
 
 /**
  * Validates the inputs and counts the program's extensions per PBX against what the PBX was bought with
@@ -90,22 +80,24 @@ export async function check(
   const inputs = validated.inputs;
   const key = known(inputs.pbxKey) ? inputs.pbxKey : known(inputs.pbxUrl) ? inputs.pbxUrl : undefined;
   if (key === undefined || !known(inputs.number)) return { inputs: clean(inputs) };
-  const run = runOf(key);
-  run.declared.add(inputs.number);
-  const failure = await capacityFailure(inputs, run, dryRun === true, deps);
+  const declared = declaredExtensions(key);
+  declared.add(inputs.number);
+  const failure = await capacityFailure(inputs, key, declared, dryRun === true, deps);
   if (failure) return { failures: [failure] };
   return { inputs: clean(inputs) };
 }
 
 async function capacityFailure(
   inputs: MaybeExtensionInputs,
-  run: PbxRun,
+  key: string,
+  declared: Set<string>,
   preview: boolean,
   deps: ExtensionDeps,
 ): Promise<pulumi.dynamic.CheckFailure | undefined> {
   const pbxUrl = known(inputs.pbxUrl) ? inputs.pbxUrl : undefined;
   // Reads only in a preview, of a PBX that exists (its URL is known); `up` checks the capacity again in create.
   const readable = preview && pbxUrl !== undefined;
+  const run = runOf(key);
   let capacity = known(inputs.capacity) ? inputs.capacity : undefined;
   if (capacity === undefined && readable) {
     run.capacity ??= deps.pbxApi(pbxUrl).capacity();
@@ -113,27 +105,17 @@ async function capacityFailure(
   }
   if (capacity === undefined || isUnknown(inputs.capacity)) return undefined;
   let existing = new Set<string>();
-  if (readable) {
-    run.existing ??= deps
-      .pbxApi(pbxUrl)
-      .listExtensions()
-      .then((all) => new Set(all.map((e) => e.number)));
-    existing = await run.existing;
-  }
-  const all = new Set([...existing, ...run.declared]);
+  if (readable) existing = await existingExtensions(key, deps.pbxApi(pbxUrl));
+  const all = new Set([...existing, ...declared]);
   if (all.size <= capacity) return undefined;
-  const others = [...existing].filter((n) => !run.declared.has(n)).length;
+  const others = [...existing].filter((n) => !declared.has(n)).length;
   return {
     property: "capacity",
     reason:
       `${pbxUrl ? where(pbxUrl) : "the PBX"} was bought with ${capacity} extensions, and with extension ${inputs.number} ` +
-      `it would have ${all.size} (${run.declared.size} declared in this program${others > 0 ? `, ${others} more already on the PBX` : ""}); ` +
+      `it would have ${all.size} (${declared.size} declared in this program${others > 0 ? `, ${others} more already on the PBX` : ""}); ` +
       `nothing was created. Raise the PBX's extensions to at least ${all.size} (\`pulumi up\` places the Extension Expansion order first, then creates the extensions), or declare fewer`,
   };
-}
-
-function clean<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
 function inputsOf(raw: Record<string, unknown>): ExtensionInputs {
@@ -319,7 +301,7 @@ export async function remove(
   } catch (err) {
     if (errcodeOf(err) !== PBX_ERRCODES.notFound) throw err;
   }
-  const room = runs.get(`room:${props.pbxUrl}`)?.room;
+  const room = existingRunOf<PbxRun>(KIND, `room:${props.pbxUrl}`)?.room;
   if (room) room.used -= 1;
 }
 

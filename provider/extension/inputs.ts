@@ -8,27 +8,24 @@ import { MAX_EXTENSIONS, MIN_EXTENSIONS } from "../api/catalog";
 import { UNKNOWN } from "../api/inputs";
 import type { ExtensionFields } from "../api/pbx-api";
 import { parseKnownInputs } from "../runtime/field-failures";
+import {
+  missing,
+  orUnknown,
+  parsePbxResourceId,
+  pbxKeyField,
+  pbxResourceId,
+  pbxUrlField,
+  stateOfBag,
+  text,
+} from "../runtime/pbx-inputs";
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 // eslint-disable-next-line no-control-regex -- rejecting control characters is the point
 const SAFE_TEXT = /^[^\u0000-\u001f\u007f<>`$\\{}]*$/u;
-const HOST = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/;
-
-const missing = (v: unknown) => (v === null || v === "" ? undefined : v);
-const orUnknown = <T extends z.ZodType>(schema: T) => z.union([z.literal(UNKNOWN), schema]);
-
-function text(max: number, pattern: RegExp, what: string) {
-  return orUnknown(
-    z
-      .string({ error: `expected ${what}` })
-      .refine((v) => [...v].length <= max, { error: `expected at most ${max} characters`, abort: true })
-      .refine((v) => pattern.test(v), { error: `expected ${what}`, abort: true }),
-  );
-}
 
 export const ExtensionInputsSchema = z.object({
   /** The PBX's host name (its `pbxUrl`), e.g. "acme-hq.eu.yeastarcloud.com". */
-  pbxUrl: text(253, HOST, 'the PBX\'s host name (its pbxUrl), e.g. "acme-hq.eu.yeastarcloud.com"'),
+  pbxUrl: pbxUrlField(),
   /** The extensions the PBX was bought with (its `extensions`); left out, the PBX's system/capacity tells. */
   capacity: z.preprocess(
     missing,
@@ -41,7 +38,7 @@ export const ExtensionInputsSchema = z.object({
     ).optional(),
   ),
   /** How this run tells the PBXs of one program apart while their URLs are not known yet (set by the class). */
-  pbxKey: z.preprocess(missing, orUnknown(z.string()).optional()),
+  pbxKey: pbxKeyField(),
   number: text(7, /^[0-9]{1,7}$/, 'an extension number of 1 to 7 digits, e.g. "1001"'),
   firstName: text(63, /^(?!\s*$)/u, "a first name of 1 to 63 characters").refine(
     (v) => v === UNKNOWN || SAFE_TEXT.test(v),
@@ -65,20 +62,12 @@ export type ExtensionState = ExtensionInputs & { extensionId: string; adopted: b
 
 /** The resource id: the PBX's host and the number, so an import names both ("acme-hq.eu.yeastarcloud.com/1001"). */
 export function extensionResourceId(pbxUrl: string, number: string): string {
-  return `${pbxUrl}/${number}`;
-}
-
-/** A PBX's host name as PbxExtension takes it (its `pbxUrl`): lower case, two or more labels. */
-export function isPbxHost(value: string): boolean {
-  return HOST.test(value);
+  return pbxResourceId(pbxUrl, number);
 }
 
 export function parseResourceId(id: string): { pbxUrl: string; number: string } | undefined {
-  const at = id.lastIndexOf("/");
-  if (at <= 0) return undefined;
-  const pbxUrl = id.slice(0, at);
-  const number = id.slice(at + 1);
-  return HOST.test(pbxUrl) && /^[0-9]{1,7}$/.test(number) ? { pbxUrl, number } : undefined;
+  const parsed = parsePbxResourceId(id, (n) => /^[0-9]{1,7}$/.test(n));
+  return parsed && { pbxUrl: parsed.pbxUrl, number: parsed.name };
 }
 
 /** The fields the PBX keeps, as the API client sends them. */
@@ -94,7 +83,7 @@ export function fieldsOf(inputs: ExtensionInputs): ExtensionFields {
 
 /** The one place the host's untyped bags become an `ExtensionState` (undefined when empty: an import). */
 export function extensionStateOf(raw: object | undefined): ExtensionState | undefined {
-  return raw && Object.keys(raw).length > 0 ? (raw as ExtensionState) : undefined;
+  return stateOfBag<ExtensionState>(raw);
 }
 
 export function validateExtension(raw: Record<string, unknown>): {

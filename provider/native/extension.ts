@@ -8,8 +8,7 @@
 import { EXTENSION_TOKENS } from "../api/contract";
 import * as extension from "../extension/engine";
 import type { EXTENSION_INPUT_KEYS } from "../extension/inputs";
-import { resolvePbxApi } from "../runtime/pbx-api-settings";
-import type { Deps } from "../runtime/deps";
+import { pbxKindHandler } from "./pbx-kind";
 import type { PropertySpec, TypeHandler, WithDeps } from "./types";
 
 export const EXTENSION_TYPE = EXTENSION_TOKENS.native;
@@ -51,20 +50,5 @@ export function extensionResourceSchema(): Record<string, unknown> {
 
 /** The extension's methods, each a call of its engine (provider/extension/engine.ts). */
 export function extensionHandler(withDeps: WithDeps): TypeHandler {
-  const deps = (d: Deps): extension.ExtensionDeps => ({ pbxApi: resolvePbxApi, report: d.report });
-  return {
-    check: (urn, olds, news) => withDeps(urn, (d) => extension.check(olds ?? {}, news ?? {}, deps(d))),
-    diff: async (id, _urn, olds, news) => extension.diff(id, olds, news),
-    create: (urn, inputs) => withDeps(urn, (d) => extension.create(inputs, deps(d))),
-    update: (id, urn, olds, news) => withDeps(urn, (d) => extension.update(id, olds, news, deps(d))),
-    // A preview changes nothing on the PBX: the id it gives is not known until `up`.
-    previewCreate: async (_urn, inputs) => ({ id: "", outs: { ...inputs, extensionId: "", adopted: false } }),
-    previewUpdate: async (id, _urn, olds, news) => ({ id, outs: { ...olds, ...news } }),
-    read: (id, urn, props) =>
-      withDeps(urn, async (d) => {
-        const r = await extension.read(id, props, deps(d));
-        return r.id ? { id: r.id, props: r.props, inputs: r.inputs } : { id: "", props: {} };
-      }),
-    delete: (id, urn, props) => withDeps(urn, (d) => extension.remove(id, props, deps(d))),
-  };
+  return pbxKindHandler(withDeps, extension, { previewOutputs: { extensionId: "", adopted: false } });
 }

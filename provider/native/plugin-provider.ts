@@ -21,6 +21,7 @@ import { FleetCounter } from "../runtime/large-fleet";
 import type { Reporter } from "../runtime/settings";
 import { CUSTOMER_TYPE, customerHandler } from "./customer";
 import { EXTENSION_TYPE, extensionHandler } from "./extension";
+import { INBOUND_ROUTE_TYPE, inboundRouteHandler } from "./inbound-route";
 import { packageSchema } from "./schema";
 import type { NativeProvider, TypeHandler, WithDeps } from "./types";
 
@@ -110,6 +111,7 @@ export function nativeProvider(options: NativeOptions): NativeProvider {
     [NATIVE_PBX_TYPE, pbxHandler(withDeps, adviseOnFleet)],
     [CUSTOMER_TYPE, customerHandler(withDeps)],
     [EXTENSION_TYPE, extensionHandler(withDeps)],
+    [INBOUND_ROUTE_TYPE, inboundRouteHandler(withDeps)],
   ]);
   const route = (urn: string): TypeHandler => {
     const type = urnType(urn);

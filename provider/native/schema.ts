@@ -11,6 +11,7 @@ import { NATIVE_PBX_TYPE, PACKAGE, resourceTokens } from "../api/contract";
 import { DEFAULT_BASE_URL } from "../runtime/settings";
 import { CUSTOMER_TYPE, customerResourceSchema } from "./customer";
 import { EXTENSION_TYPE, extensionResourceSchema } from "./extension";
+import { INBOUND_ROUTE_TYPE, inboundRouteResourceSchema } from "./inbound-route";
 import type { PropertySpec } from "./types";
 
 export const PBX_TYPE = NATIVE_PBX_TYPE;
@@ -210,6 +211,7 @@ export function packageSchema(version: string): Record<string, unknown> {
       },
       [CUSTOMER_TYPE]: customerResourceSchema(),
       [EXTENSION_TYPE]: extensionResourceSchema(),
+      [INBOUND_ROUTE_TYPE]: inboundRouteResourceSchema(),
     },
   };
 }

@@ -49,6 +49,11 @@ const LAYER_RULES: ReadonlyArray<{ from: string; never: string[]; except?: strin
   { from: dir("provider", "customer"), never: [dir("provider", "pbx")] },
   // An extension is configured through the PBX's own API: it needs no part of the PBX's purchase engine.
   { from: dir("provider", "extension"), never: [dir("provider", "pbx"), dir("provider", "customer")] },
+  // So is an inbound route; it shares what the PBX-configuration kinds share through runtime/, not another kind.
+  {
+    from: dir("provider", "inbound-route"),
+    never: [dir("provider", "pbx"), dir("provider", "customer"), dir("provider", "extension")],
+  },
   // The plugin serves the PBX too, through its engine's entry points, and through nothing else of pbx/.
   {
     from: dir("provider", "native"),

@@ -61,6 +61,7 @@ describe("native plugin: the schema is the engine's definitions", function () {
       "yeastar:index:PSeriesCloudPbx",
       "yeastar:index:Customer",
       "yeastar:index:PbxExtension",
+      "yeastar:index:PbxInboundRoute",
     ]);
   });
 

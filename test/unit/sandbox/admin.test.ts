@@ -49,6 +49,11 @@ describe("sandbox: admin surface", () => {
       pbxExtensionCreate: 0,
       pbxExtensionUpdate: 0,
       pbxExtensionDelete: 0,
+      pbxInboundRouteList: 0,
+      pbxInboundRouteGet: 0,
+      pbxInboundRouteCreate: 0,
+      pbxInboundRouteUpdate: 0,
+      pbxInboundRouteDelete: 0,
     });
   });
 
