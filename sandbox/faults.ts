@@ -7,7 +7,15 @@ import { PBX_COUNTERS, type FaultSpec, type SandboxEndpoint } from "./types";
 const PBX_ENDPOINTS: readonly string[] = Object.values(PBX_COUNTERS);
 const ENDPOINTS: readonly string[] = [...Object.keys(PATHS), ...PBX_ENDPOINTS];
 /** The endpoints that commit something a fault may follow: the order, and the PBX's writes. */
-const COMMITTING: readonly string[] = ["orderSave", "pbxExtensionCreate", "pbxExtensionUpdate", "pbxExtensionDelete"];
+const COMMITTING: readonly string[] = [
+  "orderSave",
+  "pbxExtensionCreate",
+  "pbxExtensionUpdate",
+  "pbxExtensionDelete",
+  "pbxInboundRouteCreate",
+  "pbxInboundRouteUpdate",
+  "pbxInboundRouteDelete",
+];
 
 interface ActiveFault {
   spec: FaultSpec;

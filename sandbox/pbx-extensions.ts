@@ -41,7 +41,7 @@ function objectOf(body: unknown): Record<string, unknown> {
 /** The id of an update or a query: a positive integer, as a JSON number or a digit string. */
 export function idOf(value: unknown): string {
   const text = typeof value === "number" || typeof value === "string" ? String(value) : "";
-  if (!/^\d{1,18}$/.test(text) || Number(text) < 1) throw invalid("id", "required: the extension's id");
+  if (!/^\d{1,18}$/.test(text) || Number(text) < 1) throw invalid("id", "required: a positive integer id");
   return String(Number(text));
 }
 

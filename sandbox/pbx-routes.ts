@@ -277,8 +277,8 @@ export function registerPbxRoutes(app: FastifyInstance, sim: Simulator, connecti
     return {};
   });
 
-  route("POST", "inboundRouteDelete", (pbx, req) => {
-    const id = idOf(bodyOf(req).id);
+  route("GET", "inboundRouteDelete", (pbx, req) => {
+    const id = idOf(queryValue(req, "id"));
     routeOf(pbx, id);
     store.pbx.removeRoute(pbx.productNo, id);
     store.save();

@@ -5,9 +5,9 @@
  * has none) to its default destination; this provider sets one kind of destination, an extension.
  *
  * Documented: the endpoints, the required `name`, `trunk_list`, `def_dest` of create, `did_option` "patterns"
- * (the default) with `did_pattern_list`, `def_dest` "extension" with `def_dest_value`. Inferred (and served so by
- * the sandbox): a trunk as `{name}`, a DID pattern as `{did_pattern}`, the extension's number as `def_dest_value`,
- * `inbound_route/delete` as a POST of `{id}`, and the error codes (docs/api-assumptions.md, "Inbound routes").
+ * (the default) with `did_pattern_list`, `def_dest` "extension" with `def_dest_value`, `inbound_route/delete?id=`
+ * as a GET. Inferred (and served so by the sandbox): a trunk as `{name}`, a DID pattern as `{did_pattern}`, the
+ * extension's number as `def_dest_value`, and the error codes (docs/api-assumptions.md, "Inbound routes").
  */
 import { z } from "zod";
 

@@ -88,10 +88,11 @@ export async function updateInboundRoute(c: PbxChannel, id: string, fields: Inbo
 
 export async function deleteInboundRoute(c: PbxChannel, id: string): Promise<void> {
   assertRouteId(id);
+  // Documented as a GET that deletes (`inbound_route/delete?id=`): sent once like the other writes.
   await c.sendOnce({
     endpoint: "inboundRouteDelete",
-    method: "POST",
-    json: { id: Number(id) },
+    method: "GET",
+    query: { id },
     schema: PbxEnvelope,
     operation: `delete inbound route id ${id}`,
   });

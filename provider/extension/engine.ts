@@ -174,7 +174,7 @@ export async function create(
       const found = await api.findExtension(inputs.number);
       if (found && sameFields(found, inputs)) {
         deps.report.warn(
-          `${where(inputs.pbxUrl)} already has extension ${inputs.number} with these settings (id ${found.id}); recorded it, created nothing.`,
+          `${where(inputs.pbxUrl)} already has extension ${inputs.number} with these settings (id ${found.id}); recorded it and sent no create again.`,
         );
         return record(found, code === PBX_ERRCODES.duplicateNumber);
       }

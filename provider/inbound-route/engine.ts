@@ -171,7 +171,7 @@ export async function create(
     const found = await findByName(deps, inputs.pbxUrl, inputs.name);
     if (found && sameFields(found, inputs)) {
       deps.report.warn(
-        `${where(inputs.pbxUrl)} already has inbound route ${inputs.name} with these settings (id ${found.id}); recorded it, created nothing.`,
+        `${where(inputs.pbxUrl)} already has inbound route ${inputs.name} with these settings (id ${found.id}); recorded it and sent no create again.`,
       );
       return record(found.id, code === PBX_ERRCODES.duplicateNumber);
     }
@@ -194,7 +194,8 @@ export async function create(
 export function diff(_id: string, rawOlds: object, rawNews: Record<string, unknown>): pulumi.dynamic.DiffResult {
   const olds: Partial<InboundRouteState> = inboundRouteStateOf(rawOlds) ?? {};
   const news = inputsOf(rawNews);
-  const text = (v: unknown) => (Array.isArray(v) ? v.join("\n") : String(v ?? ""));
+  // A route's trunks and DID patterns are sets: the order the PBX lists them in is no change.
+  const text = (v: unknown) => (Array.isArray(v) ? v.map(String).sort().join("\n") : String(v ?? ""));
   const changed = (k: keyof InboundRouteInputs) => isUnknown(news[k]) || text(olds[k]) !== text(news[k]);
   // As PbxExtension's: an unknown URL in a preview is the same PBX (a PBX keeps its URL unless it is replaced).
   const replaces = (["pbxUrl", "name"] as const).filter((k) => changed(k) && !(k === "pbxUrl" && isUnknown(news[k])));

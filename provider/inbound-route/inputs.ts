@@ -32,6 +32,11 @@ const name = (what: string) =>
       .string({ error: `expected ${what}: ${NAME_RULE}` })
       .refine(isRouteName, { error: `expected ${what}: ${NAME_RULE}` }),
   );
+/** Each known value once (values a preview does not know yet may all be the same marker). */
+const eachOnce = (l: readonly unknown[]) => {
+  const known = l.filter((v) => v !== UNKNOWN);
+  return new Set(known).size === known.length;
+};
 const DID_RULE = `up to ${DID_PATTERN_MAX} of: digits, X, Z, N, ".", "!", "+", "-" and [digits], e.g. "5551234" or "555XXXX"`;
 
 export const InboundRouteInputsSchema = z.object({
@@ -47,7 +52,7 @@ export const InboundRouteInputsSchema = z.object({
       .array(name("a trunk name"), { error: 'expected a list of trunk names, e.g. ["sip-trunk-1"]' })
       .min(1, { error: 'expected at least one trunk name, e.g. ["sip-trunk-1"]' })
       .max(64, { error: "expected at most 64 trunks" })
-      .refine((l) => new Set(l).size === l.length, { error: "expected each trunk once" }),
+      .refine(eachOnce, { error: "expected each trunk once" }),
   ),
   didPatterns: z.preprocess(
     (v) => (v === null || (Array.isArray(v) && v.length === 0) ? undefined : v),
@@ -64,7 +69,7 @@ export const InboundRouteInputsSchema = z.object({
           { error: `expected a list of DID patterns of ${DID_RULE}` },
         )
         .max(100, { error: "expected at most 100 DID patterns" })
-        .refine((l) => new Set(l).size === l.length, { error: "expected each DID pattern once" }),
+        .refine(eachOnce, { error: "expected each DID pattern once" }),
     ).optional(),
   ),
   /** The extension the calls go to: its number, e.g. `ext.number` of a PbxExtension. */

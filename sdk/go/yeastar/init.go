@@ -27,6 +27,8 @@ func (m *module) Construct(ctx *pulumi.Context, name, typ, urn string) (r pulumi
 		r = &PSeriesCloudPbx{}
 	case "yeastar:index:PbxExtension":
 		r = &PbxExtension{}
+	case "yeastar:index:PbxInboundRoute":
+		r = &PbxInboundRoute{}
 	default:
 		return nil, fmt.Errorf("unknown resource type: %s", typ)
 	}

@@ -1,15 +1,19 @@
 /**
  * End-to-end test program: declares the PBXs described by the JSON in config `e2e:pbxs`
  * (`[{ "name": ..., "args": {...}, "protect"?: bool }]`) and exports each one's outputs; the customers of
- * `e2e:customers`, and the extensions of `e2e:extensions` (`[{ "name", "pbx": <a PBX's name>, "args" }]`).
+ * `e2e:customers`, the extensions of `e2e:extensions` (`[{ "name", "pbx": <a PBX's name>, "args" }]`), and the
+ * inbound routes of `e2e:routes` (`[{ "name", "pbx", "to": <an extension's name in e2e:extensions>, "args" }]`:
+ * `to` passes that extension's `number` output, so the route is created after it; or `args.destinationExtension`).
  */
 import * as pulumi from "@pulumi/pulumi";
 import {
   Customer,
   PbxExtension,
+  PbxInboundRoute,
   PSeriesCloudPbx,
   type CustomerArgs,
   type PbxExtensionArgs,
+  type PbxInboundRouteArgs,
   type PSeriesCloudPbxArgs,
 } from "../../../provider";
 
@@ -62,12 +66,38 @@ const extensionSpecs =
   config.getObject<Array<{ name: string; pbx: string; args: Omit<PbxExtensionArgs, "pbx"> }>>("extensions") ?? [];
 const byName = new Map(specs.map((spec, i) => [spec.name, i]));
 const extensionOut: Record<string, pulumi.Output<unknown>> = {};
+const extensionResources = new Map<string, PbxExtension>();
 for (const e of extensionSpecs) {
   const pbx = pbxResources[byName.get(e.pbx) ?? -1];
   if (!pbx) throw new Error(`extension ${e.name}: no PBX named ${e.pbx} in e2e:pbxs`);
   const ext = new PbxExtension(e.name, { ...e.args, pbx });
+  extensionResources.set(e.name, ext);
   extensionOut[e.name] = pulumi
     .all([ext.extensionId, ext.number, ext.email])
     .apply(([extensionId, number, email]) => ({ extensionId, number, email }));
 }
 export const extensions = extensionOut;
+
+const routeSpecs =
+  config.getObject<
+    Array<{
+      name: string;
+      pbx: string;
+      to?: string;
+      args: Omit<PbxInboundRouteArgs, "pbx" | "destinationExtension"> & { destinationExtension?: string };
+    }>
+  >("routes") ?? [];
+const routeOut: Record<string, pulumi.Output<unknown>> = {};
+for (const r of routeSpecs) {
+  const pbx = pbxResources[byName.get(r.pbx) ?? -1];
+  if (!pbx) throw new Error(`route ${r.name}: no PBX named ${r.pbx} in e2e:pbxs`);
+  const to = r.to === undefined ? undefined : extensionResources.get(r.to);
+  if (r.to !== undefined && !to) throw new Error(`route ${r.name}: no extension named ${r.to} in e2e:extensions`);
+  const destinationExtension = to ? to.number : r.args.destinationExtension;
+  if (destinationExtension === undefined) throw new Error(`route ${r.name}: set to or args.destinationExtension`);
+  const route = new PbxInboundRoute(r.name, { ...r.args, pbx, destinationExtension });
+  routeOut[r.name] = pulumi
+    .all([route.routeId, route.name, route.destinationExtension, route.adopted])
+    .apply(([routeId, name, destinationExtension, adopted]) => ({ routeId, name, destinationExtension, adopted }));
+}
+export const routes = routeOut;
