@@ -6,13 +6,13 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { EXTENSION_TOKENS, PACKAGE } from "../api/contract";
+import { pbxLink, type LinkedPbx } from "../runtime/pbx-link";
 import { registrationProps } from "../runtime/registration";
 import { EXTENSION_OUTPUT_KEYS } from "./inputs";
 import extensionProvider = require("./provider");
 
 /** What PbxExtension needs of its PBX: a PSeriesCloudPbx of this package fits. */
-export interface ExtensionPbx extends pulumi.Resource {
-  pbxUrl: pulumi.Output<string>;
+export interface ExtensionPbx extends LinkedPbx {
   extensions: pulumi.Output<number>;
 }
 
@@ -43,19 +43,7 @@ export class PbxExtension extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: PbxExtensionArgs, opts?: pulumi.CustomResourceOptions) {
     const { pbx, ...rest } = args;
-    if (!pbx && args.pbxUrl === undefined) {
-      throw new Error(
-        `PbxExtension ${name}: set pbx (a PSeriesCloudPbx of this program) or pbxUrl (a PBX's host name)`,
-      );
-    }
-    const linked = pbx
-      ? {
-          pbxUrl: pbx.pbxUrl,
-          capacity: pbx.extensions,
-          // The PBX's name in this program tells its extensions apart from another PBX's while its URL is unknown.
-          pbxKey: `resource:${(pbx as unknown as { __name?: string }).__name ?? name}`,
-        }
-      : {};
+    const linked = { ...pbxLink("PbxExtension", name, args), ...(pbx ? { capacity: pbx.extensions } : {}) };
     const props = registrationProps(EXTENSION_OUTPUT_KEYS, { ...rest, ...linked }, pulumi.runtime.isDryRun());
     // As PSeriesCloudPbx does (pbx/resource.ts): no stack frames for each property's promise during the
     // synchronous registration, which otherwise costs most of a large program's CPU.

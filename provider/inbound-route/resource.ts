@@ -7,14 +7,13 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { INBOUND_ROUTE_TOKENS, PACKAGE } from "../api/contract";
+import { pbxLink, type LinkedPbx } from "../runtime/pbx-link";
 import { registrationProps } from "../runtime/registration";
 import { INBOUND_ROUTE_OUTPUT_KEYS } from "./inputs";
 import inboundRouteProvider = require("./provider");
 
 /** What PbxInboundRoute needs of its PBX: a PSeriesCloudPbx of this package fits. */
-export interface InboundRoutePbx extends pulumi.Resource {
-  pbxUrl: pulumi.Output<string>;
-}
+export type InboundRoutePbx = LinkedPbx;
 
 export interface PbxInboundRouteArgs {
   /** The PBX, declared in this program (its URL is taken from it)... */
@@ -43,19 +42,8 @@ export class PbxInboundRoute extends pulumi.dynamic.Resource {
   declare public readonly adopted: pulumi.Output<boolean>;
 
   constructor(name: string, args: PbxInboundRouteArgs, opts?: pulumi.CustomResourceOptions) {
-    const { pbx, ...rest } = args;
-    if (!pbx && args.pbxUrl === undefined) {
-      throw new Error(
-        `PbxInboundRoute ${name}: set pbx (a PSeriesCloudPbx of this program) or pbxUrl (a PBX's host name)`,
-      );
-    }
-    const linked = pbx
-      ? {
-          pbxUrl: pbx.pbxUrl,
-          // As PbxExtension's: the PBX's name in this program, the same key its extensions are counted under.
-          pbxKey: `resource:${(pbx as unknown as { __name?: string }).__name ?? name}`,
-        }
-      : {};
+    const { pbx: _pbx, ...rest } = args;
+    const linked = pbxLink("PbxInboundRoute", name, args);
     const props = registrationProps(
       INBOUND_ROUTE_OUTPUT_KEYS,
       { ...rest, ...linked, declaredAs: name },
