@@ -88,14 +88,11 @@ describe("bad input through pulumi preview: rejected, named, nothing bought", fu
   // One preview per round, not per case (each preview costs a few CPU-seconds): a round's PBX carries the bad
   // values of several cases of one stage, at most one case per input, so check reports each of them, and each case
   // still asserts its own message on its round's output.
-  const rounds: Array<{ stage: Stage; keys: Set<string>; change: Record<string, unknown>; run?: Promise<RunResult> }> =
-    [];
+  const rounds: Array<{ stage: Stage; change: Record<string, unknown>; run?: Promise<RunResult> }> = [];
   const roundOf = new Map<string, (typeof rounds)[number]>();
   for (const [name, change, , stage = "inputs"] of cases) {
-    const keys = Object.keys(change);
-    let round = rounds.find((r) => r.stage === stage && keys.every((k) => !r.keys.has(k)));
-    if (!round) rounds.push((round = { stage, keys: new Set(), change: {} }));
-    keys.forEach((k) => round.keys.add(k));
+    let round = rounds.find((r) => r.stage === stage && Object.keys(change).every((k) => !(k in r.change)));
+    if (!round) rounds.push((round = { stage, change: {} }));
     Object.assign(round.change, change);
     roundOf.set(name, round);
   }
