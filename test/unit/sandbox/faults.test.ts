@@ -218,7 +218,8 @@ describe("sandbox: latency and close()", () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     const started = Date.now();
     await sandbox.close();
-    assert.ok(Date.now() - started < 1000, `close took ${Date.now() - started} ms`);
+    // Ten seconds against a minute's delay and a hang: a loaded machine never takes that long to close.
+    assert.ok(Date.now() - started < 10_000, `close took ${Date.now() - started} ms`);
     await assert.rejects(hanging);
     await assert.rejects(slow);
     await sandbox.close(); // idempotent
